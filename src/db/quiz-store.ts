@@ -1,0 +1,185 @@
+/**
+ * Every query the quiz makes, behind named functions. The controller depends on this
+ * interface only; the answer batch is one synchronous transaction over one prepared
+ * statement (Drizzle transactions on bun:sqlite must stay synchronous).
+ */
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import type { SessionState } from '../session/machine';
+import type { QuizDatabase } from './open';
+import { answers, runs, settings, students } from './schema';
+
+export interface RunRecord {
+  id: number;
+  poolJson: string;
+  state: SessionState;
+}
+
+export interface StudentRow {
+  studentId: string;
+  name: string;
+  epoch: number;
+  released: boolean;
+  joinedAtMs: number;
+}
+
+export interface AnswerRow {
+  questionIdx: number;
+  studentId: string;
+  choice: string;
+  points: number;
+  receivedAtMs: number;
+}
+
+export type QuizStore = ReturnType<typeof createQuizStore>;
+
+export function createQuizStore(db: QuizDatabase, sid: string) {
+  const insertAnswer = db
+    .insert(answers)
+    .values({
+      runId: sql.placeholder('runId'),
+      questionIdx: sql.placeholder('questionIdx'),
+      studentId: sql.placeholder('studentId'),
+      choice: sql.placeholder('choice'),
+      points: sql.placeholder('points'),
+      receivedAtMs: sql.placeholder('receivedAtMs'),
+    })
+    .onConflictDoNothing()
+    .returning({ studentId: answers.studentId })
+    .prepare();
+
+  function toRunRecord(row: typeof runs.$inferSelect): RunRecord {
+    return { id: row.id, poolJson: row.poolJson, state: stateFromRow(row) };
+  }
+
+  return {
+    readSetting(key: string): string | null {
+      return db.select({ value: settings.value }).from(settings).where(eq(settings.key, key)).get()?.value ?? null;
+    },
+
+    writeSetting(key: string, value: string): void {
+      db.insert(settings).values({ key, value }).onConflictDoUpdate({ target: settings.key, set: { value } }).run();
+    },
+
+    loadCurrentRun(): RunRecord | null {
+      const row = db.select().from(runs).where(eq(runs.sid, sid)).orderBy(desc(runs.id)).limit(1).get();
+      return row ? toRunRecord(row) : null;
+    },
+
+    loadRun(runId: number): RunRecord | null {
+      const row = db.select().from(runs).where(and(eq(runs.sid, sid), eq(runs.id, runId))).get();
+      return row ? toRunRecord(row) : null;
+    },
+
+    createRun(poolJson: string, now: number): number {
+      const row = db
+        .insert(runs)
+        .values({ sid, poolJson, phase: 'lobby', createdAtMs: now })
+        .returning({ id: runs.id })
+        .get();
+      return row.id;
+    },
+
+    saveRunState(runId: number, state: SessionState, now: number): void {
+      db.update(runs).set(stateToColumns(state, now)).where(eq(runs.id, runId)).run();
+    },
+
+    replaceRunPool(runId: number, poolJson: string): void {
+      db.update(runs).set({ poolJson }).where(eq(runs.id, runId)).run();
+    },
+
+    listStudents(runId: number): StudentRow[] {
+      return db
+        .select({
+          studentId: students.studentId,
+          name: students.name,
+          epoch: students.epoch,
+          released: students.released,
+          joinedAtMs: students.joinedAtMs,
+        })
+        .from(students)
+        .where(eq(students.runId, runId))
+        .orderBy(asc(students.joinedAtMs), asc(students.studentId))
+        .all();
+    },
+
+    insertStudent(runId: number, student: StudentRow): void {
+      db.insert(students).values({ runId, ...student }).run();
+    },
+
+    /** A released id taken again from a new device: the row (and its answers) stay, the cookie epoch moves on. */
+    reclaimStudent(runId: number, studentId: string, name: string, epoch: number): void {
+      db.update(students)
+        .set({ name, epoch, released: false })
+        .where(and(eq(students.runId, runId), eq(students.studentId, studentId)))
+        .run();
+    },
+
+    releaseStudent(runId: number, studentId: string, epoch: number): void {
+      db.update(students)
+        .set({ epoch, released: true })
+        .where(and(eq(students.runId, runId), eq(students.studentId, studentId)))
+        .run();
+    },
+
+    listAnswers(runId: number): AnswerRow[] {
+      return db
+        .select({
+          questionIdx: answers.questionIdx,
+          studentId: answers.studentId,
+          choice: answers.choice,
+          points: answers.points,
+          receivedAtMs: answers.receivedAtMs,
+        })
+        .from(answers)
+        .where(eq(answers.runId, runId))
+        .all();
+    },
+
+    /**
+     * Commits a batch of answers in one transaction. Returns, per answer, whether the row
+     * was new: the primary key refuses a second answer even if memory were wrong.
+     */
+    insertAnswers(runId: number, batch: readonly AnswerRow[]): boolean[] {
+      return db.transaction(() =>
+        batch.map((answer) => insertAnswer.get({ runId, ...answer }) !== undefined),
+      );
+    },
+
+    /** A consistent copy of the whole database, safe while the quiz is running. */
+    backupTo(path: string): void {
+      db.$client.query('VACUUM INTO ?').run(path);
+    },
+  };
+}
+
+function stateFromRow(row: typeof runs.$inferSelect): SessionState {
+  switch (row.phase) {
+    case 'lobby':
+      return { phase: 'lobby' };
+    case 'question':
+      return { phase: 'question', index: row.questionIdx!, openedAt: row.openedAtMs!, deadline: row.deadlineMs! };
+    case 'review':
+      return { phase: 'review', index: row.questionIdx! };
+    case 'ended':
+      return { phase: 'ended', lastIndex: row.questionIdx };
+  }
+}
+
+function stateToColumns(state: SessionState, now: number) {
+  switch (state.phase) {
+    case 'lobby':
+      return { phase: state.phase, questionIdx: null, openedAtMs: null, deadlineMs: null, endedAtMs: null };
+    case 'question':
+      return {
+        phase: state.phase,
+        questionIdx: state.index,
+        openedAtMs: state.openedAt,
+        deadlineMs: state.deadline,
+        endedAtMs: null,
+      };
+    case 'review':
+      return { phase: state.phase, questionIdx: state.index, deadlineMs: null };
+    case 'ended':
+      return { phase: state.phase, questionIdx: state.lastIndex, deadlineMs: null, endedAtMs: now };
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Storage schema. One row per run holds the session's persisted phase; students and
+ * answers belong to a run. The primary key of `answers` is what makes "one answer per
+ * student per question" a database guarantee rather than an in-memory hope.
+ */
+import { integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+/** Key/value settings that outlive runs: the loaded pool, the generated admin password hash. */
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+export const runs = sqliteTable('runs', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  sid: text('sid').notNull(),
+  /** The pool as it was played in this run, so old runs export with their own questions. */
+  poolJson: text('pool_json').notNull(),
+  phase: text('phase', { enum: ['lobby', 'question', 'review', 'ended'] }).notNull(),
+  questionIdx: integer('question_idx'),
+  openedAtMs: integer('opened_at_ms'),
+  deadlineMs: integer('deadline_ms'),
+  createdAtMs: integer('created_at_ms').notNull(),
+  endedAtMs: integer('ended_at_ms'),
+});
+
+export const students = sqliteTable(
+  'students',
+  {
+    runId: integer('run_id')
+      .notNull()
+      .references(() => runs.id),
+    studentId: text('student_id').notNull(),
+    name: text('name').notNull(),
+    /** Bumped by `release`: cookies carry the epoch they were issued for. */
+    epoch: integer('epoch').notNull().default(0),
+    released: integer('released', { mode: 'boolean' }).notNull().default(false),
+    joinedAtMs: integer('joined_at_ms').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.runId, table.studentId] })],
+);
+
+export const answers = sqliteTable(
+  'answers',
+  {
+    runId: integer('run_id').notNull(),
+    questionIdx: integer('question_idx').notNull(),
+    studentId: text('student_id').notNull(),
+    choice: text('choice').notNull(),
+    points: integer('points').notNull(),
+    receivedAtMs: integer('received_at_ms').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.runId, table.questionIdx, table.studentId] })],
+);

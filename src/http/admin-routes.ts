@@ -1,0 +1,158 @@
+/**
+ * The instructor's HTTP API. Login is open (and rate-limited per client IP); everything
+ * after the guard needs a valid admin cookie, and every POST a same-origin request.
+ */
+import { mkdirSync, unlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Elysia, t } from 'elysia';
+import { AppError } from '../errors';
+import { ADMIN_COOKIE, ADMIN_SESSION_MS, adminFingerprint, asAdminClaim } from '../identity/cookies';
+import { createLoginRateLimiter } from '../identity/login-rate-limit';
+import { validatePool, type Pool } from '../pool/pool';
+import { buildResultsCsv } from '../results/results-csv';
+import type { SessionCommand } from '../session/machine';
+import { cookieSecure, type AppDeps } from './deps';
+import { assertAllowedOrigin, clientIp } from './request-origin';
+
+const LoginBody = t.Object({ password: t.String({ maxLength: 1024 }) });
+
+export function adminRoutes(deps: AppDeps) {
+  const { controller, store, config, clock } = deps;
+  const fingerprint = adminFingerprint(deps.adminPasswordHash);
+  const loginLimiter = createLoginRateLimiter();
+
+  const runCommand = (name: SessionCommand) => {
+    const result = controller.command(name);
+    if (!result.ok) throw new AppError(409, 'invalid_command', result.message);
+    return { ok: true, phase: controller.phase, question_idx: controller.adminSnapshot().question_idx };
+  };
+
+  return new Elysia({ name: 'admin-routes' })
+    .onBeforeHandle(({ request }) => {
+      if (request.method === 'POST') assertAllowedOrigin(request, config.publicUrl);
+    })
+    .post(
+      '/admin/login',
+      async ({ body, cookie, request }) => {
+        const decision = loginLimiter.attempt(clientIp(request, config.trustProxy, deps.requestIp), clock.now());
+        if (!decision.allowed) {
+          throw new AppError(
+            429,
+            'too_many_attempts',
+            `too many login attempts; try again in ${decision.retryAfterS} s`,
+            { retry_after_s: decision.retryAfterS },
+            { 'retry-after': String(decision.retryAfterS) },
+          );
+        }
+        if (!(await Bun.password.verify(body.password, deps.adminPasswordHash))) {
+          deps.logger.warn('admin_login_failed', { ip: clientIp(request, config.trustProxy, deps.requestIp) });
+          throw new AppError(401, 'wrong_password', 'wrong password');
+        }
+        cookie[ADMIN_COOKIE]!.set({
+          value: { exp: clock.now() + ADMIN_SESSION_MS, fp: fingerprint },
+          httpOnly: true,
+          sameSite: 'strict',
+          path: '/',
+          maxAge: ADMIN_SESSION_MS / 1000,
+          secure: cookieSecure(deps),
+        });
+        deps.logger.info('admin_login');
+        return { ok: true };
+      },
+      { body: LoginBody },
+    )
+    .onBeforeHandle(({ cookie }) => {
+      if (!asAdminClaim(cookie[ADMIN_COOKIE]!.value, fingerprint, clock.now())) {
+        throw new AppError(401, 'not_signed_in', 'sign in as the instructor first');
+      }
+    })
+    .post('/admin/logout', ({ cookie }) => {
+      cookie[ADMIN_COOKIE]!.remove();
+      return { ok: true };
+    })
+    .get('/admin/api/state', () => controller.adminSnapshot())
+    .post('/admin/api/pool', ({ body }) => {
+      const validation = validatePool(typeof body === 'string' ? parseJsonBody(body) : body);
+      if (!validation.ok) {
+        throw new AppError(400, 'invalid_pool', 'the pool was refused; nothing was changed', {
+          details: validation.details,
+        });
+      }
+      if (!controller.replacePool(validation.pool)) {
+        throw new AppError(409, 'wrong_phase', 'a pool can only be loaded in the lobby or after the end');
+      }
+      return poolSummary(validation.pool);
+    })
+    .post('/admin/api/reset', () => ({ run_id: controller.reset() }))
+    .post('/admin/api/next', () => runCommand('next'))
+    .post('/admin/api/close', () => runCommand('close'))
+    .post('/admin/api/end', () => runCommand('end'))
+    .post('/admin/api/students/:student_id/release', ({ params }) => {
+      if (!controller.release(params.student_id)) {
+        throw new AppError(404, 'student_not_found', 'no student with this id in the current run');
+      }
+      return { student_id: params.student_id, released: true };
+    })
+    .get('/admin/api/results.csv', ({ query, set }) => {
+      const runId = query.run === undefined ? controller.runId : Number(query.run);
+      const run = Number.isSafeInteger(runId) ? store.loadRun(runId) : null;
+      if (!run) throw new AppError(404, 'run_not_found', 'no run with this id');
+      controller.flushAnswers();
+      const csv = buildResultsCsv(JSON.parse(run.poolJson) as Pool, store.listStudents(run.id), store.listAnswers(run.id));
+      set.headers['content-type'] = 'text/csv; charset=utf-8';
+      set.headers['content-disposition'] = `attachment; filename="results-run${run.id}.csv"`;
+      return csv;
+    })
+    .get('/admin/api/backup', () => {
+      const backupPath = join(dirname(config.dbPath), `.backup-${crypto.randomUUID()}.db`);
+      mkdirSync(dirname(backupPath), { recursive: true });
+      controller.flushAnswers();
+      store.backupTo(backupPath);
+      deps.logger.info('backup_taken');
+      const filename = `quiz-${new Date(clock.now()).toISOString().slice(0, 10)}.db`;
+      return streamThenDelete(backupPath, filename);
+    });
+}
+
+function parseJsonBody(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError(400, 'invalid_json', 'the body is not valid JSON');
+  }
+}
+
+function poolSummary(pool: Pool) {
+  return { ok: true, title: pool.title, questions: pool.questions.length };
+}
+
+/** Streams a temporary file and removes it once sent (or abandoned). */
+function streamThenDelete(path: string, filename: string): Response {
+  const source = Bun.file(path).stream().getReader();
+  const remove = () => {
+    try {
+      unlinkSync(path);
+    } catch {
+      // already gone
+    }
+  };
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const chunk = await source.read();
+      if (chunk.done) {
+        controller.close();
+        remove();
+      } else controller.enqueue(chunk.value);
+    },
+    cancel() {
+      void source.cancel();
+      remove();
+    },
+  });
+  return new Response(body, {
+    headers: {
+      'content-type': 'application/vnd.sqlite3',
+      'content-disposition': `attachment; filename="${filename}"`,
+    },
+  });
+}

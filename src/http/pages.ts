@@ -1,0 +1,40 @@
+/**
+ * The three pages and their assets. Pages are plain files under `public/`; the projector
+ * screen needs the instructor's cookie.
+ */
+import { join } from 'node:path';
+import { staticPlugin } from '@elysiajs/static';
+import { Elysia } from 'elysia';
+import { AppError } from '../errors';
+import { ADMIN_COOKIE, adminFingerprint, asAdminClaim } from '../identity/cookies';
+import type { AppDeps } from './deps';
+
+export const PUBLIC_DIR = join(import.meta.dir, '../../public');
+
+const PAGE_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+  'cache-control': 'no-cache',
+};
+
+function page(file: string): Response {
+  return new Response(Bun.file(join(PUBLIC_DIR, file)), { headers: PAGE_HEADERS });
+}
+
+export function pageRoutes(deps: AppDeps) {
+  const fingerprint = adminFingerprint(deps.adminPasswordHash);
+  return new Elysia({ name: 'pages' })
+    .use(staticPlugin({ assets: PUBLIC_DIR, prefix: '/static', alwaysStatic: false, silent: true }))
+    .get('/', () => page('student.html'))
+    .get('/admin', ({ redirect }) => redirect('/admin/', 302))
+    .get('/admin/', () => page('admin.html'))
+    .get('/screen', ({ cookie }) => {
+      if (!asAdminClaim(cookie[ADMIN_COOKIE]!.value, fingerprint, deps.clock.now())) {
+        throw new AppError(401, 'not_signed_in', 'sign in as the instructor first');
+      }
+      return page('screen.html');
+    });
+}

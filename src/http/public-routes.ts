@@ -1,0 +1,91 @@
+/** Routes anyone may call: health, joining, "who am I", and the join QR code. */
+import { Elysia, t } from 'elysia';
+import QRCode from 'qrcode';
+import { AppError } from '../errors';
+import { asStudentClaim, STUDENT_COOKIE, STUDENT_COOKIE_MAX_AGE_S } from '../identity/cookies';
+import { cookieSecure, type AppDeps } from './deps';
+import { publicBaseUrl } from './request-origin';
+
+export const MAX_ID_LENGTH = 64;
+export const MAX_NAME_LENGTH = 64;
+
+const JoinBody = t.Object({
+  student_id: t.String({ minLength: 1, maxLength: MAX_ID_LENGTH }),
+  name: t.String({ minLength: 1, maxLength: MAX_NAME_LENGTH }),
+});
+
+// Control characters would corrupt logs, CSV rows and the projector.
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+function cleanField(value: string, field: string): string {
+  const trimmed = value.trim();
+  if (trimmed.length === 0) throw new AppError(400, 'invalid_body', `"${field}" must not be blank`);
+  if (CONTROL_CHARACTERS.test(trimmed)) {
+    throw new AppError(400, 'invalid_body', `"${field}" must not contain control characters`);
+  }
+  return trimmed;
+}
+
+/** Refuses a cookie that is not honoured and clears it, so the same browser can join again. */
+export const notHonoured = () =>
+  new AppError(401, 'invalid_cookie', 'your session is no longer valid; join again', {}, {
+    'set-cookie': `${STUDENT_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax`,
+  });
+
+export function publicRoutes(deps: AppDeps) {
+  const { controller } = deps;
+  const qrCache = new Map<string, string>();
+
+  return new Elysia({ name: 'public-routes' })
+    .get('/healthz', () => ({
+      ok: true,
+      phase: controller.phase,
+      students: controller.studentsCount,
+      uptime_s: Math.floor((deps.clock.now() - deps.startedAt) / 1000),
+    }))
+    .post(
+      '/api/join',
+      ({ body, cookie }) => {
+        const studentId = cleanField(body.student_id, 'student_id');
+        const name = cleanField(body.name, 'name');
+        const studentCookie = cookie[STUDENT_COOKIE]!;
+        let claim = null;
+        if (studentCookie.value !== undefined) {
+          claim = asStudentClaim(studentCookie.value);
+          if (!controller.authenticate(claim)) throw notHonoured();
+        }
+        const result = controller.join(studentId, name, claim);
+        if (!result.ok) {
+          throw new AppError(409, 'student_id_taken', 'this student id is already in use in this session');
+        }
+        studentCookie.set({
+          value: result.claim,
+          httpOnly: true,
+          sameSite: 'lax',
+          path: '/',
+          maxAge: STUDENT_COOKIE_MAX_AGE_S,
+          secure: cookieSecure(deps),
+        });
+        return { student_id: result.entry.studentId, name: result.entry.name };
+      },
+      { body: JoinBody },
+    )
+    .get('/api/me', ({ cookie }) => {
+      const entry = controller.authenticate(asStudentClaim(cookie[STUDENT_COOKIE]!.value));
+      if (!entry) throw notHonoured();
+      return { student_id: entry.studentId, name: entry.name, score: entry.score };
+    })
+    .get('/qr.svg', async ({ request, set }) => {
+      const joinUrl = `${publicBaseUrl(request, deps.config.publicUrl, deps.config.trustProxy)}/`;
+      let svg = qrCache.get(joinUrl);
+      if (!svg) {
+        svg = await QRCode.toString(joinUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+        if (qrCache.size > 16) qrCache.clear();
+        qrCache.set(joinUrl, svg);
+      }
+      set.headers['content-type'] = 'image/svg+xml; charset=utf-8';
+      set.headers['cache-control'] = 'no-cache';
+      set.headers['x-join-url'] = joinUrl;
+      return svg;
+    });
+}

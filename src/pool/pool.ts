@@ -1,0 +1,125 @@
+/**
+ * The pool file: its TypeBox schema, the rules a schema cannot say (the answer letter must
+ * name one of the choices), and one `validatePool` that reports every error with its JSON
+ * path. A pool is refused whole; nothing half-loads.
+ */
+import { Type as t, type Static } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+
+export const CHOICE_LETTERS = ['A', 'B', 'C', 'D', 'E', 'F'] as const;
+export type ChoiceLetter = (typeof CHOICE_LETTERS)[number];
+
+export const DEFAULT_TIME_LIMIT_S = 20;
+export const MIN_TIME_LIMIT_S = 5;
+export const MAX_TIME_LIMIT_S = 600;
+export const MAX_QUESTIONS = 500;
+
+const NonEmptyText = (maxLength: number) => t.String({ minLength: 1, maxLength, pattern: '\\S' });
+
+export const QuestionSchema = t.Object(
+  {
+    text: NonEmptyText(2000),
+    choices: t.Array(NonEmptyText(500), { minItems: 2, maxItems: CHOICE_LETTERS.length }),
+    answer: t.String(),
+    time_limit_s: t.Optional(t.Integer({ minimum: MIN_TIME_LIMIT_S, maximum: MAX_TIME_LIMIT_S })),
+    explanation: t.Optional(t.String({ maxLength: 4000 })),
+  },
+  { additionalProperties: false },
+);
+
+export const PoolSchema = t.Object(
+  {
+    title: NonEmptyText(200),
+    questions: t.Array(QuestionSchema, { minItems: 1, maxItems: MAX_QUESTIONS }),
+  },
+  { additionalProperties: false },
+);
+
+export type PoolInput = Static<typeof PoolSchema>;
+
+export interface PoolQuestion {
+  text: string;
+  choices: string[];
+  answer: ChoiceLetter;
+  time_limit_s: number;
+  explanation: string | null;
+}
+
+export interface Pool {
+  title: string;
+  questions: PoolQuestion[];
+}
+
+export interface PoolError {
+  path: string;
+  message: string;
+}
+
+export type PoolValidation = { ok: true; pool: Pool } | { ok: false; details: PoolError[] };
+
+const compiledPoolSchema = TypeCompiler.Compile(PoolSchema);
+const MAX_REPORTED_ERRORS = 100;
+
+export function choiceLettersFor(choiceCount: number): ChoiceLetter[] {
+  return CHOICE_LETTERS.slice(0, choiceCount);
+}
+
+export function validatePool(input: unknown): PoolValidation {
+  const details: PoolError[] = [];
+  const reportedPaths = new Set<string>();
+  for (const error of compiledPoolSchema.Errors(input)) {
+    // One message per path: TypeBox reports several failed constraints for one value.
+    if (reportedPaths.has(error.path)) continue;
+    reportedPaths.add(error.path);
+    details.push({ path: error.path || '/', message: describeSchemaError(error.message, error.value) });
+    if (details.length >= MAX_REPORTED_ERRORS) break;
+  }
+  if (details.length > 0) return { ok: false, details };
+
+  const checked = input as PoolInput;
+  checked.questions.forEach((question, index) => {
+    const letters = choiceLettersFor(question.choices.length);
+    if (!(letters as string[]).includes(question.answer)) {
+      details.push({
+        path: `/questions/${index}/answer`,
+        message: `must be one of ${letters.join(', ')} (the question has ${letters.length} choices)`,
+      });
+    }
+  });
+  if (details.length > 0) return { ok: false, details };
+
+  return { ok: true, pool: normalizePool(checked) };
+}
+
+function normalizePool(input: PoolInput): Pool {
+  return {
+    title: input.title.trim(),
+    questions: input.questions.map((question) => ({
+      text: question.text,
+      choices: question.choices,
+      answer: question.answer as ChoiceLetter,
+      time_limit_s: question.time_limit_s ?? DEFAULT_TIME_LIMIT_S,
+      explanation: question.explanation?.trim() ? question.explanation : null,
+    })),
+  };
+}
+
+function describeSchemaError(message: string, value: unknown): string {
+  if (message.startsWith('Expected string to match')) {
+    return 'must contain a non-blank character';
+  }
+  if (message.startsWith('Unexpected property')) return 'is not a pool field';
+  if (value === undefined && message.startsWith('Expected required property')) return 'is required';
+  return message.charAt(0).toLowerCase() + message.slice(1);
+}
+
+/** Parses and validates pool JSON text (the file given at start-up). */
+export function parsePoolText(text: string): PoolValidation {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, details: [{ path: '/', message: `not valid JSON: ${(error as Error).message}` }] };
+  }
+  return validatePool(parsed);
+}

@@ -1,0 +1,128 @@
+/**
+ * The two WebSocket endpoints, on Bun's native server: authenticate at upgrade (cookie,
+ * and Origin for the admin), keep only the identity in `ws.data`, subscribe to the
+ * audience's topic, and forward validated frames to the controller. Nothing else.
+ */
+import type { Server, ServerWebSocket, WebSocketHandler } from 'bun';
+import { errorBody } from '../errors';
+import {
+  ADMIN_COOKIE,
+  adminFingerprint,
+  asAdminClaim,
+  asStudentClaim,
+  readSignedCookie,
+  STUDENT_COOKIE,
+  type StudentClaim,
+} from '../identity/cookies';
+import { isAllowedOrigin } from '../http/request-origin';
+import type { AppDeps } from '../http/deps';
+import { CLOSE_UNAUTHORIZED } from '../session/controller';
+import { TOPIC_ADMINS, TOPIC_STUDENTS, type SocketPort } from '../session/ports';
+import type { StudentEntry } from '../session/roster';
+import { adminFrameChecker, decodeFrame, describeShapeError, errorFrame, studentFrameChecker } from './protocol';
+
+export const STUDENT_SOCKET_PATH = '/ws';
+export const ADMIN_SOCKET_PATH = '/admin/ws';
+
+export type SocketData =
+  | { audience: 'student'; claim: StudentClaim; entry: StudentEntry | null; port: SocketPort | null }
+  | { audience: 'admin'; port: SocketPort | null }
+  | { audience: 'refused' };
+
+/** Bun's socket limits: the hard frame cap sits far above the contract's 4 KiB so that
+ * oversized frames get an `error` reply instead of a dropped connection. */
+export const SOCKET_OPTIONS = {
+  maxPayloadLength: 1024 * 1024,
+  backpressureLimit: 1024 * 1024,
+  closeOnBackpressureLimit: true,
+  idleTimeout: 60,
+  sendPings: true,
+  perMessageDeflate: false,
+  publishToSelf: false,
+} as const;
+
+function portFor(ws: ServerWebSocket<SocketData>): SocketPort {
+  return {
+    send: (data) => ws.send(data),
+    close: (code, reason) => ws.close(code, reason),
+  };
+}
+
+export function createSocketEndpoints(deps: AppDeps) {
+  const { controller, config } = deps;
+  const fingerprint = adminFingerprint(deps.adminPasswordHash);
+
+  /** Returns a Response when the request is refused or not an upgrade; undefined once upgraded. */
+  async function upgrade(request: Request, server: Server<SocketData>): Promise<Response | undefined> {
+    const path = new URL(request.url).pathname;
+    const cookieHeader = request.headers.get('cookie');
+    let data: SocketData;
+    if (path === ADMIN_SOCKET_PATH) {
+      if (!isAllowedOrigin(request, config.publicUrl)) {
+        return Response.json(errorBody('forbidden_origin', 'this request comes from another site'), { status: 403 });
+      }
+      const claim = asAdminClaim(await readSignedCookie(cookieHeader, ADMIN_COOKIE, deps.signingKey), fingerprint, deps.clock.now());
+      data = claim ? { audience: 'admin', port: null } : { audience: 'refused' };
+    } else {
+      const claim = asStudentClaim(await readSignedCookie(cookieHeader, STUDENT_COOKIE, deps.signingKey));
+      data = claim ? { audience: 'student', claim, entry: null, port: null } : { audience: 'refused' };
+    }
+    // Refused sockets are still upgraded: a browser sees close code 4401, never an HTTP status.
+    if (server.upgrade(request, { data })) return undefined;
+    return Response.json(errorBody('upgrade_required', 'this endpoint speaks WebSocket'), { status: 426 });
+  }
+
+  const handlers: WebSocketHandler<SocketData> = {
+    ...SOCKET_OPTIONS,
+    open(ws) {
+      const data = ws.data;
+      if (data.audience === 'refused') return ws.close(CLOSE_UNAUTHORIZED, 'not signed in');
+      data.port = portFor(ws);
+      if (data.audience === 'admin') {
+        ws.subscribe(TOPIC_ADMINS);
+        controller.connectAdmin(data.port);
+        return;
+      }
+      // Checked at open, not only at upgrade: a reset or release may have happened in between.
+      const entry = controller.authenticate(data.claim);
+      if (!entry) return ws.close(CLOSE_UNAUTHORIZED, 'this session is no longer valid; join again');
+      data.entry = entry;
+      ws.subscribe(TOPIC_STUDENTS);
+      controller.connectStudent(entry, data.port);
+    },
+    message(ws, raw) {
+      const data = ws.data;
+      if (data.audience === 'refused' || !data.port) return;
+      const decoded = decodeFrame(raw);
+      if (!decoded.ok) {
+        ws.send(errorFrame(decoded.code, decoded.message));
+        return;
+      }
+      if (data.audience === 'admin') {
+        if (!adminFrameChecker.Check(decoded.value)) {
+          const problem = describeShapeError(decoded.value, ['next', 'close', 'end']);
+          ws.send(errorFrame(problem.code, problem.message));
+          return;
+        }
+        const result = controller.command(decoded.value.type);
+        if (!result.ok) ws.send(errorFrame('invalid_command', result.message));
+        return;
+      }
+      if (!studentFrameChecker.Check(decoded.value)) {
+        const problem = describeShapeError(decoded.value, ['submit']);
+        ws.send(errorFrame(problem.code, problem.message));
+        return;
+      }
+      if (!data.entry) return;
+      controller.submit(data.port, data.entry, decoded.value.question_idx, decoded.value.choice);
+    },
+    close(ws) {
+      const data = ws.data;
+      if (data.audience === 'refused' || !data.port) return;
+      if (data.audience === 'admin') controller.disconnectAdmin(data.port);
+      else if (data.entry) controller.disconnectStudent(data.entry, data.port);
+    },
+  };
+
+  return { upgrade, handlers };
+}

@@ -1,0 +1,142 @@
+/**
+ * Boots one quiz server from a Config: storage, secrets, the pool, the session, the HTTP
+ * app and Bun's server with the two socket endpoints. Returns a handle that stops it all.
+ * main.ts calls this with the environment; tests call it with a temp database and port 0.
+ */
+import type { Server } from 'bun';
+import { readFileSync } from 'node:fs';
+import { createApp } from './app';
+import { DEMO_POOL_PATH, type Config } from './config';
+import { openDb } from './db/open';
+import { createQuizStore, type QuizStore } from './db/quiz-store';
+import type { AppDeps } from './http/deps';
+import { resolveAdminPasswordHash, resolveSigningKey } from './identity/secrets';
+import { createLogger, type Logger } from './logger';
+import { parsePoolText, validatePool, type Pool, type PoolError } from './pool/pool';
+import { createSocketEndpoints, type SocketData } from './realtime/sockets';
+import { createSessionController, SESSION_ID } from './session/controller';
+import { systemClock, systemScheduler, type Clock, type Scheduler } from './session/ports';
+
+export interface ServerOverrides {
+  clock?: Clock;
+  scheduler?: Scheduler;
+  logger?: Logger;
+}
+
+export class PoolLoadError extends Error {
+  constructor(
+    readonly source: string,
+    readonly details: PoolError[],
+  ) {
+    super(`the pool ${source} is invalid`);
+  }
+}
+
+const LOADED_POOL_SETTING = 'pool';
+const MAX_REQUEST_BODY_BYTES = 2 * 1024 * 1024;
+
+/** The pool to play: QUIZ_POOL_PATH if given, else the stored one, else the demo pool. */
+function resolveStartupPool(config: Config, store: QuizStore): { pool: Pool; fromFile: boolean } {
+  const readPoolFile = (path: string) => {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (error) {
+      throw new PoolLoadError(path, [{ path: '/', message: `cannot read the file: ${(error as Error).message}` }]);
+    }
+    const validation = parsePoolText(text);
+    if (!validation.ok) throw new PoolLoadError(path, validation.details);
+    return validation.pool;
+  };
+  if (config.poolPath) return { pool: readPoolFile(config.poolPath), fromFile: true };
+  const stored = store.readSetting(LOADED_POOL_SETTING);
+  if (stored) {
+    const validation = validatePool(JSON.parse(stored));
+    if (validation.ok) return { pool: validation.pool, fromFile: false };
+  }
+  return { pool: readPoolFile(DEMO_POOL_PATH), fromFile: true };
+}
+
+export async function startServer(config: Config, overrides: ServerOverrides = {}) {
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const clock = overrides.clock ?? systemClock;
+  const scheduler = overrides.scheduler ?? systemScheduler;
+
+  const db = openDb(config.dbPath);
+  const store = createQuizStore(db, SESSION_ID);
+  try {
+    const startup = resolveStartupPool(config, store);
+    if (startup.fromFile) store.writeSetting(LOADED_POOL_SETTING, JSON.stringify(startup.pool));
+    const signingKey = resolveSigningKey(config, logger);
+    const adminPasswordHash = await resolveAdminPasswordHash(config, store, logger);
+
+    let server: Server<SocketData> | null = null;
+    const controller = createSessionController({
+      store,
+      clock,
+      scheduler,
+      logger,
+      loadedPool: startup.pool,
+      publisher: { publish: (topic, data) => void server?.publish(topic, data) },
+    });
+    // A fresh lobby plays the pool just loaded; a run already under way keeps its own.
+    if (startup.fromFile && controller.phase === 'lobby') controller.replacePool(startup.pool);
+
+    const deps: AppDeps = {
+      config,
+      controller,
+      store,
+      logger,
+      clock,
+      signingKey,
+      adminPasswordHash,
+      requestIp: (request) => server?.requestIP(request)?.address ?? null,
+      startedAt: clock.now(),
+    };
+    const app = createApp(deps);
+    const sockets = createSocketEndpoints(deps);
+
+    server = Bun.serve<SocketData>({
+      port: config.port,
+      hostname: config.host,
+      reusePort: false,
+      maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
+      fetch(request, bunServer) {
+        const path = new URL(request.url).pathname;
+        if (path === '/ws' || path === '/admin/ws') return sockets.upgrade(request, bunServer);
+        return app.fetch(request);
+      },
+      websocket: sockets.handlers,
+    });
+    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${server.port}`;
+    logger.info('listening', {
+      url,
+      db: config.dbPath,
+      pool: startup.pool.title,
+      run_id: controller.runId,
+      phase: controller.phase,
+    });
+
+    let stopped = false;
+    return {
+      url,
+      port: server.port as number,
+      controller,
+      store,
+      server,
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        controller.stop();
+        await server!.stop(true);
+        db.$client.close();
+        logger.info('stopped');
+      },
+    };
+  } catch (error) {
+    db.$client.close();
+    throw error;
+  }
+}
+
+export type QuizServer = Awaited<ReturnType<typeof startServer>>;

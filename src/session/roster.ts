@@ -1,0 +1,80 @@
+/**
+ * The students of the current run, in memory: identity, cookie epoch, running score and
+ * open sockets. Decides joins (new, idempotent, reclaim after release, taken) and whether
+ * a cookie still names a live identity; the controller persists what it decides.
+ */
+import type { SocketPort } from './ports';
+
+export interface StudentIdentityClaim {
+  sid: string;
+  run: number;
+  student: string;
+  epoch: number;
+}
+
+export interface StudentEntry {
+  studentId: string;
+  name: string;
+  epoch: number;
+  released: boolean;
+  joinedAtMs: number;
+  score: number;
+  sockets: Set<SocketPort>;
+}
+
+export type JoinDecision =
+  | { kind: 'new' }
+  | { kind: 'reclaim' | 'same'; entry: StudentEntry }
+  | { kind: 'taken' };
+
+export class Roster {
+  readonly #entries = new Map<string, StudentEntry>();
+
+  constructor(
+    readonly sid: string,
+    readonly runId: number,
+  ) {}
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  get(studentId: string): StudentEntry | undefined {
+    return this.#entries.get(studentId);
+  }
+
+  entries(): IterableIterator<StudentEntry> {
+    return this.#entries.values();
+  }
+
+  add(entry: Omit<StudentEntry, 'sockets' | 'score'> & { score?: number }): StudentEntry {
+    const full: StudentEntry = { ...entry, score: entry.score ?? 0, sockets: new Set() };
+    this.#entries.set(full.studentId, full);
+    return full;
+  }
+
+  /** The entry a cookie names, if that cookie is still honoured (same sid, run, epoch; not released). */
+  authenticate(claim: StudentIdentityClaim | null): StudentEntry | null {
+    if (!claim || claim.sid !== this.sid || claim.run !== this.runId) return null;
+    const entry = this.#entries.get(claim.student);
+    if (!entry || entry.released || entry.epoch !== claim.epoch) return null;
+    return entry;
+  }
+
+  decideJoin(studentId: string, claim: StudentIdentityClaim | null): JoinDecision {
+    const entry = this.#entries.get(studentId);
+    if (!entry) return { kind: 'new' };
+    if (this.authenticate(claim) === entry) return { kind: 'same', entry };
+    if (entry.released) return { kind: 'reclaim', entry };
+    return { kind: 'taken' };
+  }
+
+  claimFor(entry: StudentEntry): StudentIdentityClaim {
+    return { sid: this.sid, run: this.runId, student: entry.studentId, epoch: entry.epoch };
+  }
+
+  /** Joined students in join order (the order of insertion). */
+  list(): StudentEntry[] {
+    return [...this.#entries.values()];
+  }
+}

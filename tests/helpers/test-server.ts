@@ -1,0 +1,140 @@
+/**
+ * Boots the real server in-process on port 0 with a temp database, and gives tests the
+ * few HTTP and socket moves they all need. Always `await world.stop()` (afterEach/afterAll).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config';
+import { startServer, type QuizServer } from '../../src/server';
+import type { Pool } from '../../src/pool/pool';
+import { FakeTime } from './fake-time';
+import { Inbox } from './inbox';
+
+export const TEST_ADMIN_PASSWORD = 'test-admin-password';
+export const TEST_SECRET_KEY = 'test-secret-key-0123456789abcdefghijklmnop';
+
+export interface TestWorldOptions {
+  /** Use a FakeTime clock/scheduler (deadlines move only with `time.advance`). */
+  fakeTime?: boolean;
+  pool?: unknown;
+  env?: Record<string, string>;
+  /** Reuse a database folder (restart tests). */
+  dir?: string;
+}
+
+export function makePool(questionCount: number, options: { timeLimitS?: number; choices?: number } = {}): Pool {
+  const letters = ['A', 'B', 'C', 'D', 'E', 'F'] as const;
+  const choiceCount = options.choices ?? 4;
+  return {
+    title: `Test pool (${questionCount})`,
+    questions: Array.from({ length: questionCount }, (_, index) => ({
+      text: `Question ${index + 1}?`,
+      choices: Array.from({ length: choiceCount }, (_, choice) => `Choice ${letters[choice]} of ${index + 1}`),
+      answer: letters[index % choiceCount]!,
+      time_limit_s: options.timeLimitS ?? 20,
+      explanation: `Because ${letters[index % choiceCount]}.`,
+    })),
+  };
+}
+
+export interface TestWorld {
+  server: QuizServer;
+  time: FakeTime | null;
+  dir: string;
+  baseUrl: string;
+  wsUrl: string;
+  adminWsUrl: string;
+  http(path: string, init?: RequestInit & { cookie?: string; json?: unknown }): Promise<Response>;
+  join(studentId: string, name?: string, cookie?: string): Promise<{ response: Response; cookie: string }>;
+  adminLogin(): Promise<string>;
+  adminPost(path: string, json?: unknown): Promise<Response>;
+  connectStudent(cookie: string): Promise<Inbox>;
+  connectAdmin(): Promise<Inbox>;
+  stop(options?: { keepDir?: boolean }): Promise<void>;
+}
+
+/** The `name=value` part of a response's Set-Cookie for `name` ('' if it was cleared). */
+export function cookieFrom(response: Response, name: string): string {
+  for (const header of response.headers.getSetCookie()) {
+    const pair = header.split(';')[0]!;
+    if (pair.startsWith(`${name}=`)) return pair;
+  }
+  return '';
+}
+
+export async function startTestWorld(options: TestWorldOptions = {}): Promise<TestWorld> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'quiz-test-'));
+  let poolPath: string | undefined;
+  if (options.pool !== undefined) {
+    poolPath = join(dir, 'pool.json');
+    writeFileSync(poolPath, JSON.stringify(options.pool));
+  }
+  const config = loadConfig({
+    PORT: '0',
+    QUIZ_DB_PATH: join(dir, 'quiz.db'),
+    QUIZ_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
+    QUIZ_SECRET_KEY: TEST_SECRET_KEY,
+    QUIZ_LOG_LEVEL: process.env.QUIZ_TEST_LOGS ? 'debug' : 'silent',
+    ...(poolPath ? { QUIZ_POOL_PATH: poolPath } : {}),
+    ...options.env,
+  });
+  const time = options.fakeTime ? new FakeTime() : null;
+  const server = await startServer(config, time ? { clock: time, scheduler: time } : {});
+  const baseUrl = server.url;
+  const wsBase = baseUrl.replace(/^http/, 'ws');
+  let adminCookie: string | null = null;
+
+  const world: TestWorld = {
+    server,
+    time,
+    dir,
+    baseUrl,
+    wsUrl: `${wsBase}/ws`,
+    adminWsUrl: `${wsBase}/admin/ws`,
+    async http(path, init = {}) {
+      const headers = new Headers(init.headers);
+      if (init.cookie) headers.set('cookie', init.cookie);
+      let body = init.body;
+      if (init.json !== undefined) {
+        headers.set('content-type', 'application/json');
+        body = JSON.stringify(init.json);
+      }
+      return fetch(`${baseUrl}${path}`, { ...init, headers, body });
+    },
+    async join(studentId, name = `Student ${studentId}`, cookie) {
+      const response = await world.http('/api/join', {
+        method: 'POST',
+        json: { student_id: studentId, name },
+        ...(cookie ? { cookie } : {}),
+      });
+      return { response, cookie: cookieFrom(response, 'quiz_student') };
+    },
+    async adminLogin() {
+      if (adminCookie) return adminCookie;
+      const response = await world.http('/admin/login', { method: 'POST', json: { password: TEST_ADMIN_PASSWORD } });
+      if (response.status !== 200) throw new Error(`admin login failed: ${response.status}`);
+      adminCookie = cookieFrom(response, 'quiz_admin');
+      return adminCookie;
+    },
+    async adminPost(path, json) {
+      const cookie = await world.adminLogin();
+      return world.http(path, { method: 'POST', cookie, ...(json === undefined ? {} : { json }) });
+    },
+    async connectStudent(cookie) {
+      const inbox = Inbox.connect(world.wsUrl, cookie);
+      await inbox.opened;
+      return inbox;
+    },
+    async connectAdmin() {
+      const inbox = Inbox.connect(world.adminWsUrl, await world.adminLogin());
+      await inbox.opened;
+      return inbox;
+    },
+    async stop(stopOptions = {}) {
+      await server.stop();
+      if (!stopOptions.keepDir && !options.dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return world;
+}
