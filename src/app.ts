@@ -1,6 +1,6 @@
 /**
- * createApp(deps): the HTTP application. One error mapping for every route, a body-size
- * guard, then each route group. WebSocket upgrades are handled before this app (see
+ * createApp(deps): the HTTP application. One error mapping for every route, then each
+ * route group (the body-size limit is applied before this app, in http/body-limit.ts). WebSocket upgrades are handled before this app (see
  * realtime/sockets.ts) so that sockets carry only their identity.
  */
 import { Elysia } from 'elysia';
@@ -8,9 +8,8 @@ import { AppError, describeValidationFailure, errorBody } from './errors';
 import { adminRoutes } from './http/admin-routes';
 import { cookieConfig, type AppDeps } from './http/deps';
 import { pageRoutes } from './http/pages';
-import { notHonoured, publicRoutes } from './http/public-routes';
-
-export const MAX_BODY_BYTES = 1024 * 1024;
+import { publicRoutes } from './http/public-routes';
+import { ADMIN_COOKIE, clearedCookie, STUDENT_COOKIE } from './identity/cookies';
 
 function jsonError(status: number, body: object, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
@@ -22,12 +21,6 @@ function jsonError(status: number, body: object, headers: Record<string, string>
 export function createApp(deps: AppDeps) {
   const { logger } = deps;
   return new Elysia({ name: 'quiz-app', cookie: cookieConfig(deps) })
-    .onRequest(({ request }) => {
-      const length = Number(request.headers.get('content-length') ?? 0);
-      if (length > MAX_BODY_BYTES) {
-        return jsonError(413, errorBody('body_too_large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`));
-      }
-    })
     .onError({ as: 'global' }, ({ code, error, request }) => {
       if (error instanceof AppError) {
         return jsonError(error.status, errorBody(error.code, error.message, error.extra), error.headers);
@@ -42,8 +35,11 @@ export function createApp(deps: AppDeps) {
         case 'NOT_FOUND':
           return jsonError(404, errorBody('not_found', 'no such route'));
         case 'INVALID_COOKIE_SIGNATURE': {
-          const refusal = notHonoured();
-          return jsonError(401, errorBody('invalid_cookie', 'this cookie is not valid here; sign in or join again'), refusal.headers);
+          // A forged or altered cookie is refused and removed, so the browser can start over.
+          const cookieName = (error as { key?: string }).key === ADMIN_COOKIE ? ADMIN_COOKIE : STUDENT_COOKIE;
+          return jsonError(401, errorBody('invalid_cookie', 'this cookie is not valid; sign in or join again'), {
+            'set-cookie': clearedCookie(cookieName),
+          });
         }
       }
       const requestId = crypto.randomUUID();

@@ -9,8 +9,8 @@ import { LOG_LEVELS, type LogLevel } from './logger';
 
 const EnvSchema = t.Object({
   PORT: t.Optional(t.String({ pattern: '^[0-9]{1,5}$' })),
-  HOST: t.Optional(t.String({ minLength: 1 })),
-  QUIZ_DB_PATH: t.Optional(t.String({ minLength: 1 })),
+  HOST: t.Optional(t.String()),
+  QUIZ_DB_PATH: t.Optional(t.String()),
   QUIZ_POOL_PATH: t.Optional(t.String()),
   QUIZ_ADMIN_PASSWORD: t.Optional(t.String()),
   QUIZ_SECRET_KEY: t.Optional(t.String()),

@@ -13,7 +13,8 @@ import type { AppDeps } from './http/deps';
 import { resolveAdminPasswordHash, resolveSigningKey } from './identity/secrets';
 import { createLogger, type Logger } from './logger';
 import { parsePoolText, validatePool, type Pool, type PoolError } from './pool/pool';
-import { createSocketEndpoints, type SocketData } from './realtime/sockets';
+import { ADMIN_SOCKET_PATH, createSocketEndpoints, STUDENT_SOCKET_PATH, type SocketData } from './realtime/sockets';
+import { BUN_MAX_REQUEST_BODY_BYTES, enforceBodyLimit } from './http/body-limit';
 import { createSessionController, SESSION_ID } from './session/controller';
 import { systemClock, systemScheduler, type Clock, type Scheduler } from './session/ports';
 
@@ -33,7 +34,6 @@ export class PoolLoadError extends Error {
 }
 
 const LOADED_POOL_SETTING = 'pool';
-const MAX_REQUEST_BODY_BYTES = 2 * 1024 * 1024;
 
 /** The pool to play: QUIZ_POOL_PATH if given, else the stored one, else the demo pool. */
 function resolveStartupPool(config: Config, store: QuizStore): { pool: Pool; fromFile: boolean } {
@@ -100,11 +100,12 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
       port: config.port,
       hostname: config.host,
       reusePort: false,
-      maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
-      fetch(request, bunServer) {
+      maxRequestBodySize: BUN_MAX_REQUEST_BODY_BYTES,
+      async fetch(request, bunServer) {
         const path = new URL(request.url).pathname;
-        if (path === '/ws' || path === '/admin/ws') return sockets.upgrade(request, bunServer);
-        return app.fetch(request);
+        if (path === STUDENT_SOCKET_PATH || path === ADMIN_SOCKET_PATH) return sockets.upgrade(request, bunServer);
+        const limited = await enforceBodyLimit(request);
+        return limited instanceof Response ? limited : app.fetch(limited);
       },
       websocket: sockets.handlers,
     });

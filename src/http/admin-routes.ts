@@ -8,7 +8,7 @@ import { Elysia, t } from 'elysia';
 import { AppError } from '../errors';
 import { ADMIN_COOKIE, ADMIN_SESSION_MS, adminFingerprint, asAdminClaim } from '../identity/cookies';
 import { createLoginRateLimiter } from '../identity/login-rate-limit';
-import { validatePool, type Pool } from '../pool/pool';
+import { parsePoolText, type Pool } from '../pool/pool';
 import { buildResultsCsv } from '../results/results-csv';
 import type { SessionCommand } from '../session/machine';
 import { cookieSecure, type AppDeps } from './deps';
@@ -71,18 +71,24 @@ export function adminRoutes(deps: AppDeps) {
       return { ok: true };
     })
     .get('/admin/api/state', () => controller.adminSnapshot())
-    .post('/admin/api/pool', ({ body }) => {
-      const validation = validatePool(typeof body === 'string' ? parseJsonBody(body) : body);
-      if (!validation.ok) {
-        throw new AppError(400, 'invalid_pool', 'the pool was refused; nothing was changed', {
-          details: validation.details,
-        });
-      }
-      if (!controller.replacePool(validation.pool)) {
-        throw new AppError(409, 'wrong_phase', 'a pool can only be loaded in the lobby or after the end');
-      }
-      return poolSummary(validation.pool);
-    })
+    .post(
+      '/admin/api/pool',
+      ({ body }) => {
+        // Read as text whatever the content type says, so the pool file's own JSON errors
+        // are reported like any other pool error (path "/"), as at start-up.
+        const validation = parsePoolText(body);
+        if (!validation.ok) {
+          throw new AppError(400, 'invalid_pool', 'the pool was refused; nothing was changed', {
+            details: validation.details,
+          });
+        }
+        if (!controller.replacePool(validation.pool)) {
+          throw new AppError(409, 'wrong_phase', 'a pool can only be loaded in the lobby or after the end');
+        }
+        return { ok: true, title: validation.pool.title, questions: validation.pool.questions.length };
+      },
+      { parse: 'text', body: t.String() },
+    )
     .post('/admin/api/reset', () => ({ run_id: controller.reset() }))
     .post('/admin/api/next', () => runCommand('next'))
     .post('/admin/api/close', () => runCommand('close'))
@@ -112,18 +118,6 @@ export function adminRoutes(deps: AppDeps) {
       const filename = `quiz-${new Date(clock.now()).toISOString().slice(0, 10)}.db`;
       return streamThenDelete(backupPath, filename);
     });
-}
-
-function parseJsonBody(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new AppError(400, 'invalid_json', 'the body is not valid JSON');
-  }
-}
-
-function poolSummary(pool: Pool) {
-  return { ok: true, title: pool.title, questions: pool.questions.length };
 }
 
 /** Streams a temporary file and removes it once sent (or abandoned). */

@@ -2,7 +2,7 @@
 import { Elysia, t } from 'elysia';
 import QRCode from 'qrcode';
 import { AppError } from '../errors';
-import { asStudentClaim, STUDENT_COOKIE, STUDENT_COOKIE_MAX_AGE_S } from '../identity/cookies';
+import { asStudentClaim, clearedCookie, STUDENT_COOKIE, STUDENT_COOKIE_MAX_AGE_S } from '../identity/cookies';
 import { cookieSecure, type AppDeps } from './deps';
 import { publicBaseUrl } from './request-origin';
 
@@ -29,7 +29,7 @@ function cleanField(value: string, field: string): string {
 /** Refuses a cookie that is not honoured and clears it, so the same browser can join again. */
 export const notHonoured = () =>
   new AppError(401, 'invalid_cookie', 'your session is no longer valid; join again', {}, {
-    'set-cookie': `${STUDENT_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax`,
+    'set-cookie': clearedCookie(STUDENT_COOKIE),
   });
 
 export function publicRoutes(deps: AppDeps) {

@@ -42,6 +42,12 @@ export function asAdminClaim(value: unknown, fingerprint: string, now: number): 
   return value.fp === fingerprint && value.exp > now ? value : null;
 }
 
+/** A Set-Cookie value that removes one of our cookies. */
+export function clearedCookie(name: string): string {
+  const sameSite = name === ADMIN_COOKIE ? 'Strict' : 'Lax';
+  return `${name}=; Path=/; Max-Age=0; HttpOnly; SameSite=${sameSite}`;
+}
+
 export function adminFingerprint(passwordHash: string): string {
   return new Bun.CryptoHasher('sha256').update(passwordHash).digest('hex').slice(0, 16);
 }

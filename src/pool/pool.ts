@@ -74,21 +74,33 @@ export function validatePool(input: unknown): PoolValidation {
     details.push({ path: error.path || '/', message: describeSchemaError(error.message, error.value) });
     if (details.length >= MAX_REPORTED_ERRORS) break;
   }
-  if (details.length > 0) return { ok: false, details };
+  details.push(...answerLetterErrors(input, reportedPaths));
+  if (details.length > 0) return { ok: false, details: details.slice(0, MAX_REPORTED_ERRORS) };
+  return { ok: true, pool: normalizePool(input as PoolInput) };
+}
 
-  const checked = input as PoolInput;
-  checked.questions.forEach((question, index) => {
+/**
+ * The rule the schema cannot state: `answer` names one of the question's own choices.
+ * Checked on every question whose choices and answer are otherwise well-formed, so one
+ * upload reports all its errors, not the schema's first and the letters' next time.
+ */
+function answerLetterErrors(input: unknown, reportedPaths: ReadonlySet<string>): PoolError[] {
+  const questions = (input as { questions?: unknown } | null)?.questions;
+  if (!Array.isArray(questions)) return [];
+  const errors: PoolError[] = [];
+  questions.forEach((question: { choices?: unknown; answer?: unknown } | null, index) => {
+    const path = `/questions/${index}`;
+    if (!question || !Array.isArray(question.choices) || typeof question.answer !== 'string') return;
+    if (reportedPaths.has(`${path}/choices`) || reportedPaths.has(`${path}/answer`)) return;
     const letters = choiceLettersFor(question.choices.length);
     if (!(letters as string[]).includes(question.answer)) {
-      details.push({
-        path: `/questions/${index}/answer`,
+      errors.push({
+        path: `${path}/answer`,
         message: `must be one of ${letters.join(', ')} (the question has ${letters.length} choices)`,
       });
     }
   });
-  if (details.length > 0) return { ok: false, details };
-
-  return { ok: true, pool: normalizePool(checked) };
+  return errors;
 }
 
 function normalizePool(input: PoolInput): Pool {

@@ -51,6 +51,10 @@ export class AnswerBook {
     question.committedCount += 1;
   }
 
+  answersTo(questionIdx: number): IterableIterator<[string, HeldAnswer]> {
+    return (this.#questions.get(questionIdx)?.byStudent ?? new Map<string, HeldAnswer>()).entries();
+  }
+
   answeredCount(questionIdx: number): number {
     return this.#questions.get(questionIdx)?.committedCount ?? 0;
   }

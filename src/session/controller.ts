@@ -96,10 +96,12 @@ export function createSessionController(deps: ControllerDeps) {
     roster = new Roster(SESSION_ID, runId);
     book = new AnswerBook();
     for (const row of store.listStudents(runId)) roster.add(row);
+    const openIndex = state.phase === 'question' ? state.index : null;
     for (const answer of store.listAnswers(runId)) {
       book.commit(answer.questionIdx, answer.studentId, answer.choice, answer.points);
+      // Points of the open question stay hidden until it closes (see revealPoints).
       const entry = roster.get(answer.studentId);
-      if (entry) entry.score += answer.points;
+      if (entry && answer.questionIdx !== openIndex) entry.score += answer.points;
     }
   }
 
@@ -172,11 +174,25 @@ export function createSessionController(deps: ControllerDeps) {
         return;
       case 'question_closed':
         progressThrottle.cancel();
+        revealPoints(effect.index);
         announceQuestionClosed(effect.index);
         return;
       case 'session_ended':
+        // Nothing is broadcast after session_ended: a trailing lobby_update would be stale.
+        lobbyThrottle.cancel();
         announceSessionEnded();
         return;
+    }
+  }
+
+  /**
+   * Scores move only when a question closes: a score that jumped while the question was
+   * open would tell the student (and whoever sees their phone) that the answer was right.
+   */
+  function revealPoints(index: number): void {
+    for (const [studentId, answer] of book.answersTo(index)) {
+      const entry = roster.get(studentId);
+      if (entry && answer.committed) entry.score += answer.points;
     }
   }
 
@@ -275,7 +291,6 @@ export function createSessionController(deps: ControllerDeps) {
         return;
       }
       book.commit(answer.questionIdx, answer.entry.studentId, answer.choice, answer.points);
-      answer.entry.score += answer.points;
       deliver(answer.socket, ackFrame(answer.questionIdx, answer.choice));
     });
     progressThrottle.request();
