@@ -29,8 +29,11 @@ export function pageRoutes(deps: AppDeps) {
   return new Elysia({ name: 'pages' })
     .use(staticPlugin({ assets: PUBLIC_DIR, prefix: '/static', alwaysStatic: false, silent: true }))
     .get('/', () => page('student.html'))
-    .get('/admin', ({ redirect }) => redirect('/admin/', 302))
-    .get('/admin/', () => page('admin.html'))
+    // Elysia matches "/admin" and "/admin/" as one route: send the bare form to the
+    // canonical one so relative links and bookmarks agree.
+    .get('/admin/', ({ request, redirect }) =>
+      new URL(request.url).pathname === '/admin' ? redirect('/admin/', 302) : page('admin.html'),
+    )
     .get('/screen', ({ cookie }) => {
       if (!asAdminClaim(cookie[ADMIN_COOKIE]!.value, fingerprint, deps.clock.now())) {
         throw new AppError(401, 'not_signed_in', 'sign in as the instructor first');

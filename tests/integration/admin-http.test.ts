@@ -16,11 +16,10 @@ import { csvRecords, parseCsv, sleep } from './support';
 const EVIL = 'https://evil.example';
 
 let world: TestWorld | null = null;
-let sockets: Inbox[] = [];
+const sockets: Inbox[] = [];
 let tempDirs: string[] = [];
 afterEach(async () => {
-  for (const socket of sockets) socket.socket.close();
-  sockets = [];
+  Inbox.closeAll(sockets);
   await world?.stop();
   world = null;
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });

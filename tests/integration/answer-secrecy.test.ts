@@ -5,7 +5,7 @@
  * /api/me and the snapshot on reconnect during an open question.
  */
 import { afterEach, expect, test } from 'bun:test';
-import type { Frame, Inbox } from '../helpers/inbox';
+import { Inbox, type Frame } from '../helpers/inbox';
 import { startTestWorld, type TestWorld } from '../helpers/test-server';
 import { findKeys, sleep, waitForFrames } from './support';
 
@@ -23,10 +23,9 @@ const QUESTION_KEYS_WHILE_OPEN = ['choices', 'remaining_ms', 'text', 'time_limit
 const ACK_KEYS = ['accepted', 'choice', 'question_idx', 'reason', 'type'];
 
 let world: TestWorld | null = null;
-let sockets: Inbox[] = [];
+const sockets: Inbox[] = [];
 afterEach(async () => {
-  for (const socket of sockets) socket.socket.close();
-  sockets = [];
+  Inbox.closeAll(sockets);
   await world?.stop();
   world = null;
 });

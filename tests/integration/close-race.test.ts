@@ -5,7 +5,7 @@
  * your_choice report.
  */
 import { afterEach, expect, test } from 'bun:test';
-import type { Inbox } from '../helpers/inbox';
+import { Inbox } from '../helpers/inbox';
 import { makePool, startTestWorld, type TestWorld } from '../helpers/test-server';
 import { csvRecords, nextTurn, sleep, waitForFrames } from './support';
 
@@ -14,10 +14,9 @@ const LETTERS = ['A', 'B', 'C', 'D'] as const;
 const TIME_LIMIT_MS = 20_000;
 
 let worlds: TestWorld[] = [];
-let sockets: Inbox[] = [];
+const sockets: Inbox[] = [];
 afterEach(async () => {
-  for (const socket of sockets) socket.socket.close();
-  sockets = [];
+  Inbox.closeAll(sockets);
   for (const world of worlds) await world.stop();
   worlds = [];
 });

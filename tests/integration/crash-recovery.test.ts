@@ -14,16 +14,9 @@ import { baseEnv, killAll, runToExit, serverEnv, startProcess, type ServerProces
 import { csvRecords, sleep, waitFor } from './support';
 
 let dirs: string[] = [];
-let sockets: Inbox[] = [];
+const sockets: Inbox[] = [];
 afterEach(async () => {
-  for (const socket of sockets) {
-    try {
-      socket.socket.close();
-    } catch {
-      // already closed
-    }
-  }
-  sockets = [];
+  Inbox.closeAll(sockets);
   await killAll();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   dirs = [];

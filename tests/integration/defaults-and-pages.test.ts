@@ -290,7 +290,7 @@ function scriptSrc(csp: string): string {
 for (const path of ['/', '/admin/']) {
   test(`GET ${path} is an HTML page with a CSP that forbids inline scripts`, async () => {
     const w = await world();
-    const response = await w.http(path);
+    const response = await w.http(path, { redirect: 'manual' });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type') ?? '').toContain('text/html');
     const csp = response.headers.get('content-security-policy');

@@ -4,7 +4,7 @@
  * same sockets and other clients keep working.
  */
 import { afterEach, expect, test } from 'bun:test';
-import type { Inbox } from '../helpers/inbox';
+import { Inbox } from '../helpers/inbox';
 import { makePool, startTestWorld, type TestWorld } from '../helpers/test-server';
 import { sleep, waitForFrames } from './support';
 
@@ -77,10 +77,9 @@ function sendRaw(inbox: Inbox, payload: Payload): void {
 }
 
 let world: TestWorld | null = null;
-let sockets: Inbox[] = [];
+const sockets: Inbox[] = [];
 afterEach(async () => {
-  for (const socket of sockets) socket.socket.close();
-  sockets = [];
+  Inbox.closeAll(sockets);
   await world?.stop();
   world = null;
 });

@@ -9,16 +9,9 @@ import { makePool, startTestWorld, type TestWorld } from '../helpers/test-server
 import { sleep, waitFor } from './support';
 
 let world: TestWorld | null = null;
-let sockets: Inbox[] = [];
+const sockets: Inbox[] = [];
 afterEach(async () => {
-  for (const socket of sockets) {
-    try {
-      socket.socket.close();
-    } catch {
-      // already gone
-    }
-  }
-  sockets = [];
+  Inbox.closeAll(sockets);
   await world?.stop();
   world = null;
 });
