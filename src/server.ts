@@ -15,6 +15,7 @@ import { createLogger, type Logger } from './logger';
 import { parsePoolText, validatePool, type Pool, type PoolError } from './pool/pool';
 import { ADMIN_SOCKET_PATH, createSocketEndpoints, STUDENT_SOCKET_PATH, type SocketData } from './realtime/sockets';
 import { BUN_MAX_REQUEST_BODY_BYTES, enforceBodyLimit } from './http/body-limit';
+import { dropForgedCookies, isPageRequest, withClearedCookies } from './http/forged-cookies';
 import { createSessionController, SESSION_ID } from './session/controller';
 import { systemClock, systemScheduler, type Clock, type Scheduler } from './session/ports';
 
@@ -104,6 +105,10 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
       async fetch(request, bunServer) {
         const path = new URL(request.url).pathname;
         if (path === STUDENT_SOCKET_PATH || path === ADMIN_SOCKET_PATH) return sockets.upgrade(request, bunServer);
+        if (isPageRequest(request, path)) {
+          const { request: cleaned, dropped } = await dropForgedCookies(request, signingKey);
+          return withClearedCookies(await app.fetch(cleaned), dropped);
+        }
         const limited = await enforceBodyLimit(request);
         return limited instanceof Response ? limited : app.fetch(limited);
       },

@@ -62,6 +62,9 @@ export const MeView = t.Object({
   score: t.Integer(),
   answer: t.Union([Letter, t.Null()]),
   points: t.Union([t.Integer(), t.Null()]),
+  /** Only after the session has ended. */
+  rank: t.Optional(t.Integer({ minimum: 1 })),
+  total_students: t.Optional(t.Integer()),
 });
 
 const snapshotCommon = {

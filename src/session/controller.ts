@@ -75,6 +75,8 @@ export function createSessionController(deps: ControllerDeps) {
   let stopDeadlineTimer: (() => void) | null = null;
   const adminSockets = new Set<SocketPort>();
   let stopped = false;
+  /** Ranks once the session has ended, computed once and again only if someone joins late. */
+  let finalRanks: { rosterSize: number; byStudent: Map<string, number> } | null = null;
 
   const view = (): views.SessionView => ({ runId, state, pool, roster, book });
 
@@ -205,6 +207,15 @@ export function createSessionController(deps: ControllerDeps) {
       const frame = views.personalQuestionClosed(prefix, view(), index, entry);
       for (const socket of entry.sockets) deliver(socket, frame);
     }
+  }
+
+  function finalRankOf(entry: StudentEntry): number | undefined {
+    if (state.phase !== 'ended') return undefined;
+    if (!finalRanks || finalRanks.rosterSize !== roster.size) {
+      const byStudent = new Map(views.finalStandings(roster).map(({ entry: ranked, rank }) => [ranked.studentId, rank]));
+      finalRanks = { rosterSize: roster.size, byStudent };
+    }
+    return finalRanks.byStudent.get(entry.studentId);
   }
 
   function announceSessionEnded(): void {
@@ -341,7 +352,7 @@ export function createSessionController(deps: ControllerDeps) {
 
   function connectStudent(entry: StudentEntry, socket: SocketPort): void {
     entry.sockets.add(socket);
-    deliver(socket, JSON.stringify(views.studentSnapshot(view(), entry, clock.now())));
+    deliver(socket, JSON.stringify(views.studentSnapshot(view(), entry, clock.now(), finalRankOf(entry))));
   }
 
   function disconnectStudent(entry: StudentEntry, socket: SocketPort): void {
@@ -384,6 +395,7 @@ export function createSessionController(deps: ControllerDeps) {
     lobbyThrottle.cancel();
     progressThrottle.cancel();
     const previousRoster = roster;
+    finalRanks = null;
     loadRun(createRunRecord(loadedPool));
     for (const entry of previousRoster.entries()) {
       for (const socket of entry.sockets) socket.close(CLOSE_UNAUTHORIZED, 'the session was reset');

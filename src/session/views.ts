@@ -49,19 +49,22 @@ function snapshotCommon(view: SessionView, now: number, audience: 'student' | 'a
   };
 }
 
-export function studentSnapshot(view: SessionView, entry: StudentEntry, now: number): StudentSnapshot {
+/** `rank` is given once the session has ended, so a new device still shows the final standing. */
+export function studentSnapshot(view: SessionView, entry: StudentEntry, now: number, rank?: number): StudentSnapshot {
   const index = currentQuestionIndex(view.state);
   const answer = index === null ? undefined : view.book.get(index, entry.studentId);
-  return {
-    ...snapshotCommon(view, now, 'student'),
-    me: {
-      student_id: entry.studentId,
-      name: entry.name,
-      score: entry.score,
-      answer: (answer?.choice ?? null) as StudentSnapshot['me']['answer'],
-      points: view.state.phase === 'review' ? (answer?.points ?? 0) : null,
-    },
+  const me: StudentSnapshot['me'] = {
+    student_id: entry.studentId,
+    name: entry.name,
+    score: entry.score,
+    answer: (answer?.choice ?? null) as StudentSnapshot['me']['answer'],
+    points: view.state.phase === 'review' ? (answer?.points ?? 0) : null,
   };
+  if (rank !== undefined) {
+    me.rank = rank;
+    me.total_students = view.roster.size;
+  }
+  return { ...snapshotCommon(view, now, 'student'), me };
 }
 
 export function adminSnapshot(view: SessionView, now: number): AdminSnapshot {

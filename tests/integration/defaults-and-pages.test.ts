@@ -336,12 +336,12 @@ test('GET /screen needs the admin cookie: 401 JSON without (or with a forged one
   expect((await response.text()).toLowerCase()).toContain('<html');
 });
 
-test('GET /static/style.css is served as text/css; unknown static files are 404 JSON', async () => {
+test('GET /static/common.css is served as text/css; unknown static files are 404 JSON', async () => {
   const w = await world();
-  const response = await w.http('/static/style.css');
+  const response = await w.http('/static/common.css');
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type') ?? '').toContain('text/css');
-  expect(await response.text()).toBe(readFileSync(join(import.meta.dir, '../../public/style.css'), 'utf8'));
+  expect(await response.text()).toBe(readFileSync(join(import.meta.dir, '../../public/common.css'), 'utf8'));
   const missing = await w.http('/static/nope.css');
   expect(missing.status).toBe(404);
 });
@@ -439,4 +439,23 @@ test('GET /api/me: 401 JSON without a cookie or with a forged one; 200 with the 
   const me = await w.http('/api/me', { cookie });
   expect(me.status).toBe(200);
   expect(await me.json()).toEqual({ student_id: 's1', name: 'Real', score: 0 });
+});
+
+// Regression: a phone holding an altered quiz_student cookie got a raw 401 JSON body for
+// GET / (Elysia refuses the whole request on a bad signature) instead of the join page.
+test('pages and assets are served despite a forged cookie, and the forged cookie is cleared', async () => {
+  const w = await world();
+  const { cookie } = await w.join('s1');
+  const forged = `${cookie.slice(0, -3)}xyz`;
+  for (const path of ['/', '/admin/', '/static/common.css']) {
+    const response = await w.http(path, { cookie: forged, redirect: 'manual' });
+    expect(response.status).toBe(200);
+    expect(response.headers.getSetCookie().some((line) => /^quiz_student=;.*Max-Age=0/.test(line))).toBe(true);
+  }
+  // The API still refuses it, as the contract says.
+  expect((await w.http('/api/me', { cookie: forged })).status).toBe(401);
+  // A valid cookie is left alone.
+  const clean = await w.http('/', { cookie });
+  expect(clean.status).toBe(200);
+  expect(clean.headers.getSetCookie()).toEqual([]);
 });
