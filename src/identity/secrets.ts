@@ -37,9 +37,19 @@ export function resolveSigningKey(config: Config, logger: Logger): string {
   return key;
 }
 
+/**
+ * The hash is kept in the database and reused while it still matches: admin cookies carry
+ * a fingerprint of it, so a restart with the same password keeps the instructor signed in,
+ * and a changed password signs every admin session out.
+ */
 export async function resolveAdminPasswordHash(config: Config, store: QuizStore, logger: Logger): Promise<string> {
-  if (config.adminPassword) return Bun.password.hash(config.adminPassword, PASSWORD_HASH_OPTIONS);
   const stored = store.readSetting(ADMIN_HASH_SETTING);
+  if (config.adminPassword) {
+    if (stored && (await Bun.password.verify(config.adminPassword, stored))) return stored;
+    const hash = await Bun.password.hash(config.adminPassword, PASSWORD_HASH_OPTIONS);
+    store.writeSetting(ADMIN_HASH_SETTING, hash);
+    return hash;
+  }
   if (stored) return stored;
   const password = randomToken(12);
   const hash = await Bun.password.hash(password, PASSWORD_HASH_OPTIONS);
