@@ -1,0 +1,224 @@
+/**
+ * `bun bench/console-dom.ts [--students 2000] [--sockets 2000]`: how heavy the instructor
+ * console is with a full lecture hall. Boots the real server (`bun src/main.ts`, temp
+ * database), opens the console in Chromium, joins N students over HTTP while it watches,
+ * connects them over /ws, then opens a question and has every connected student answer.
+ *
+ * Prints one JSON line: the console's DOM element count with N joined, and the in-page
+ * cost of applying each frame kind (window.__consoleMetrics, measured with
+ * performance.now() around the console's own render functions), plus long tasks seen.
+ * This is a measurement, not a test: nothing here fails on a number.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { launchBrowser } from '../tests/browser/browser';
+
+const { values: args } = parseArgs({
+  options: {
+    students: { type: 'string', default: '2000' },
+    sockets: { type: 'string', default: '2000' },
+  },
+});
+const studentCount = Number(args.students);
+const socketCount = Math.min(studentCount, Number(args.sockets));
+const ADMIN_PASSWORD = 'bench-admin-password';
+const repoRoot = join(import.meta.dir, '..');
+const LETTERS = ['A', 'B', 'C', 'D'];
+const ANSWER_SPREAD_MS = 3000;
+
+const round = (value: number) => Math.round(value * 100) / 100;
+function summarise(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p: number) => (sorted.length ? round(sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!) : null);
+  return {
+    n: sorted.length,
+    p50_ms: at(0.5),
+    p95_ms: at(0.95),
+    max_ms: sorted.length ? round(sorted.at(-1)!) : null,
+  };
+}
+
+async function spawnServer(env: Record<string, string>) {
+  const proc = Bun.spawn(['bun', 'src/main.ts'], { cwd: repoRoot, env: { ...process.env, ...env }, stdout: 'pipe', stderr: 'inherit' });
+  const reader = proc.stdout.getReader();
+  let buffered = '';
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffered += new TextDecoder().decode(value);
+    const line = buffered.split('\n').find((candidate) => candidate.includes('"msg":"listening"'));
+    if (line) {
+      void (async () => {
+        while (!(await reader.read()).done);
+      })();
+      return { proc, url: (JSON.parse(line) as { url: string }).url };
+    }
+  }
+  proc.kill();
+  throw new Error('the server did not start');
+}
+
+async function inBatches<T>(count: number, concurrency: number, task: (index: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = new Array(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const index = next++;
+        results[index] = await task(index);
+      }
+    }),
+  );
+  return results;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'quiz-console-bench-'));
+const poolPath = join(dir, 'pool.json');
+writeFileSync(
+  poolPath,
+  JSON.stringify({
+    title: 'Console bench',
+    questions: [{ text: 'Which one?', choices: ['one', 'two', 'three', 'four'], answer: 'B', time_limit_s: 120 }],
+  }),
+);
+const { proc, url } = await spawnServer({
+  PORT: '0',
+  HOST: '127.0.0.1',
+  QUIZ_DB_PATH: join(dir, 'quiz.db'),
+  QUIZ_POOL_PATH: poolPath,
+  QUIZ_ADMIN_PASSWORD: ADMIN_PASSWORD,
+  QUIZ_SECRET_KEY: 'console-bench-secret-key-0123456789abcdef',
+  QUIZ_LOG_LEVEL: 'info',
+});
+
+const browser = await launchBrowser();
+const sockets: WebSocket[] = [];
+try {
+  const login = await fetch(`${url}/admin/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ password: ADMIN_PASSWORD }),
+  });
+  const adminCookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+  const [cookieName, cookieValue] = adminCookie.split(/=(.*)/s) as [string, string];
+
+  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+  context.setDefaultTimeout(60_000);
+  await context.addCookies([{ name: cookieName, value: cookieValue, url, sameSite: 'Strict', httpOnly: true }]);
+  const page = await context.newPage();
+  await page.goto(`${url}/admin/`);
+  await page.locator('[data-testid=phase]').waitFor({ state: 'visible' });
+  await page.evaluate(() => {
+    const w = window as any;
+    w.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) w.__longTasks.push(entry.duration);
+    }).observe({ entryTypes: ['longtask'] });
+  });
+  const domBefore = await page.evaluate(() => document.getElementsByTagName('*').length);
+
+  // Join while the console watches: lobby_update frames (all names) and roster refreshes.
+  const joinStarted = performance.now();
+  const cookies = await inBatches(studentCount, 64, async (index) => {
+    const response = await fetch(`${url}/api/join`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ student_id: `bench-${index}`, name: `Student ${index} of the bench` }),
+    });
+    if (response.status !== 200) throw new Error(`join ${index}: ${response.status}`);
+    return response.headers.getSetCookie()[0]!.split(';')[0]!;
+  });
+  const joinMs = performance.now() - joinStarted;
+
+  const wsUrl = `${url.replace(/^http/, 'ws')}/ws`;
+  await inBatches(socketCount, 100, (index) => {
+    const socket = new WebSocket(wsUrl, { headers: { cookie: cookies[index]! } } as any);
+    sockets.push(socket);
+    return new Promise<void>((resolve, reject) => {
+      socket.addEventListener('open', () => resolve(), { once: true });
+      socket.addEventListener('error', () => reject(new Error('socket error')), { once: true });
+    });
+  });
+
+  await page.waitForFunction(
+    (n) => document.querySelector('[data-testid=roster-summary]')?.textContent?.startsWith(`${n} joined`) ?? false,
+    studentCount,
+  );
+  // Wait for a roster refresh that sees every socket connected.
+  await page.click('#roster-refresh');
+  await page.waitForFunction(
+    (n) => document.querySelector('[data-testid=roster-summary]')?.textContent === `${n.joined} joined · ${n.connected} connected`,
+    { joined: studentCount, connected: socketCount },
+  );
+  const domLobby = await page.evaluate(() => document.getElementsByTagName('*').length);
+  const rosterRows = await page.locator('[data-testid=roster] li').count();
+
+  // The question: everyone connected answers at once.
+  const answerStarted = performance.now();
+  let acks = 0;
+  const allAcked = new Promise<void>((resolve) => {
+    for (const socket of sockets) {
+      socket.addEventListener('message', (event) => {
+        const frame = JSON.parse(String(event.data));
+        if (frame.type === 'question_open') {
+          // Students answer over ANSWER_SPREAD_MS, as a hall does, not all in one tick.
+          const choice = LETTERS[Math.floor(Math.random() * 4)];
+          setTimeout(() => socket.send(JSON.stringify({ type: 'submit', question_idx: 0, choice })), Math.random() * ANSWER_SPREAD_MS);
+        } else if (frame.type === 'submit_ack' && ++acks === sockets.length) resolve();
+      });
+    }
+  });
+  await fetch(`${url}/admin/api/next`, { method: 'POST', headers: { cookie: adminCookie } });
+  await allAcked;
+  const answerMs = performance.now() - answerStarted;
+  await page.waitForFunction(
+    (n) => document.querySelector('[data-testid=answered]')?.textContent === `answered ${n.answered} / ${n.joined}`,
+    { answered: socketCount, joined: studentCount },
+  );
+  const domQuestion = await page.evaluate(() => document.getElementsByTagName('*').length);
+
+  // Close: histogram, a roster refresh with the new scores.
+  await fetch(`${url}/admin/api/close`, { method: 'POST', headers: { cookie: adminCookie } });
+  await page.waitForFunction(() => document.querySelector('[data-testid=phase]')?.textContent === 'review');
+  await page.click('#roster-refresh');
+  await page.waitForTimeout(500);
+  // Typing a search over 2,000 students.
+  await page.fill('[data-testid=roster-search]', 'Student 19');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=roster] li').length <= 111);
+  await page.waitForTimeout(300);
+
+  const metrics = await page.evaluate(() => ({
+    ...(window as any).__consoleMetrics,
+    longTasks: (window as any).__longTasks,
+  }));
+
+  console.log(
+    JSON.stringify({
+      bench: 'console-dom',
+      students: studentCount,
+      sockets: socketCount,
+      join_ms: Math.round(joinMs),
+      answers_spread_over_ms: ANSWER_SPREAD_MS,
+      all_acked_ms: Math.round(answerMs),
+      dom_elements: { empty_lobby: domBefore, lobby_with_students: domLobby, question_answered: domQuestion },
+      roster_rows_rendered: rosterRows,
+      update_ms: {
+        lobby_update: summarise(metrics.lobby_update),
+        answer_progress: summarise(metrics.answer_progress),
+        roster_render: summarise(metrics.roster_render),
+        roster_refresh_parse_and_render: summarise(metrics.roster_refresh),
+        snapshot: summarise(metrics.snapshot),
+      },
+      long_tasks: { count: metrics.longTasks.length, max_ms: metrics.longTasks.length ? round(Math.max(...metrics.longTasks)) : 0 },
+    }),
+  );
+} finally {
+  for (const socket of sockets) socket.close();
+  await browser.close();
+  proc.kill();
+  await proc.exited;
+  rmSync(dir, { recursive: true, force: true });
+}
