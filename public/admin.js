@@ -634,9 +634,12 @@ function renderPoolPreview() {
 }
 
 // ---- after class ---------------------------------------------------------------------
+// The results link follows the current run unless the instructor picked an older one.
+let pinnedRun = null;
+
 function renderRunChoices() {
   const select = $('results-run');
-  const current = Number(select.value) || session.runId;
+  const current = pinnedRun ?? session.runId;
   const options = [];
   for (let run = session.runId; run >= 1; run -= 1) {
     options.push(el('option', { text: run === session.runId ? `${run} (current)` : String(run), attrs: { value: run } }));
@@ -652,15 +655,20 @@ function updateResultsLink() {
   link.href = `/admin/api/results.csv?run=${run}`;
   link.setAttribute('download', `results-run${run}.csv`);
 }
-$('results-run').addEventListener('change', updateResultsLink);
+$('results-run').addEventListener('change', () => {
+  const chosen = Number($('results-run').value);
+  pinnedRun = chosen && chosen !== session.runId ? chosen : null;
+  updateResultsLink();
+});
 
 $('reset').addEventListener('click', async () => {
   if (!confirm('Start a new run? Everyone returns to the lobby and must join again. The current results stay downloadable.')) return;
   const response = await fetch('/admin/api/reset', { method: 'POST' }).catch(() => null);
   if (!response?.ok) return showCommandMessage('Reset failed; nothing was changed.');
   const { run_id: runId } = await response.json();
-  $('results-run').value = '';
+  pinnedRun = null;
   session.runId = runId;
+  renderRunChoices();
   showCommandMessage(`New run ${runId} started.`);
   const state = await fetch('/admin/api/state').then((r) => (r.ok ? r.json() : null)).catch(() => null);
   if (state) applySnapshot(state);
