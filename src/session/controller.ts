@@ -1,14 +1,14 @@
 /**
  * Runs the session: feeds commands, deadlines and submits to the pure machine, persists
  * every transition before adopting it, keeps one timer for the open question's absolute
- * deadline, commits answers in one transaction per event-loop turn, and fans frames out
- * through topics (shared frames) or single sockets (personal frames).
+ * deadline, commits answers in one transaction per event-loop turn (answer-batch.ts), and
+ * fans frames out through topics (shared frames) or single sockets (personal frames).
  */
 import type { QuizStore } from '../db/quiz-store';
 import type { Logger } from '../logger';
 import type { Pool } from '../pool/pool';
-import { errorFrame } from '../realtime/protocol';
 import { AnswerBook } from './answer-book';
+import { AnswerBatch, submitAckFrame } from './answer-batch';
 import {
   judgeSubmit,
   resumeAfterRestart,
@@ -49,15 +49,6 @@ export type JoinResult =
 
 export type CommandResult = { ok: true; state: SessionState } | { ok: false; message: string };
 
-interface PendingAnswer {
-  socket: SocketPort;
-  entry: StudentEntry;
-  questionIdx: number;
-  choice: string;
-  points: number;
-  receivedAtMs: number;
-}
-
 export type SessionController = ReturnType<typeof createSessionController>;
 
 export function createSessionController(deps: ControllerDeps) {
@@ -70,14 +61,13 @@ export function createSessionController(deps: ControllerDeps) {
   let state!: SessionState;
   let roster!: Roster;
   let book!: AnswerBook;
-  let pendingAnswers: PendingAnswer[] = [];
-  let flushScheduled = false;
   let stopDeadlineTimer: (() => void) | null = null;
   const adminSockets = new Set<SocketPort>();
   let stopped = false;
   /** Ranks once the session has ended, computed once and again only if someone joins late. */
   let finalRanks: { rosterSize: number; byStudent: Map<string, number> } | null = null;
 
+  const answerBatch = new AnswerBatch(store, logger, deliver);
   const view = (): views.SessionView => ({ runId, state, pool, roster, book });
 
   const lobbyThrottle = createThrottle(clock, scheduler, LOBBY_UPDATE_INTERVAL_MS, publishLobbyUpdate);
@@ -249,62 +239,19 @@ export function createSessionController(deps: ControllerDeps) {
     const held = state.phase === 'question' ? book.get(state.index, entry.studentId) : undefined;
     const judgement = judgeSubmit(state, pool, { questionIdx, choice }, receivedAt, held !== undefined);
     if (!judgement.accepted) {
-      deliver(socket, ackFrame(questionIdx, choice, judgement.reason));
+      deliver(socket, submitAckFrame(questionIdx, choice, judgement.reason));
       // The deadline has passed but its timer has not fired yet: close now, in order.
       if (judgement.reason === 'closed' && state.phase === 'question') runEvent('deadline');
       return;
     }
     book.hold(questionIdx, entry.studentId, choice, judgement.points);
-    pendingAnswers.push({ socket, entry, questionIdx, choice, points: judgement.points, receivedAtMs: receivedAt });
-    if (!flushScheduled) {
-      flushScheduled = true;
-      scheduler.defer(flushAnswers);
-    }
-  }
-
-  function ackFrame(questionIdx: number, choice: string, reason?: string): string {
-    return JSON.stringify(
-      reason
-        ? { type: 'submit_ack', question_idx: questionIdx, choice, accepted: false, reason }
-        : { type: 'submit_ack', question_idx: questionIdx, choice, accepted: true },
-    );
+    const answer = { socket, studentId: entry.studentId, questionIdx, choice, points: judgement.points, receivedAtMs: receivedAt };
+    if (answerBatch.add(answer)) scheduler.defer(flushAnswers);
   }
 
   /** Commits every held answer in one transaction, then acknowledges each. */
   function flushAnswers(): void {
-    flushScheduled = false;
-    if (pendingAnswers.length === 0) return;
-    const batch = pendingAnswers;
-    pendingAnswers = [];
-    let inserted: boolean[];
-    try {
-      inserted = store.insertAnswers(
-        runId,
-        batch.map(({ entry, questionIdx, choice, points, receivedAtMs }) => ({
-          studentId: entry.studentId,
-          questionIdx,
-          choice,
-          points,
-          receivedAtMs,
-        })),
-      );
-    } catch (error) {
-      logger.error('answer_commit_failed', { run_id: runId, answers: batch.length, error: String(error) });
-      for (const answer of batch) {
-        book.release(answer.questionIdx, answer.entry.studentId);
-        deliver(answer.socket, errorFrame('storage_error', 'your answer could not be saved; please submit again'));
-      }
-      return;
-    }
-    batch.forEach((answer, position) => {
-      if (!inserted[position]) {
-        deliver(answer.socket, ackFrame(answer.questionIdx, answer.choice, 'already_answered'));
-        return;
-      }
-      book.commit(answer.questionIdx, answer.entry.studentId, answer.choice, answer.points);
-      deliver(answer.socket, ackFrame(answer.questionIdx, answer.choice));
-    });
-    progressThrottle.request();
+    if (answerBatch.commit(runId, book) > 0) progressThrottle.request();
   }
 
   // ---- students ----

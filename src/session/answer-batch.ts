@@ -1,0 +1,80 @@
+/**
+ * Answers that were accepted but are not committed yet, and the one transaction that
+ * commits them. The controller fills the batch during an event-loop turn and commits it
+ * once per turn (and before any transition); each submitter is acknowledged only after
+ * COMMIT has returned.
+ */
+import type { QuizStore } from '../db/quiz-store';
+import type { Logger } from '../logger';
+import { errorFrame } from '../realtime/protocol';
+import type { AnswerBook } from './answer-book';
+import type { SubmitRejectReason } from './machine';
+import type { SocketPort } from './ports';
+
+export interface PendingAnswer {
+  socket: SocketPort;
+  studentId: string;
+  questionIdx: number;
+  choice: string;
+  points: number;
+  receivedAtMs: number;
+}
+
+export function submitAckFrame(questionIdx: number, choice: string, reason?: SubmitRejectReason): string {
+  return JSON.stringify(
+    reason
+      ? { type: 'submit_ack', question_idx: questionIdx, choice, accepted: false, reason }
+      : { type: 'submit_ack', question_idx: questionIdx, choice, accepted: true },
+  );
+}
+
+export class AnswerBatch {
+  #pending: PendingAnswer[] = [];
+
+  constructor(
+    private readonly store: QuizStore,
+    private readonly logger: Logger,
+    private readonly deliver: (socket: SocketPort, data: string) => void,
+  ) {}
+
+  /** Queues an answer; true when it starts a new batch (the caller schedules the commit). */
+  add(answer: PendingAnswer): boolean {
+    this.#pending.push(answer);
+    return this.#pending.length === 1;
+  }
+
+  /**
+   * Commits every queued answer in one transaction, records the committed ones in the
+   * book and acknowledges each submitter. Returns how many were committed. If the commit
+   * fails nothing is acknowledged as accepted: each student gets `storage_error` and may
+   * submit again.
+   */
+  commit(runId: number, book: AnswerBook): number {
+    if (this.#pending.length === 0) return 0;
+    const batch = this.#pending;
+    this.#pending = [];
+    let inserted: boolean[];
+    try {
+      inserted = this.store.insertAnswers(runId, batch);
+    } catch (error) {
+      this.logger.error('answer_commit_failed', { run_id: runId, answers: batch.length, error: String(error) });
+      for (const answer of batch) {
+        book.release(answer.questionIdx, answer.studentId);
+        this.deliver(answer.socket, errorFrame('storage_error', 'your answer could not be saved; please submit again'));
+      }
+      return 0;
+    }
+    let committed = 0;
+    batch.forEach((answer, position) => {
+      if (!inserted[position]) {
+        // The primary key refused a second answer that memory did not know about.
+        this.deliver(answer.socket, submitAckFrame(answer.questionIdx, answer.choice, 'already_answered'));
+        return;
+      }
+      book.commit(answer.questionIdx, answer.studentId, answer.choice, answer.points);
+      this.deliver(answer.socket, submitAckFrame(answer.questionIdx, answer.choice));
+      committed += 1;
+    });
+    return committed;
+  }
+}
