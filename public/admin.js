@@ -6,25 +6,15 @@
 // refreshed from GET /admin/api/state at most every ROSTER_REFRESH_MS and rendered as a
 // summary plus at most ROSTER_ROWS_MAX rows matching the search — never the whole class.
 // Everything a student or a pool author typed is rendered with textContent.
+import { $, LETTERS, el } from '/static/dom.js';
 import { connectLive } from '/static/live-socket.js';
 
 const ROSTER_REFRESH_MS = 2000;
 const ROSTER_POLL_MS = 5000;
 const ROSTER_ROWS_MAX = 100;
 const COUNTDOWN_TICK_MS = 200;
-const LETTERS = ['A', 'B', 'C', 'D', 'E', 'F'];
 
-const $ = (id) => document.getElementById(id);
 
-/** Creates an element with text (never HTML) and attributes. */
-function el(tag, { text, className, attrs } = {}, children = []) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined && text !== null) node.textContent = String(text);
-  if (attrs) for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, String(value));
-  for (const child of children) if (child) node.append(child);
-  return node;
-}
 
 // ---- measurement hooks (bench/console-dom.ts reads these) ----------------------------
 const metrics = { lobby_update: [], answer_progress: [], roster_render: [], roster_refresh: [], snapshot: [] };

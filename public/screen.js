@@ -3,22 +3,13 @@
 // lobby (QR, join URL, who joined), question (text, choices, countdown, answered count),
 // review (histogram with the correct answer, explanation, top 10), ended (podium).
 // Names and question text are always rendered as text.
+import { $, LETTERS, el } from '/static/dom.js';
 import { connectLive } from '/static/live-socket.js';
 
-const LETTERS = ['A', 'B', 'C', 'D', 'E', 'F'];
 const RECENT_NAMES = 6;
 const LEADERBOARD_SIZE = 10;
 
-const $ = (id) => document.getElementById(id);
 
-function el(tag, { text, className, attrs } = {}, children = []) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined && text !== null) node.textContent = String(text);
-  if (attrs) for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, String(value));
-  for (const child of children) if (child) node.append(child);
-  return node;
-}
 
 const screen = {
   phase: null,

@@ -4,9 +4,9 @@
 // runs on performance.now() from the server's remaining_ms, never the phone's wall clock.
 // Everything from the server or the user is rendered with textContent.
 
+import { $, LETTERS } from './dom.js';
 import { connectLive } from './live-socket.js';
 
-const LETTERS = ['A', 'B', 'C', 'D', 'E', 'F'];
 const MAX_FIELD_LENGTH = 64;
 const TICK_MS = 200;
 const ANNOUNCE_AT_S = 10;
@@ -17,7 +17,6 @@ const REVOKED_NOTICE = 'Your session ended (the quiz was reset or your id was re
 const TAKEN_MESSAGE = 'This id is already in use; ask your instructor to release it.';
 const NETWORK_MESSAGE = 'Could not reach the quiz server. Check your connection and try again.';
 
-const $ = (id) => document.getElementById(id);
 const el = {
   who: $('who'),
   connection: document.querySelector('[data-testid=connection]'),
