@@ -6,10 +6,11 @@
  * against bare Bun pub/sub (bench/bare-pubsub-server.ts) for comparison.
  */
 import { Database } from 'bun:sqlite';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { AdminClient, inParallel, joinStudent } from '../tests/stress/lib/quiz-client';
+import { percentiles } from '../tests/stress/lib/report';
+import { makeStressPool, spawnListening, startTarget } from '../tests/stress/lib/target';
 
 const { values: args } = parseArgs({
   options: {
@@ -20,8 +21,6 @@ const { values: args } = parseArgs({
 });
 const studentCount = Number(args.students);
 const httpConcurrency = Number(args.concurrency);
-const ADMIN_PASSWORD = 'bench-admin-password';
-const repoRoot = join(import.meta.dir, '..');
 
 interface Client {
   socket: WebSocket;
@@ -31,55 +30,7 @@ interface Client {
   accepted: boolean;
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
 const round = (value: number) => Math.round(value * 100) / 100;
-
-async function spawnServer(command: string[], env: Record<string, string>) {
-  const proc = Bun.spawn(command, { cwd: repoRoot, env: { ...process.env, ...env }, stdout: 'pipe', stderr: 'inherit' });
-  const reader = proc.stdout.getReader();
-  let buffered = '';
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffered += new TextDecoder().decode(value);
-    for (const line of buffered.split('\n')) {
-      if (line.includes('"msg":"listening"')) {
-        // Keep draining stdout so the server never blocks on a full pipe.
-        void (async () => {
-          while (!(await reader.read()).done);
-        })();
-        return { proc, url: (JSON.parse(line) as { url: string }).url };
-      }
-    }
-  }
-  proc.kill();
-  throw new Error(`server did not start: ${buffered.slice(0, 500)}`);
-}
-
-function peakRssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return round(kb / 1024);
-}
-
-async function inBatches<T>(count: number, size: number, task: (index: number) => Promise<T>): Promise<T[]> {
-  const results: T[] = new Array(count);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(size, count) }, async () => {
-      while (next < count) {
-        const index = next++;
-        results[index] = await task(index);
-      }
-    }),
-  );
-  return results;
-}
 
 function waitFor(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -96,7 +47,7 @@ function waitFor(predicate: () => boolean, timeoutMs: number, what: string): Pro
 /** Connects every client, waits for each one's first frame. */
 async function connectAll(wsUrl: string, cookies: (string | null)[], clients: Client[]): Promise<number> {
   const started = performance.now();
-  await inBatches(cookies.length, 256, async (index) => {
+  await inParallel(cookies.length, 256, async (index) => {
     const cookie = cookies[index];
     const socket = new WebSocket(wsUrl, cookie ? ({ headers: { cookie } } as never) : undefined);
     const client: Client = { socket, gotQuestionAt: 0, sentAt: 0, ackAt: 0, accepted: false };
@@ -130,13 +81,13 @@ async function burst(clients: Client[], open: () => Promise<void>) {
   });
   await waitFor(() => clients.every((client) => client.ackAt > 0), 120_000, 'every submit_ack');
   const burstMs = performance.now() - submitStarted;
-  const latencies = clients.map((client) => client.ackAt - client.sentAt).sort((a, b) => a - b);
+  const latency = percentiles(clients.map((client) => client.ackAt - client.sentAt));
   return {
     fan_out_ms: round(fanOutMs),
-    ack_p50_ms: round(percentile(latencies, 50)),
-    ack_p95_ms: round(percentile(latencies, 95)),
-    ack_p99_ms: round(percentile(latencies, 99)),
-    ack_max_ms: round(latencies.at(-1)!),
+    ack_p50_ms: latency.p50,
+    ack_p95_ms: latency.p95,
+    ack_p99_ms: latency.p99,
+    ack_max_ms: latency.max,
     burst_ms: round(burstMs),
     acked: clients.filter((client) => client.accepted).length,
   };
@@ -147,53 +98,23 @@ function closeAll(clients: Client[]) {
 }
 
 async function benchQuizServer() {
-  const dir = mkdtempSync(join(tmpdir(), 'quiz-bench-'));
-  const dbPath = join(dir, 'quiz.db');
-  const poolPath = join(dir, 'pool.json');
-  writeFileSync(
-    poolPath,
-    JSON.stringify({
-      title: 'bench',
-      questions: [{ text: 'Pick A', choices: ['A', 'B', 'C', 'D'], answer: 'A', time_limit_s: 600 }],
-    }),
-  );
-  const { proc, url } = await spawnServer(['bun', 'src/main.ts'], {
-    PORT: '0',
-    QUIZ_DB_PATH: dbPath,
-    QUIZ_POOL_PATH: poolPath,
-    QUIZ_ADMIN_PASSWORD: ADMIN_PASSWORD,
-    QUIZ_SECRET_KEY: 'bench-secret-key-0123456789abcdefghijkl',
-    QUIZ_LOG_LEVEL: 'info', // as in production: the join log lines are part of the cost
-  });
+  const target = await startTarget({ pool: makeStressPool(1) });
   try {
-    const login = await fetch(`${url}/admin/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ password: ADMIN_PASSWORD }),
-    });
-    const adminCookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
-
+    const admin = await AdminClient.login(target.url, target.adminPassword);
     const joinStarted = performance.now();
-    const cookies = await inBatches(studentCount, httpConcurrency, async (index) => {
-      const response = await fetch(`${url}/api/join`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ student_id: `s${index}`, name: `Student ${index}` }),
-      });
-      if (response.status !== 200) throw new Error(`join ${index}: ${response.status}`);
-      return response.headers.getSetCookie()[0]!.split(';')[0]!;
-    });
+    const cookies = await inParallel(studentCount, httpConcurrency, (index) =>
+      joinStudent(target.url, `s${index}`, `Student ${index}`),
+    );
     const joinMs = performance.now() - joinStarted;
 
     const clients: Client[] = [];
-    const connectMs = await connectAll(`${url.replace('http', 'ws')}/ws`, cookies, clients);
+    const connectMs = await connectAll(`${target.url.replace('http', 'ws')}/ws`, cookies, clients);
     const result = await burst(clients, async () => {
-      const response = await fetch(`${url}/admin/api/next`, { method: 'POST', headers: { cookie: adminCookie } });
-      if (response.status !== 200) throw new Error(`next: ${response.status}`);
+      await admin.command('next');
     });
-    const rss = peakRssMb(proc.pid);
+    const rss = target.peakRssMb();
     closeAll(clients);
-    const db = new Database(dbPath, { readonly: true });
+    const db = new Database(target.dbPath!, { readonly: true });
     const persisted = (db.query('SELECT count(*) AS n FROM answers').get() as { n: number }).n;
     db.close();
     return {
@@ -204,21 +125,20 @@ async function benchQuizServer() {
       server_peak_rss_mb: rss,
     };
   } finally {
-    proc.kill();
-    await proc.exited;
-    rmSync(dir, { recursive: true, force: true });
+    await target.stop();
   }
 }
 
 async function benchBarePubSub() {
-  const { proc, url } = await spawnServer(['bun', 'bench/bare-pubsub-server.ts'], {});
+  const { proc, url } = await spawnListening(['bun', 'bench/bare-pubsub-server.ts'], {});
   try {
     const clients: Client[] = [];
     const connectMs = await connectAll(url.replace('http', 'ws'), new Array(studentCount).fill(null), clients);
     const result = await burst(clients, async () => {
       await fetch(`${url}/open`);
     });
-    const rss = peakRssMb(proc.pid);
+    const status = readFileSync(`/proc/${proc.pid}/status`, 'utf8');
+    const rss = round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
     closeAll(clients);
     return { connect_ms: round(connectMs), ...result, server_peak_rss_mb: rss };
   } finally {

@@ -9,11 +9,10 @@
  * performance.now() around the console's own render functions), plus long tasks seen.
  * This is a measurement, not a test: nothing here fails on a number.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { launchBrowser } from '../tests/browser/browser';
+import { inParallel } from '../tests/stress/lib/quiz-client';
+import { startTarget } from '../tests/stress/lib/target';
 
 const { values: args } = parseArgs({
   options: {
@@ -23,8 +22,6 @@ const { values: args } = parseArgs({
 });
 const studentCount = Number(args.students);
 const socketCount = Math.min(studentCount, Number(args.sockets));
-const ADMIN_PASSWORD = 'bench-admin-password';
-const repoRoot = join(import.meta.dir, '..');
 const LETTERS = ['A', 'B', 'C', 'D'];
 const ANSWER_SPREAD_MS = 3000;
 
@@ -40,59 +37,13 @@ function summarise(values: number[]) {
   };
 }
 
-async function spawnServer(env: Record<string, string>) {
-  const proc = Bun.spawn(['bun', 'src/main.ts'], { cwd: repoRoot, env: { ...process.env, ...env }, stdout: 'pipe', stderr: 'inherit' });
-  const reader = proc.stdout.getReader();
-  let buffered = '';
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffered += new TextDecoder().decode(value);
-    const line = buffered.split('\n').find((candidate) => candidate.includes('"msg":"listening"'));
-    if (line) {
-      void (async () => {
-        while (!(await reader.read()).done);
-      })();
-      return { proc, url: (JSON.parse(line) as { url: string }).url };
-    }
-  }
-  proc.kill();
-  throw new Error('the server did not start');
-}
-
-async function inBatches<T>(count: number, concurrency: number, task: (index: number) => Promise<T>): Promise<T[]> {
-  const results: T[] = new Array(count);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        const index = next++;
-        results[index] = await task(index);
-      }
-    }),
-  );
-  return results;
-}
-
-const dir = mkdtempSync(join(tmpdir(), 'quiz-console-bench-'));
-const poolPath = join(dir, 'pool.json');
-writeFileSync(
-  poolPath,
-  JSON.stringify({
+const target = await startTarget({
+  pool: {
     title: 'Console bench',
     questions: [{ text: 'Which one?', choices: ['one', 'two', 'three', 'four'], answer: 'B', time_limit_s: 120 }],
-  }),
-);
-const { proc, url } = await spawnServer({
-  PORT: '0',
-  HOST: '127.0.0.1',
-  QUIZ_DB_PATH: join(dir, 'quiz.db'),
-  QUIZ_POOL_PATH: poolPath,
-  QUIZ_ADMIN_PASSWORD: ADMIN_PASSWORD,
-  QUIZ_SECRET_KEY: 'console-bench-secret-key-0123456789abcdef',
-  QUIZ_LOG_LEVEL: 'info',
+  },
 });
+const url = target.url;
 
 const browser = await launchBrowser();
 const sockets: WebSocket[] = [];
@@ -100,7 +51,7 @@ try {
   const login = await fetch(`${url}/admin/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ password: ADMIN_PASSWORD }),
+    body: JSON.stringify({ password: target.adminPassword }),
   });
   const adminCookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
   const [cookieName, cookieValue] = adminCookie.split(/=(.*)/s) as [string, string];
@@ -122,7 +73,7 @@ try {
 
   // Join while the console watches: lobby_update frames (all names) and roster refreshes.
   const joinStarted = performance.now();
-  const cookies = await inBatches(studentCount, 64, async (index) => {
+  const cookies = await inParallel(studentCount, 64, async (index) => {
     const response = await fetch(`${url}/api/join`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -134,7 +85,7 @@ try {
   const joinMs = performance.now() - joinStarted;
 
   const wsUrl = `${url.replace(/^http/, 'ws')}/ws`;
-  await inBatches(socketCount, 100, (index) => {
+  await inParallel(socketCount, 100, (index) => {
     const socket = new WebSocket(wsUrl, { headers: { cookie: cookies[index]! } } as any);
     sockets.push(socket);
     return new Promise<void>((resolve, reject) => {
@@ -218,7 +169,5 @@ try {
 } finally {
   for (const socket of sockets) socket.close();
   await browser.close();
-  proc.kill();
-  await proc.exited;
-  rmSync(dir, { recursive: true, force: true });
+  await target.stop();
 }

@@ -16,8 +16,12 @@ export interface Target {
   adminPassword: string;
   /** True when this harness started (and may kill) the server. */
   local: boolean;
+  /** The SQLite file of a local target (read-only checks), or null. */
+  dbPath: string | null;
   /** The server's current RSS in MB, or null for a remote target. */
   rssMb(): number | null;
+  /** The server's peak RSS (VmHWM) in MB, or null for a remote target. */
+  peakRssMb(): number | null;
   /** Open file descriptors of the server process, or null. */
   openFds(): number | null;
   /** kill -9 the server (local only). */
@@ -45,8 +49,13 @@ export function makeStressPool(questions: number, timeLimitS = 600) {
   };
 }
 
-async function spawnServer(env: Record<string, string>) {
-  const proc = Bun.spawn(['bun', 'src/main.ts'], {
+/**
+ * Spawns a server process and waits for its JSON `listening` line (with `url`); its stdout
+ * keeps being drained so the process never blocks on a full pipe. Used for the quiz server
+ * and for the benchmark's bare-Bun baseline.
+ */
+export async function spawnListening(command: string[], env: Record<string, string>) {
+  const proc = Bun.spawn(command, {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdout: 'pipe',
@@ -86,7 +95,9 @@ export async function startTarget(options: LocalTargetOptions = {}): Promise<Tar
       url: remote.replace(/\/+$/, ''),
       adminPassword,
       local: false,
+      dbPath: null,
       rssMb: () => null,
+      peakRssMb: () => null,
       openFds: () => null,
       kill9: async () => {
         throw new Error('kill -9 needs a local target');
@@ -115,6 +126,7 @@ export async function startTarget(options: LocalTargetOptions = {}): Promise<Tar
   }
   // The listening line is logged at info: keep info on, the harness drains stdout.
   env.QUIZ_LOG_LEVEL = 'info';
+  const spawnServer = (serverEnv: Record<string, string>) => spawnListening(['bun', 'src/main.ts'], serverEnv);
   let server = await spawnServer(env);
   let port = new URL(server.url).port;
   let stopped = false;
@@ -125,10 +137,19 @@ export async function startTarget(options: LocalTargetOptions = {}): Promise<Tar
     },
     adminPassword: LOCAL_ADMIN_PASSWORD,
     local: true,
+    dbPath: env.QUIZ_DB_PATH!,
     rssMb() {
       try {
         const status = readFileSync(`/proc/${server.proc.pid}/status`, 'utf8');
         return Math.round((Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024) * 100) / 100;
+      } catch {
+        return null;
+      }
+    },
+    peakRssMb() {
+      try {
+        const status = readFileSync(`/proc/${server.proc.pid}/status`, 'utf8');
+        return Math.round((Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024) * 100) / 100;
       } catch {
         return null;
       }
