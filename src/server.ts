@@ -13,7 +13,13 @@ import type { AppDeps } from './http/deps';
 import { resolveAdminPasswordHash, resolveSigningKey } from './identity/secrets';
 import { createLogger, type Logger } from './logger';
 import { parsePoolText, validatePool, type Pool, type PoolError } from './pool/pool';
-import { ADMIN_SOCKET_PATH, createSocketEndpoints, STUDENT_SOCKET_PATH, type SocketData } from './realtime/sockets';
+import {
+  ADMIN_SOCKET_PATH,
+  createSocketEndpoints,
+  STUDENT_SOCKET_PATH,
+  type HeartbeatOptions,
+  type SocketData,
+} from './realtime/sockets';
 import { BUN_MAX_REQUEST_BODY_BYTES, enforceBodyLimit } from './http/body-limit';
 import { dropForgedCookies, isPageRequest, withClearedCookies } from './http/forged-cookies';
 import { createSessionController, SESSION_ID } from './session/controller';
@@ -23,6 +29,7 @@ export interface ServerOverrides {
   clock?: Clock;
   scheduler?: Scheduler;
   logger?: Logger;
+  heartbeat?: HeartbeatOptions;
 }
 
 export class PoolLoadError extends Error {
@@ -95,7 +102,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
       startedAt: clock.now(),
     };
     const app = createApp(deps);
-    const sockets = createSocketEndpoints(deps);
+    const sockets = createSocketEndpoints(deps, overrides.heartbeat);
 
     server = Bun.serve<SocketData>({
       port: config.port,
@@ -133,6 +140,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
       async stop() {
         if (stopped) return;
         stopped = true;
+        sockets.stop();
         controller.stop();
         await server!.stop(true);
         db.$client.close();

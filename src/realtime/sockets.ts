@@ -24,10 +24,23 @@ import { adminFrameChecker, decodeFrame, describeShapeError, errorFrame, student
 export const STUDENT_SOCKET_PATH = '/ws';
 export const ADMIN_SOCKET_PATH = '/admin/ws';
 
-export type SocketData =
+export type SocketData = (
   | { audience: 'student'; claim: StudentClaim; entry: StudentEntry | null; port: SocketPort | null }
   | { audience: 'admin'; port: SocketPort | null }
-  | { audience: 'refused' };
+  | { audience: 'refused' }
+) & { lastHeardAt?: number };
+
+/**
+ * Our own liveness check. Bun's idleTimeout restarts on every *send*, so a phone that
+ * vanished mid-lecture (half-open TCP) would stay "connected" as long as the quiz keeps
+ * broadcasting to it (bun PR 39255). Every interval each socket is pinged; one that has
+ * sent nothing (no frame, no pong) for `deadAfterMs` is terminated.
+ */
+export interface HeartbeatOptions {
+  intervalMs: number;
+  deadAfterMs: number;
+}
+export const DEFAULT_HEARTBEAT: HeartbeatOptions = { intervalMs: 15_000, deadAfterMs: 45_000 };
 
 /** Bun's socket limits: the hard frame cap sits far above the contract's 4 KiB so that
  * oversized frames get an `error` reply instead of a dropped connection. */
@@ -48,9 +61,20 @@ function portFor(ws: ServerWebSocket<SocketData>): SocketPort {
   };
 }
 
-export function createSocketEndpoints(deps: AppDeps) {
+export function createSocketEndpoints(deps: AppDeps, heartbeat: HeartbeatOptions = DEFAULT_HEARTBEAT) {
   const { controller, config } = deps;
   const fingerprint = adminFingerprint(deps.adminPasswordHash);
+  // Liveness runs on real time whatever clock the session is given: it is about TCP peers.
+  const openSockets = new Set<ServerWebSocket<SocketData>>();
+  const heartbeatTimer = setInterval(() => {
+    const now = Date.now();
+    for (const ws of openSockets) {
+      if (now - (ws.data.lastHeardAt ?? now) > heartbeat.deadAfterMs) {
+        openSockets.delete(ws);
+        ws.terminate();
+      } else ws.ping();
+    }
+  }, heartbeat.intervalMs);
 
   /** Returns a Response when the request is refused or not an upgrade; undefined once upgraded. */
   async function upgrade(request: Request, server: Server<SocketData>): Promise<Response | undefined> {
@@ -77,6 +101,8 @@ export function createSocketEndpoints(deps: AppDeps) {
     open(ws) {
       const data = ws.data;
       if (data.audience === 'refused') return ws.close(CLOSE_UNAUTHORIZED, 'not signed in');
+      data.lastHeardAt = Date.now();
+      openSockets.add(ws);
       data.port = portFor(ws);
       if (data.audience === 'admin') {
         ws.subscribe(TOPIC_ADMINS);
@@ -93,6 +119,7 @@ export function createSocketEndpoints(deps: AppDeps) {
     message(ws, raw) {
       const data = ws.data;
       if (data.audience === 'refused' || !data.port) return;
+      data.lastHeardAt = Date.now();
       const decoded = decodeFrame(raw);
       if (!decoded.ok) {
         ws.send(errorFrame(decoded.code, decoded.message));
@@ -116,7 +143,11 @@ export function createSocketEndpoints(deps: AppDeps) {
       if (!data.entry) return;
       controller.submit(data.port, data.entry, decoded.value.question_idx, decoded.value.choice);
     },
+    pong(ws) {
+      ws.data.lastHeardAt = Date.now();
+    },
     close(ws) {
+      openSockets.delete(ws);
       const data = ws.data;
       if (data.audience === 'refused' || !data.port) return;
       if (data.audience === 'admin') controller.disconnectAdmin(data.port);
@@ -124,5 +155,11 @@ export function createSocketEndpoints(deps: AppDeps) {
     },
   };
 
-  return { upgrade, handlers };
+  return {
+    upgrade,
+    handlers,
+    stop() {
+      clearInterval(heartbeatTimer);
+    },
+  };
 }

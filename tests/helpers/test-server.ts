@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config';
 import { startServer, type QuizServer } from '../../src/server';
 import type { Pool } from '../../src/pool/pool';
+import type { HeartbeatOptions } from '../../src/realtime/sockets';
 import { FakeTime } from './fake-time';
 import { Inbox } from './inbox';
 
@@ -21,6 +22,8 @@ export interface TestWorldOptions {
   env?: Record<string, string>;
   /** Reuse a database folder (restart tests). */
   dir?: string;
+  /** Socket liveness timing (real time), e.g. short values to test reaping. */
+  heartbeat?: HeartbeatOptions;
 }
 
 export function makePool(questionCount: number, options: { timeLimitS?: number; choices?: number } = {}): Pool {
@@ -80,7 +83,10 @@ export async function startTestWorld(options: TestWorldOptions = {}): Promise<Te
     ...options.env,
   });
   const time = options.fakeTime ? new FakeTime() : null;
-  const server = await startServer(config, time ? { clock: time, scheduler: time } : {});
+  const server = await startServer(config, {
+    ...(time ? { clock: time, scheduler: time } : {}),
+    ...(options.heartbeat ? { heartbeat: options.heartbeat } : {}),
+  });
   const baseUrl = server.url;
   const wsBase = baseUrl.replace(/^http/, 'ws');
   let adminCookie: string | null = null;

@@ -1,0 +1,51 @@
+import { afterEach, expect, test } from 'bun:test';
+import { Inbox } from '../helpers/inbox';
+import { makePool, startTestWorld, type TestWorld } from '../helpers/test-server';
+import { RawWebSocket } from '../stress/lib/raw-websocket';
+
+let world: TestWorld | null = null;
+const sockets: Inbox[] = [];
+const rawSockets: RawWebSocket[] = [];
+afterEach(async () => {
+  Inbox.closeAll(sockets);
+  for (const raw of rawSockets.splice(0)) raw.terminate();
+  await world?.stop();
+  world = null;
+});
+
+async function connectedIds(w: TestWorld): Promise<string[]> {
+  const state = await (await w.http('/admin/api/state', { cookie: await w.adminLogin() })).json();
+  return state.students.filter((student: { connected: boolean }) => student.connected).map((s: { student_id: string }) => s.student_id);
+}
+
+// Regression: Bun's idleTimeout restarts on every send, so a half-open peer (a phone that
+// left the Wi-Fi) stayed "connected" for as long as the quiz kept broadcasting to it.
+test('a peer that stops answering pings is terminated while the quiz keeps broadcasting; live ones stay', async () => {
+  world = await startTestWorld({ pool: makePool(50), heartbeat: { intervalMs: 100, deadAfterMs: 400 } });
+  const w = world;
+  const live = await w.connectStudent((await w.join('live')).cookie);
+  sockets.push(live);
+  await live.next('snapshot');
+  const { cookie: deadCookie } = await w.join('dead');
+  const dead = await RawWebSocket.connect({ url: w.baseUrl, path: '/ws', cookie: deadCookie });
+  rawSockets.push(dead);
+  await dead.waitFor((client) => client.frames.some((frame) => frame.type === 'snapshot'), 5000);
+  dead.pause();
+  expect(await connectedIds(w)).toEqual(['live', 'dead']);
+
+  // Keep the server sending to everyone: question after question.
+  const started = Date.now();
+  while (Date.now() - started < 1500) {
+    await w.adminPost('/admin/api/next');
+    await Bun.sleep(50);
+  }
+  expect(await connectedIds(w)).toEqual(['live']);
+  expect(w.server.controller.openSocketCounts.students).toBe(1);
+  expect(live.closeCode).toBeNull();
+  // The live student still works.
+  const state = await (await w.http('/admin/api/state', { cookie: await w.adminLogin() })).json();
+  if (state.phase === 'question') {
+    live.send({ type: 'submit', question_idx: state.question_idx, choice: 'A' });
+    expect((await live.next('submit_ack')).question_idx).toBe(state.question_idx);
+  }
+});
