@@ -8,6 +8,10 @@ export type Frame = { type: string; [key: string]: any };
 
 export class ContractError extends Error {}
 
+/** Every HTTP call gives up after this long: a stalled server is an error, never a hang. */
+export const HTTP_TIMEOUT_MS = 15_000;
+const withTimeout = (init: RequestInit = {}): RequestInit => ({ signal: AbortSignal.timeout(HTTP_TIMEOUT_MS), ...init });
+
 function cookiePair(response: Response, name: string): string {
   for (const header of response.headers.getSetCookie()) {
     const pair = header.split(';')[0]!;
@@ -18,6 +22,7 @@ function cookiePair(response: Response, name: string): string {
 
 export async function joinStudent(url: string, studentId: string, name: string): Promise<string> {
   const response = await fetch(`${url}/api/join`, {
+    signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ student_id: studentId, name }),
@@ -34,6 +39,7 @@ export class AdminClient {
 
   static async login(url: string, password: string): Promise<AdminClient> {
     const response = await fetch(`${url}/admin/login`, {
+      signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ password }),
@@ -44,6 +50,7 @@ export class AdminClient {
 
   async post(path: string, body?: unknown): Promise<Response> {
     return fetch(`${this.url}${path}`, {
+      signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
       method: 'POST',
       headers: { cookie: this.cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -68,7 +75,7 @@ export class AdminClient {
   }
 
   async state(): Promise<Frame> {
-    const response = await fetch(`${this.url}/admin/api/state`, { headers: { cookie: this.cookie } });
+    const response = await fetch(`${this.url}/admin/api/state`, withTimeout({ headers: { cookie: this.cookie } }));
     if (response.status !== 200) throw new ContractError(`state: HTTP ${response.status}`);
     return (await response.json()) as Frame;
   }
@@ -76,7 +83,10 @@ export class AdminClient {
   /** results.csv parsed into header + rows (RFC 4180). */
   async results(runId?: number): Promise<{ header: string[]; rows: string[][] }> {
     const query = runId === undefined ? '' : `?run=${runId}`;
-    const response = await fetch(`${this.url}/admin/api/results.csv${query}`, { headers: { cookie: this.cookie } });
+    const response = await fetch(
+      `${this.url}/admin/api/results.csv${query}`,
+      withTimeout({ headers: { cookie: this.cookie } }),
+    );
     if (response.status !== 200) throw new ContractError(`results.csv: HTTP ${response.status}`);
     const [header = [], ...rows] = parseCsv(await response.text());
     return { header, rows };
@@ -101,6 +111,9 @@ export class LiveSocket {
       socket.addEventListener('open', () => resolve(), { once: true });
       socket.addEventListener('error', () => reject(new ContractError('socket error before open')), { once: true });
     });
+    // A socket closed before it opened is reported by whoever awaits `opened`, not as an
+    // unhandled rejection.
+    this.opened.catch(() => {});
     this.closed = new Promise((resolve) => {
       socket.addEventListener('close', (event) => {
         this.closeCode = event.code;

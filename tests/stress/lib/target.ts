@@ -128,6 +128,9 @@ export async function startTarget(options: LocalTargetOptions = {}): Promise<Tar
   env.QUIZ_LOG_LEVEL = 'info';
   const spawnServer = (serverEnv: Record<string, string>) => spawnListening(['bun', 'src/main.ts'], serverEnv);
   let server = await spawnServer(env);
+  // An aborted or crashed test runner must not leave servers behind.
+  const killOnExit = () => server.proc.kill(9);
+  process.once('exit', killOnExit);
   let port = new URL(server.url).port;
   let stopped = false;
 
@@ -173,6 +176,7 @@ export async function startTarget(options: LocalTargetOptions = {}): Promise<Tar
     async stop() {
       if (stopped) return;
       stopped = true;
+      process.off('exit', killOnExit);
       server.proc.kill();
       await server.proc.exited;
       rmSync(dir, { recursive: true, force: true });
