@@ -13,7 +13,7 @@ import { MAX_BODY_BYTES } from '../../src/http/body-limit';
 import { createLogger } from '../../src/logger';
 import { startServer, type QuizServer } from '../../src/server';
 import { cookieFrom, makePool, startTestWorld, type TestWorld } from '../helpers/test-server';
-import { parseCsv } from './support';
+import { parseCsv, expectJsonError } from './support';
 
 let servers: QuizServer[] = [];
 let worlds: TestWorld[] = [];
@@ -44,14 +44,6 @@ async function stopWorld(target: TestWorld): Promise<void> {
   await target.stop({ keepDir: true });
 }
 
-async function expectJsonError(response: Response, status: number, code: string) {
-  expect(response.status).toBe(status);
-  expect(response.headers.get('content-type') ?? '').toContain('application/json');
-  const body = await response.json();
-  expect(body.error).toBe(code);
-  expect(typeof body.message).toBe('string');
-  return body;
-}
 
 // ---------------------------------------------------------------------------------------
 // 1. Embedded defaults

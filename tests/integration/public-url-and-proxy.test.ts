@@ -6,6 +6,7 @@
 import { afterEach, expect, test } from 'bun:test';
 import QRCode from 'qrcode';
 import { cookieFrom, startTestWorld, TEST_ADMIN_PASSWORD, type TestWorld } from '../helpers/test-server';
+import { expectJsonError } from './support';
 
 let worlds: TestWorld[] = [];
 afterEach(async () => {
@@ -19,14 +20,6 @@ async function world(env: Record<string, string> = {}): Promise<TestWorld> {
   return started;
 }
 
-async function expectJsonError(response: Response, status: number, code: string) {
-  expect(response.status).toBe(status);
-  expect(response.headers.get('content-type') ?? '').toContain('application/json');
-  const body = await response.json();
-  expect(body.error).toBe(code);
-  expect(typeof body.message).toBe('string');
-  return body;
-}
 
 /** The SVG the server should send for `joinUrl` (same library, same options). */
 const expectedQr = (joinUrl: string) => QRCode.toString(joinUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });

@@ -1,5 +1,7 @@
 /** Small shared helpers for the integration tests (CSV parsing, polling, timing). */
+import { expect } from 'bun:test';
 import type { Inbox, Frame } from '../helpers/inbox';
+import { parseCsv } from '../stress/lib/quiz-client';
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -24,57 +26,8 @@ export async function waitForFrames(inbox: Inbox, type: string, count: number, t
   return frames;
 }
 
-/** RFC 4180 parser: quoted cells, doubled quotes, CRLF or LF row ends. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let index = 0;
-  while (index < text.length) {
-    const char = text[index]!;
-    if (quoted) {
-      if (char === '"') {
-        if (text[index + 1] === '"') {
-          cell += '"';
-          index += 2;
-          continue;
-        }
-        quoted = false;
-        index += 1;
-        continue;
-      }
-      cell += char;
-      index += 1;
-      continue;
-    }
-    if (char === '"') {
-      quoted = true;
-    } else if (char === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (char === '\r' && text[index + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      index += 1;
-    } else if (char === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else {
-      cell += char;
-    }
-    index += 1;
-  }
-  if (cell !== '' || row.length > 0) {
-    row.push(cell);
-    rows.push(row);
-  }
-  return rows;
-}
+/** RFC 4180 parsing is the harness client's (quoted cells, doubled quotes, CRLF or LF). */
+export { parseCsv };
 
 /** results.csv as objects keyed by the header. */
 export function csvRecords(text: string): Array<Record<string, string>> {
@@ -95,4 +48,14 @@ export function findKeys(value: unknown, keys: readonly string[], path = ''): Ar
     }
   }
   return found;
+}
+
+/** Asserts the contract's error shape and returns the body. */
+export async function expectJsonError(response: Response, status: number, code: string) {
+  expect(response.status).toBe(status);
+  expect(response.headers.get('content-type') ?? '').toContain('application/json');
+  const body = await response.json();
+  expect(body.error).toBe(code);
+  expect(typeof body.message).toBe('string');
+  return body;
 }

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'bun:test';
 import type { AnswerRow, StudentRow } from '../../src/db/quiz-store';
 import { buildResultsCsv, csvCell } from '../../src/results/results-csv';
 import { makePool } from '../helpers/test-server';
+import { parseCsv as parseCsvCells } from '../stress/lib/quiz-client';
 
 const pool = makePool(2);
 
@@ -15,34 +16,10 @@ function answer(studentId: string, questionIdx: number, choice: string, points: 
   return { studentId, questionIdx, choice, points, receivedAtMs: 5_000 };
 }
 
-/** Minimal RFC 4180 parser, so tests check what a spreadsheet would read. */
+/** Parses like a spreadsheet would, after checking every row ends with CRLF. */
 function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let position = 0; position < text.length; position += 1) {
-    const char = text[position]!;
-    if (quoted) {
-      if (char === '"' && text[position + 1] === '"') {
-        cell += '"';
-        position += 1;
-      } else if (char === '"') quoted = false;
-      else cell += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (char === '\r' && text[position + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      position += 1;
-    } else cell += char;
-  }
-  if (cell !== '' || row.length > 0) throw new Error('CSV does not end with CRLF');
-  return rows;
+  if (!text.endsWith('\r\n') || /[^\r]\n/.test(text.replace(/"[^"]*"/g, ''))) throw new Error('CSV rows must end with CRLF');
+  return parseCsvCells(text);
 }
 
 describe('buildResultsCsv', () => {
