@@ -178,10 +178,11 @@ test('no student frame, GET /api/me or reconnect snapshot reveals an answer befo
   expect(scoreProblems).toEqual([]);
 });
 
-test('the raw frames of a student never contain any explanation while its question is open', async () => {
+/** One student and the admin connected; question 0 open; the student's correct C acknowledged. */
+async function answerCorrectlyWhileOpen(studentId: string, name: string) {
   world = await startTestWorld({ fakeTime: true, pool: POOL });
   const w = world;
-  const { cookie } = await w.join('solo', 'Solo');
+  const { cookie } = await w.join(studentId, name);
   const student = await w.connectStudent(cookie);
   sockets.push(student);
   const admin = await w.connectAdmin();
@@ -190,6 +191,11 @@ test('the raw frames of a student never contain any explanation while its questi
   await student.next('question_open');
   student.send({ type: 'submit', question_idx: 0, choice: 'C' });
   expect((await student.next('submit_ack')).accepted).toBe(true);
+  return { w, cookie, student, admin };
+}
+
+test('the raw frames of a student never contain any explanation while its question is open', async () => {
+  const { w, student, admin } = await answerCorrectlyWhileOpen('solo', 'Solo');
   const before = student.raw.join('\n');
   expect(before).not.toContain('EXPLAIN-');
   expect(before).not.toContain('"correct"');
@@ -198,17 +204,7 @@ test('the raw frames of a student never contain any explanation while its questi
 });
 
 test('a correct answer does not move the score seen by the student until the question closes', async () => {
-  world = await startTestWorld({ fakeTime: true, pool: POOL });
-  const w = world;
-  const { cookie } = await w.join('quick', 'Quick');
-  const student = await w.connectStudent(cookie);
-  sockets.push(student);
-  const admin = await w.connectAdmin();
-  sockets.push(admin);
-  admin.send({ type: 'next' });
-  await student.next('question_open');
-  student.send({ type: 'submit', question_idx: 0, choice: 'C' });
-  expect((await student.next('submit_ack')).accepted).toBe(true);
+  const { w, cookie, student, admin } = await answerCorrectlyWhileOpen('quick', 'Quick');
 
   const me = await (await w.http('/api/me', { cookie })).json();
   const again = await w.connectStudent(cookie);
