@@ -8,6 +8,7 @@ import { Elysia } from 'elysia';
 import { AppError } from '../errors';
 import { ADMIN_COOKIE, adminFingerprint, asAdminClaim } from '../identity/cookies';
 import type { AppDeps } from './deps';
+import { PAGE_CONSTANTS_PATH, pageConstantsModule } from '../protocol/page-constants';
 
 export const PUBLIC_DIR = join(import.meta.dir, '../../public');
 
@@ -26,7 +27,9 @@ function page(file: string): Response {
 
 export function pageRoutes(deps: AppDeps) {
   const fingerprint = adminFingerprint(deps.adminPasswordHash);
+  const constantsModule = pageConstantsModule();
   return new Elysia({ name: 'pages' })
+    .get(PAGE_CONSTANTS_PATH, () => new Response(constantsModule, { headers: { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' } }))
     .use(staticPlugin({ assets: PUBLIC_DIR, prefix: '/static', alwaysStatic: false, silent: true }))
     .get('/', () => page('student.html'))
     // Elysia matches "/admin" and "/admin/" as one route: send the bare form to the

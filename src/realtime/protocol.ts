@@ -83,6 +83,7 @@ export const AdminStudentView = t.Object({
   student_id: t.String(),
   name: t.String(),
   score: t.Integer(),
+  rank: t.Integer({ minimum: 1 }),
   connected: t.Boolean(),
   released: t.Boolean(),
 });

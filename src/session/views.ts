@@ -75,13 +75,7 @@ export function adminSnapshot(view: SessionView, now: number): AdminSnapshot {
     run_id: view.runId,
     answered: index === null ? 0 : view.book.answeredCount(index),
     counts: index === null ? null : view.book.counts(index, question!.choices.length),
-    students: view.roster.list().map((entry) => ({
-      student_id: entry.studentId,
-      name: entry.name,
-      score: entry.score,
-      connected: entry.sockets.size > 0,
-      released: entry.released,
-    })),
+    students: adminStudents(view.roster),
     pool: view.pool,
   };
 }
@@ -143,4 +137,17 @@ export function sessionEndedPrefix(standings: readonly FinalStanding[]): string 
 
 export function personalSessionEnded(prefix: string, standing: FinalStanding, totalStudents: number): string {
   return `${prefix},"score":${standing.entry.score},"rank":${standing.rank},"total_students":${totalStudents}}`;
+}
+
+function adminStudents(roster: Roster) {
+  const entries = roster.list();
+  const ranks = rankScores(entries.map((entry) => entry.score));
+  return entries.map((entry, position) => ({
+    student_id: entry.studentId,
+    name: entry.name,
+    score: entry.score,
+    rank: ranks[position]!,
+    connected: entry.sockets.size > 0,
+    released: entry.released,
+  }));
 }

@@ -216,7 +216,7 @@ describe('student_id lock and release', () => {
     expect(await socket.expectClose(3000)).toBe(4401);
 
     let state = await adminState();
-    expect(state.students).toEqual([{ student_id: 'ann', name: 'Ann', score: 950, connected: false, released: true }]);
+    expect(state.students).toEqual([{ student_id: 'ann', name: 'Ann', score: 950, rank: 1, connected: false, released: true }]);
 
     // The old cookie: refused everywhere, and cleared.
     await expectSocketRefused(cookie);

@@ -1,0 +1,61 @@
+/**
+ * Frames a client sends: their schemas, compiled checkers, and the decoding that turns
+ * raw socket text into a value or the `error` to answer with.
+ */
+import { Type as t, type Static } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { ADMIN_COMMANDS, MAX_FRAME_BYTES, type FrameErrorCode } from './constants';
+
+export const SubmitFrame = t.Object({
+  type: t.Literal('submit'),
+  question_idx: t.Integer({ minimum: 0, maximum: 100_000 }),
+  choice: t.String({ maxLength: 16 }),
+});
+export type SubmitFrame = Static<typeof SubmitFrame>;
+
+export const AdminCommandFrame = t.Object({
+  type: t.Union(ADMIN_COMMANDS.map((command) => t.Literal(command))),
+});
+export type AdminCommandFrame = Static<typeof AdminCommandFrame>;
+
+/** Every client frame type, by audience: the socket endpoints and docs/PROTOCOL.md use these. */
+export const CLIENT_FRAME_SCHEMAS = { submit: SubmitFrame, next: AdminCommandFrame, close: AdminCommandFrame, end: AdminCommandFrame };
+export const STUDENT_FRAME_TYPES = ['submit'] as const;
+export const ADMIN_FRAME_TYPES = ADMIN_COMMANDS;
+
+export const studentFrameChecker = TypeCompiler.Compile(SubmitFrame);
+export const adminFrameChecker = TypeCompiler.Compile(AdminCommandFrame);
+
+export type FrameProblem = { code: FrameErrorCode; message: string };
+export type DecodedFrame = { ok: true; value: unknown } | ({ ok: false } & FrameProblem);
+
+/**
+ * Reads a text frame into a JSON value, or says which `error` to answer with. Size is
+ * checked before parsing so an oversized frame costs no parse.
+ */
+export function decodeFrame(raw: string | Buffer): DecodedFrame {
+  if (typeof raw !== 'string') {
+    return { ok: false, code: 'binary_not_supported', message: 'frames must be JSON text' };
+  }
+  // Each UTF-16 unit is at most 3 UTF-8 bytes: only long strings need an exact count.
+  if (raw.length * 3 > MAX_FRAME_BYTES && Buffer.byteLength(raw) > MAX_FRAME_BYTES) {
+    return { ok: false, code: 'frame_too_large', message: `frames are limited to ${MAX_FRAME_BYTES} bytes` };
+  }
+  try {
+    return { ok: true, value: JSON.parse(raw) };
+  } catch {
+    return { ok: false, code: 'invalid_json', message: 'the frame is not valid JSON' };
+  }
+}
+
+/** Distinguishes "unknown type" from "known type, wrong fields" for a clearer error. */
+export function describeShapeError(value: unknown, knownTypes: readonly string[]): FrameProblem {
+  const type = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as { type?: unknown }).type : undefined;
+  if (typeof type === 'string' && !knownTypes.includes(type)) {
+    return { code: 'unknown_type', message: `unknown frame type; expected one of: ${knownTypes.join(', ')}` };
+  }
+  if (type === 'submit') {
+    return { code: 'invalid_frame', message: 'submit needs question_idx (integer) and choice (string)' };
+  }
+  return { code: 'invalid_frame', message: `a frame is a JSON object with "type" (one of: ${knownTypes.join(', ')})` };
+}

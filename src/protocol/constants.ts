@@ -1,0 +1,64 @@
+/**
+ * The protocol's named values: phases, commands, reasons, error codes, close codes and
+ * limits. Everything else (the session, the sockets, the pages through
+ * `/static/protocol.js`) takes them from here.
+ */
+
+export const SESSION_ID = 'main';
+
+export const PHASES = ['lobby', 'question', 'review', 'ended'] as const;
+export type PhaseName = (typeof PHASES)[number];
+
+/** Commands the instructor may send over the admin socket or `POST /admin/api/<command>`. */
+export const ADMIN_COMMANDS = ['next', 'close', 'end'] as const;
+export type AdminCommand = (typeof ADMIN_COMMANDS)[number];
+
+export const SUBMIT_REJECT_REASONS = ['closed', 'already_answered', 'wrong_question', 'invalid_choice'] as const;
+export type SubmitRejectReason = (typeof SUBMIT_REJECT_REASONS)[number];
+
+/** Codes of the socket `error` frame. */
+export const FRAME_ERROR_CODES = [
+  'invalid_json',
+  'invalid_frame',
+  'unknown_type',
+  'frame_too_large',
+  'binary_not_supported',
+  'invalid_command',
+  'storage_error',
+] as const;
+export type FrameErrorCode = (typeof FRAME_ERROR_CODES)[number];
+
+/** WebSocket close codes the server uses. */
+export const CLOSE_CODES = {
+  /** The cookie is missing, forged, from another run, or was released. */
+  UNAUTHORIZED: 4401,
+  /** The socket's send buffer filled up: the client cannot keep up. */
+  SLOW_CONSUMER: 1013,
+  GOING_AWAY: 1001,
+} as const;
+
+export const SOCKET_PATHS = { STUDENT: '/ws', ADMIN: '/admin/ws' } as const;
+
+export const CHOICE_LETTERS = ['A', 'B', 'C', 'D', 'E', 'F'] as const;
+export type ChoiceLetter = (typeof CHOICE_LETTERS)[number];
+
+export const DEFAULT_TIME_LIMIT_S = 20;
+export const MIN_TIME_LIMIT_S = 5;
+export const MAX_TIME_LIMIT_S = 600;
+export const MAX_QUESTIONS = 500;
+
+export const MAX_ID_LENGTH = 64;
+export const MAX_NAME_LENGTH = 64;
+export const LEADERBOARD_SIZE = 10;
+
+/** Frames larger than this get an `error` reply; the socket's hard limit sits far above it. */
+export const MAX_FRAME_BYTES = 4096;
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export const STUDENT_COOKIE = 'quiz_student';
+export const ADMIN_COOKIE = 'quiz_admin';
+
+/** Choice letters of a question with `choiceCount` choices, in order. */
+export function choiceLettersFor(choiceCount: number): ChoiceLetter[] {
+  return CHOICE_LETTERS.slice(0, choiceCount);
+}

@@ -1,0 +1,229 @@
+/**
+ * Frames the server sends: one TypeBox schema each, and one typed builder each. No frame
+ * leaves the server except through these builders, whose results satisfy the schemas'
+ * types; tests validate every frame a client receives against `SERVER_FRAME_SCHEMAS`.
+ */
+import { Type as t, type Static } from '@sinclair/typebox';
+import { PHASES, SUBMIT_REJECT_REASONS, type FrameErrorCode, type SubmitRejectReason } from './constants';
+import { Letter, PoolSchema } from './pool';
+
+const Phase = t.Union(PHASES.map((phase) => t.Literal(phase)));
+export const Counts = t.Record(t.String({ pattern: '^[A-F]$' }), t.Integer({ minimum: 0 }));
+export type Counts = Static<typeof Counts>;
+
+export const QuestionView = t.Object({
+  text: t.String(),
+  choices: t.Array(t.String()),
+  time_limit_ms: t.Integer(),
+  remaining_ms: t.Integer({ minimum: 0 }),
+  /** Admins always; students only in review. */
+  correct: t.Optional(Letter),
+  counts: t.Optional(Counts),
+  explanation: t.Optional(t.Union([t.String(), t.Null()])),
+});
+export type QuestionView = Static<typeof QuestionView>;
+
+export const MeView = t.Object({
+  student_id: t.String(),
+  name: t.String(),
+  score: t.Integer(),
+  answer: t.Union([Letter, t.Null()]),
+  points: t.Union([t.Integer(), t.Null()]),
+  /** Only after the session has ended. */
+  rank: t.Optional(t.Integer({ minimum: 1 })),
+  total_students: t.Optional(t.Integer()),
+});
+
+const snapshotCommon = {
+  type: t.Literal('snapshot'),
+  phase: Phase,
+  question_idx: t.Union([t.Integer(), t.Null()]),
+  total_questions: t.Integer(),
+  students_count: t.Integer(),
+  question: t.Union([QuestionView, t.Null()]),
+};
+
+export const StudentSnapshot = t.Object({ ...snapshotCommon, me: MeView });
+export type StudentSnapshot = Static<typeof StudentSnapshot>;
+
+export const AdminStudentView = t.Object({
+  student_id: t.String(),
+  name: t.String(),
+  score: t.Integer(),
+  /** 1 + the number of students with a strictly higher score. */
+  rank: t.Integer({ minimum: 1 }),
+  connected: t.Boolean(),
+  released: t.Boolean(),
+});
+export type AdminStudentView = Static<typeof AdminStudentView>;
+
+export const AdminSnapshot = t.Object({
+  ...snapshotCommon,
+  run_id: t.Integer(),
+  answered: t.Integer(),
+  counts: t.Union([Counts, t.Null()]),
+  students: t.Array(AdminStudentView),
+  pool: PoolSchema,
+});
+export type AdminSnapshot = Static<typeof AdminSnapshot>;
+
+export const LobbyUpdate = t.Object({
+  type: t.Literal('lobby_update'),
+  students_count: t.Integer(),
+  /** Admins only. */
+  names: t.Optional(t.Array(t.String())),
+});
+export type LobbyUpdate = Static<typeof LobbyUpdate>;
+
+export const QuestionOpen = t.Object({
+  type: t.Literal('question_open'),
+  question_idx: t.Integer(),
+  text: t.String(),
+  choices: t.Array(t.String()),
+  time_limit_ms: t.Integer(),
+  remaining_ms: t.Integer({ minimum: 0 }),
+});
+export type QuestionOpen = Static<typeof QuestionOpen>;
+
+export const SubmitAck = t.Object({
+  type: t.Literal('submit_ack'),
+  question_idx: t.Integer(),
+  choice: t.String(),
+  accepted: t.Boolean(),
+  reason: t.Optional(t.Union(SUBMIT_REJECT_REASONS.map((reason) => t.Literal(reason)))),
+});
+export type SubmitAck = Static<typeof SubmitAck>;
+
+export const AnswerProgress = t.Object({
+  type: t.Literal('answer_progress'),
+  question_idx: t.Integer(),
+  answered: t.Integer(),
+  students_count: t.Integer(),
+  counts: Counts,
+});
+export type AnswerProgress = Static<typeof AnswerProgress>;
+
+export const QuestionClosed = t.Object({
+  type: t.Literal('question_closed'),
+  question_idx: t.Integer(),
+  correct: Letter,
+  counts: Counts,
+  explanation: t.Union([t.String(), t.Null()]),
+  /** The three personal fields: students only. */
+  your_choice: t.Optional(t.Union([t.String(), t.Null()])),
+  points: t.Optional(t.Integer()),
+  score: t.Optional(t.Integer()),
+});
+export type QuestionClosed = Static<typeof QuestionClosed>;
+
+export const LeaderboardEntry = t.Object({ name: t.String(), score: t.Integer(), rank: t.Integer() });
+export type LeaderboardEntry = Static<typeof LeaderboardEntry>;
+
+export const SessionEnded = t.Object({
+  type: t.Literal('session_ended'),
+  leaderboard: t.Array(LeaderboardEntry),
+  /** The three personal fields: students only. */
+  score: t.Optional(t.Integer()),
+  rank: t.Optional(t.Integer()),
+  total_students: t.Optional(t.Integer()),
+});
+export type SessionEnded = Static<typeof SessionEnded>;
+
+export const ErrorFrame = t.Object({
+  type: t.Literal('error'),
+  code: t.String(),
+  message: t.String(),
+});
+export type ErrorFrame = Static<typeof ErrorFrame>;
+
+export const SERVER_FRAME_SCHEMAS = {
+  snapshot: t.Union([StudentSnapshot, AdminSnapshot]),
+  lobby_update: LobbyUpdate,
+  question_open: QuestionOpen,
+  submit_ack: SubmitAck,
+  answer_progress: AnswerProgress,
+  question_closed: QuestionClosed,
+  session_ended: SessionEnded,
+  error: ErrorFrame,
+};
+export type ServerFrameType = keyof typeof SERVER_FRAME_SCHEMAS;
+
+type Body<Frame> = Omit<Frame, 'type'>;
+
+// ---- builders ----
+
+export function studentSnapshot(body: Body<StudentSnapshot>): StudentSnapshot {
+  return { type: 'snapshot', ...body };
+}
+
+export function adminSnapshot(body: Body<AdminSnapshot>): AdminSnapshot {
+  return { type: 'snapshot', ...body };
+}
+
+export function snapshotFrame(snapshot: StudentSnapshot | AdminSnapshot): string {
+  return JSON.stringify(snapshot);
+}
+
+export function lobbyUpdateFrame(studentsCount: number, names?: string[]): string {
+  const frame: LobbyUpdate = names
+    ? { type: 'lobby_update', students_count: studentsCount, names }
+    : { type: 'lobby_update', students_count: studentsCount };
+  return JSON.stringify(frame);
+}
+
+export function questionOpenFrame(body: Body<QuestionOpen>): string {
+  return JSON.stringify({ type: 'question_open', ...body } satisfies QuestionOpen);
+}
+
+export function submitAckFrame(questionIdx: number, choice: string, reason?: SubmitRejectReason): string {
+  const frame: SubmitAck = reason
+    ? { type: 'submit_ack', question_idx: questionIdx, choice, accepted: false, reason }
+    : { type: 'submit_ack', question_idx: questionIdx, choice, accepted: true };
+  return JSON.stringify(frame);
+}
+
+export function answerProgressFrame(body: Body<AnswerProgress>): string {
+  return JSON.stringify({ type: 'answer_progress', ...body } satisfies AnswerProgress);
+}
+
+/**
+ * A frame every audience shares plus a few personal fields per student. The shared part
+ * is serialised once; each student's frame is that text without its closing brace plus
+ * the personal fields, so 10,000 students cost 10,000 short concatenations, not 10,000
+ * serialisations of the whole object.
+ */
+export interface PersonalisedFrame<Personal> {
+  /** What admins get: the frame without personal fields. */
+  shared: string;
+  personal(fields: Personal): string;
+}
+
+type QuestionClosedPersonal = Required<Pick<QuestionClosed, 'your_choice' | 'points' | 'score'>>;
+
+export function questionClosedFrames(
+  body: Omit<QuestionClosed, 'type' | keyof QuestionClosedPersonal>,
+): PersonalisedFrame<QuestionClosedPersonal> {
+  const shared = JSON.stringify({ type: 'question_closed', ...body } satisfies QuestionClosed);
+  const prefix = shared.slice(0, -1);
+  return {
+    shared,
+    personal: ({ your_choice, points, score }) =>
+      `${prefix},"your_choice":${JSON.stringify(your_choice)},"points":${points},"score":${score}}`,
+  };
+}
+
+type SessionEndedPersonal = Required<Pick<SessionEnded, 'score' | 'rank' | 'total_students'>>;
+
+export function sessionEndedFrames(leaderboard: LeaderboardEntry[]): PersonalisedFrame<SessionEndedPersonal> {
+  const shared = JSON.stringify({ type: 'session_ended', leaderboard } satisfies SessionEnded);
+  const prefix = shared.slice(0, -1);
+  return {
+    shared,
+    personal: ({ score, rank, total_students }) =>
+      `${prefix},"score":${score},"rank":${rank},"total_students":${total_students}}`,
+  };
+}
+
+export function errorFrame(code: FrameErrorCode, message: string): string {
+  return JSON.stringify({ type: 'error', code, message } satisfies ErrorFrame);
+}
