@@ -240,7 +240,7 @@ describe('student_id lock and release', () => {
     state = await adminState();
     expect(state.students_count).toBe(1);
     expect(state.students).toEqual([
-      { student_id: 'ann', name: 'Ann (phone)', score: 950, connected: true, released: false },
+      { student_id: 'ann', name: 'Ann (phone)', score: 950, rank: 1, connected: true, released: false },
     ]);
 
     const csv = await (await world.http('/admin/api/results.csv', { cookie: await world.adminLogin() })).text();
