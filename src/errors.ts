@@ -1,8 +1,11 @@
 /**
- * The one HTTP error type and the one mapping from anything thrown to the contract's
- * `{ error, message }` body. Expected failures are AppErrors; anything else is logged with
- * its request id and leaves as a bare 500, never as a stack trace or schema dump.
+ * The one HTTP error type. An AppError builds its own Response, so a route, the body
+ * limit and the socket upgrade all fail the same way: `{ error, message }` JSON with the
+ * status and headers it names. Anything that is not an AppError is logged with a request
+ * id and leaves as a bare 500 (app.ts), never as a stack trace or schema dump.
  */
+import { errorBody } from './protocol/http-bodies';
+
 export class AppError extends Error {
   constructor(
     readonly status: number,
@@ -13,16 +16,13 @@ export class AppError extends Error {
   ) {
     super(message);
   }
-}
 
-export interface ErrorBody {
-  error: string;
-  message: string;
-  [key: string]: unknown;
-}
-
-export function errorBody(code: string, message: string, extra: Record<string, unknown> = {}): ErrorBody {
-  return { error: code, message, ...extra };
+  toResponse(): Response {
+    return new Response(JSON.stringify(errorBody(this.code, this.message, this.extra)), {
+      status: this.status,
+      headers: { 'content-type': 'application/json; charset=utf-8', ...this.headers },
+    });
+  }
 }
 
 /** A short, human reading of a body validation failure, naming the field but not the schema. */

@@ -8,22 +8,19 @@ import { readFileSync } from 'node:fs';
 import { createApp } from './app';
 import { DEMO_POOL_PATH, type Config } from './config';
 import { openDb } from './db/open';
-import { createQuizStore, type QuizStore } from './db/quiz-store';
+import { createQuizStore } from './db/quiz-store';
+import { BUN_MAX_REQUEST_BODY_BYTES, enforceBodyLimit } from './http/body-limit';
 import type { AppDeps } from './http/deps';
+import { dropForgedCookies, isPageRequest, withClearedCookies } from './http/forged-cookies';
+import { createInstructorCheck } from './identity/instructor';
 import { resolveAdminPasswordHash, resolveSigningKey } from './identity/secrets';
 import { createLogger, type Logger } from './logger';
-import { parsePoolText, validatePool, type Pool, type PoolError } from './pool/pool';
-import {
-  ADMIN_SOCKET_PATH,
-  createSocketEndpoints,
-  STUDENT_SOCKET_PATH,
-  type HeartbeatOptions,
-  type SocketData,
-} from './realtime/sockets';
-import { BUN_MAX_REQUEST_BODY_BYTES, enforceBodyLimit } from './http/body-limit';
-import { dropForgedCookies, isPageRequest, withClearedCookies } from './http/forged-cookies';
-import { createSessionController, SESSION_ID } from './session/controller';
-import { systemClock, systemScheduler, type Clock, type Scheduler } from './session/ports';
+import { parsePoolText, validatePool } from './pool/pool';
+import { SESSION_ID, SOCKET_PATHS } from './protocol/constants';
+import type { Pool, PoolError } from './protocol/pool';
+import { createSocketEndpoints, type HeartbeatOptions, type SocketData } from './realtime/sockets';
+import { createSessionController } from './session/controller';
+import { systemClock, systemScheduler, type Clock, type Scheduler, type SettingsStore } from './session/ports';
 
 export interface ServerOverrides {
   clock?: Clock;
@@ -44,7 +41,7 @@ export class PoolLoadError extends Error {
 const LOADED_POOL_SETTING = 'pool';
 
 /** The pool to play: QUIZ_POOL_PATH if given, else the stored one, else the demo pool. */
-function resolveStartupPool(config: Config, store: QuizStore): { pool: Pool; fromFile: boolean } {
+function resolveStartupPool(config: Config, store: SettingsStore): { pool: Pool; fromFile: boolean } {
   const readPoolFile = (path: string) => {
     let text: string;
     try {
@@ -88,7 +85,8 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
       publisher: { publish: (topic, data) => void server?.publish(topic, data) },
     });
     // A fresh lobby plays the pool just loaded; a run already under way keeps its own.
-    if (startup.fromFile && controller.phase === 'lobby') controller.replacePool(startup.pool);
+    if (startup.fromFile && controller.state.phase === 'lobby') controller.replacePool(startup.pool);
+    const instructor = createInstructorCheck(adminPasswordHash, signingKey, clock);
 
     const deps: AppDeps = {
       config,
@@ -98,11 +96,15 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
       clock,
       signingKey,
       adminPasswordHash,
+      instructor,
       requestIp: (request) => server?.requestIP(request)?.address ?? null,
       startedAt: clock.now(),
     };
     const app = createApp(deps);
-    const sockets = createSocketEndpoints(deps, overrides.heartbeat);
+    const sockets = createSocketEndpoints(
+      { controller, instructor, signingKey, publicUrl: config.publicUrl },
+      overrides.heartbeat,
+    );
 
     server = Bun.serve<SocketData>({
       port: config.port,
@@ -111,7 +113,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
       maxRequestBodySize: BUN_MAX_REQUEST_BODY_BYTES,
       async fetch(request, bunServer) {
         const path = new URL(request.url).pathname;
-        if (path === STUDENT_SOCKET_PATH || path === ADMIN_SOCKET_PATH) return sockets.upgrade(request, bunServer);
+        if (path === SOCKET_PATHS.STUDENT || path === SOCKET_PATHS.ADMIN) return sockets.upgrade(request, bunServer);
         if (isPageRequest(request, path)) {
           const { request: cleaned, dropped } = await dropForgedCookies(request, signingKey);
           return withClearedCookies(await app.fetch(cleaned), dropped);
@@ -127,7 +129,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
       db: config.dbPath,
       pool: startup.pool.title,
       run_id: controller.runId,
-      phase: controller.phase,
+      phase: controller.state.phase,
     });
 
     let stopped = false;

@@ -1,38 +1,15 @@
 /**
- * Every query the quiz makes, behind named functions. The controller depends on this
- * interface only; the answer batch is one synchronous transaction over one prepared
+ * Every query the quiz makes, behind named functions: the SQLite implementation of the
+ * session's `SessionStore` port (session/ports.ts). The answer batch is one synchronous transaction over one prepared
  * statement (transactions on bun:sqlite must stay synchronous: no await inside).
  */
 import { and, asc, desc, eq } from 'drizzle-orm';
 import type { SessionState } from '../session/machine';
+import type { AnswerRow, RunRecord, SessionStore, StudentRow } from '../session/ports';
 import type { QuizDatabase } from './open';
 import { answers, runs, settings, students } from './schema';
 
-export interface RunRecord {
-  id: number;
-  poolJson: string;
-  state: SessionState;
-}
-
-export interface StudentRow {
-  studentId: string;
-  name: string;
-  epoch: number;
-  released: boolean;
-  joinedAtMs: number;
-}
-
-export interface AnswerRow {
-  questionIdx: number;
-  studentId: string;
-  choice: string;
-  points: number;
-  receivedAtMs: number;
-}
-
-export type QuizStore = ReturnType<typeof createQuizStore>;
-
-export function createQuizStore(db: QuizDatabase, sid: string) {
+export function createQuizStore(db: QuizDatabase, sid: string): SessionStore {
   // The one hot statement runs on bun:sqlite directly: through Drizzle's prepared query a
   // 10,000-answer batch took ~65 ms, this way ~20 ms (bench notes in SPEC.md). The table
   // and its primary key still come from the Drizzle schema and its migrations.
@@ -107,7 +84,6 @@ export function createQuizStore(db: QuizDatabase, sid: string) {
       db.insert(students).values({ runId, ...student }).run();
     },
 
-    /** A released id taken again from a new device: the row (and its answers) stay, the cookie epoch moves on. */
     reclaimStudent(runId: number, studentId: string, name: string, epoch: number): void {
       db.update(students)
         .set({ name, epoch, released: false })
@@ -136,15 +112,11 @@ export function createQuizStore(db: QuizDatabase, sid: string) {
         .all();
     },
 
-    /**
-     * Commits a batch of answers in one transaction. Returns, per answer, whether the row
-     * was new: the primary key refuses a second answer even if memory were wrong.
-     */
+    /** The primary key refuses a second answer even if memory were wrong. */
     insertAnswers(runId: number, batch: readonly AnswerRow[]): boolean[] {
       return commitAnswers(runId, batch);
     },
 
-    /** A consistent copy of the whole database, safe while the quiz is running. */
     backupTo(path: string): void {
       db.$client.query('VACUUM INTO ?').run(path);
     },

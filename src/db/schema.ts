@@ -4,6 +4,7 @@
  * student per question" a database guarantee rather than an in-memory hope.
  */
 import { integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { PHASES } from '../protocol/constants';
 
 /** Key/value settings that outlive runs: the loaded pool, the generated admin password hash. */
 export const settings = sqliteTable('settings', {
@@ -16,7 +17,7 @@ export const runs = sqliteTable('runs', {
   sid: text('sid').notNull(),
   /** The pool as it was played in this run, so old runs export with their own questions. */
   poolJson: text('pool_json').notNull(),
-  phase: text('phase', { enum: ['lobby', 'question', 'review', 'ended'] }).notNull(),
+  phase: text('phase', { enum: PHASES }).notNull(),
   questionIdx: integer('question_idx'),
   openedAtMs: integer('opened_at_ms'),
   deadlineMs: integer('deadline_ms'),

@@ -6,25 +6,24 @@ import { mkdirSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Elysia, t } from 'elysia';
 import { AppError } from '../errors';
-import { ADMIN_COOKIE, ADMIN_SESSION_MS, adminFingerprint, asAdminClaim } from '../identity/cookies';
+import { ADMIN_SESSION_MS } from '../identity/cookies';
 import { createLoginRateLimiter } from '../identity/login-rate-limit';
-import { parsePoolText, type Pool } from '../pool/pool';
+import { assertAllowedOrigin, clientIp } from '../identity/request-origin';
+import { parsePoolText } from '../pool/pool';
+import { ADMIN_COOKIE, type AdminCommand } from '../protocol/constants';
+import { LoginBody } from '../protocol/http-bodies';
+import type { Pool } from '../protocol/pool';
 import { buildResultsCsv } from '../results/results-csv';
-import type { SessionCommand } from '../session/machine';
 import { cookieSecure, type AppDeps } from './deps';
-import { assertAllowedOrigin, clientIp } from './request-origin';
-
-const LoginBody = t.Object({ password: t.String({ maxLength: 1024 }) });
+import { unwrapOutcome } from './refusals';
 
 export function adminRoutes(deps: AppDeps) {
-  const { controller, store, config, clock } = deps;
-  const fingerprint = adminFingerprint(deps.adminPasswordHash);
+  const { controller, store, config, clock, instructor } = deps;
   const loginLimiter = createLoginRateLimiter();
 
-  const runCommand = (name: SessionCommand) => {
-    const result = controller.command(name);
-    if (!result.ok) throw new AppError(409, 'invalid_command', result.message);
-    return { ok: true, phase: controller.phase, question_idx: controller.adminSnapshot().question_idx };
+  const runCommand = (name: AdminCommand) => {
+    unwrapOutcome(controller.command(name));
+    return { ok: true, phase: controller.state.phase, question_idx: controller.adminSnapshot().question_idx };
   };
 
   return new Elysia({ name: 'admin-routes' })
@@ -49,7 +48,7 @@ export function adminRoutes(deps: AppDeps) {
           throw new AppError(401, 'wrong_password', 'wrong password');
         }
         cookie[ADMIN_COOKIE]!.set({
-          value: { exp: clock.now() + ADMIN_SESSION_MS, fp: fingerprint },
+          value: instructor.newClaim(),
           httpOnly: true,
           sameSite: 'strict',
           path: '/',
@@ -61,11 +60,7 @@ export function adminRoutes(deps: AppDeps) {
       },
       { body: LoginBody },
     )
-    .onBeforeHandle(({ cookie }) => {
-      if (!asAdminClaim(cookie[ADMIN_COOKIE]!.value, fingerprint, clock.now())) {
-        throw new AppError(401, 'not_signed_in', 'sign in as the instructor first');
-      }
-    })
+    .onBeforeHandle(({ cookie }) => instructor.assertInstructor(cookie[ADMIN_COOKIE]!.value))
     .post('/admin/logout', ({ cookie }) => {
       cookie[ADMIN_COOKIE]!.remove();
       return { ok: true };
@@ -82,21 +77,17 @@ export function adminRoutes(deps: AppDeps) {
             details: validation.details,
           });
         }
-        if (!controller.replacePool(validation.pool)) {
-          throw new AppError(409, 'wrong_phase', 'a pool can only be loaded in the lobby or after the end');
-        }
+        unwrapOutcome(controller.replacePool(validation.pool));
         return { ok: true, title: validation.pool.title, questions: validation.pool.questions.length };
       },
       { parse: 'text', body: t.String() },
     )
-    .post('/admin/api/reset', () => ({ run_id: controller.reset() }))
+    .post('/admin/api/reset', () => ({ run_id: unwrapOutcome(controller.reset()).runId }))
     .post('/admin/api/next', () => runCommand('next'))
     .post('/admin/api/close', () => runCommand('close'))
     .post('/admin/api/end', () => runCommand('end'))
     .post('/admin/api/students/:student_id/release', ({ params }) => {
-      if (!controller.release(params.student_id)) {
-        throw new AppError(404, 'student_not_found', 'no student with this id in the current run');
-      }
+      unwrapOutcome(controller.release(params.student_id));
       return { student_id: params.student_id, released: true };
     })
     .get('/admin/api/results.csv', ({ query, set }) => {

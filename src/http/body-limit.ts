@@ -3,16 +3,14 @@
  * declared Content-Length is checked up front; a chunked body (no length) is read here
  * with the same cap before the app sees it, so Bun's own bare 413 is never what a client gets.
  */
-import { errorBody } from '../errors';
+import { AppError } from '../errors';
+import { MAX_BODY_BYTES } from '../protocol/constants';
 
-export const MAX_BODY_BYTES = 1024 * 1024;
 /** Bun's hard cap sits above ours so that our JSON answer is the one sent. */
 export const BUN_MAX_REQUEST_BODY_BYTES = 4 * MAX_BODY_BYTES;
 
 export function bodyTooLarge(): Response {
-  return Response.json(errorBody('body_too_large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`), {
-    status: 413,
-  });
+  return new AppError(413, 'body_too_large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`).toResponse();
 }
 
 /** Returns the request unchanged, a copy with its chunked body buffered, or a 413. */

@@ -1,19 +1,21 @@
 /** What the HTTP route groups are given: nothing global, everything passed in. */
 import type { Config } from '../config';
-import type { QuizStore } from '../db/quiz-store';
+import type { InstructorCheck } from '../identity/instructor';
+import type { RequestIp } from '../identity/request-origin';
 import type { Logger } from '../logger';
-import type { Clock } from '../session/ports';
+import { ADMIN_COOKIE, STUDENT_COOKIE } from '../protocol/constants';
 import type { SessionController } from '../session/controller';
-import type { RequestIp } from './request-origin';
+import type { Clock, SessionStore } from '../session/ports';
 
 export interface AppDeps {
   config: Config;
   controller: SessionController;
-  store: QuizStore;
+  store: SessionStore;
   logger: Logger;
   clock: Clock;
   signingKey: string;
   adminPasswordHash: string;
+  instructor: InstructorCheck;
   requestIp: RequestIp;
   startedAt: number;
 }
@@ -23,7 +25,7 @@ export interface AppDeps {
  * when the root compiles their routes), so createApp passes this to the root instance.
  */
 export function cookieConfig(deps: AppDeps) {
-  return { secrets: deps.signingKey, sign: ['quiz_student', 'quiz_admin'] };
+  return { secrets: deps.signingKey, sign: [STUDENT_COOKIE, ADMIN_COOKIE] };
 }
 
 /** Cookies are Secure whenever the public URL is https (behind Caddy). */

@@ -5,10 +5,9 @@
 import { join } from 'node:path';
 import { staticPlugin } from '@elysiajs/static';
 import { Elysia } from 'elysia';
-import { AppError } from '../errors';
-import { ADMIN_COOKIE, adminFingerprint, asAdminClaim } from '../identity/cookies';
-import type { AppDeps } from './deps';
+import { ADMIN_COOKIE } from '../protocol/constants';
 import { PAGE_CONSTANTS_PATH, pageConstantsModule } from '../protocol/page-constants';
+import type { AppDeps } from './deps';
 
 export const PUBLIC_DIR = join(import.meta.dir, '../../public');
 
@@ -21,15 +20,16 @@ const PAGE_HEADERS = {
   'cache-control': 'no-cache',
 };
 
+const SCRIPT_HEADERS = { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' };
+
 function page(file: string): Response {
   return new Response(Bun.file(join(PUBLIC_DIR, file)), { headers: PAGE_HEADERS });
 }
 
 export function pageRoutes(deps: AppDeps) {
-  const fingerprint = adminFingerprint(deps.adminPasswordHash);
   const constantsModule = pageConstantsModule();
   return new Elysia({ name: 'pages' })
-    .get(PAGE_CONSTANTS_PATH, () => new Response(constantsModule, { headers: { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' } }))
+    .get(PAGE_CONSTANTS_PATH, () => new Response(constantsModule, { headers: SCRIPT_HEADERS }))
     .use(staticPlugin({ assets: PUBLIC_DIR, prefix: '/static', alwaysStatic: false, silent: true }))
     .get('/', () => page('student.html'))
     // Elysia matches "/admin" and "/admin/" as one route: send the bare form to the
@@ -38,9 +38,7 @@ export function pageRoutes(deps: AppDeps) {
       new URL(request.url).pathname === '/admin' ? redirect('/admin/', 302) : page('admin.html'),
     )
     .get('/screen', ({ cookie }) => {
-      if (!asAdminClaim(cookie[ADMIN_COOKIE]!.value, fingerprint, deps.clock.now())) {
-        throw new AppError(401, 'not_signed_in', 'sign in as the instructor first');
-      }
+      deps.instructor.assertInstructor(cookie[ADMIN_COOKIE]!.value);
       return page('screen.html');
     });
 }

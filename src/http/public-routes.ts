@@ -1,18 +1,13 @@
 /** Routes anyone may call: health, joining, "who am I", and the join QR code. */
-import { Elysia, t } from 'elysia';
+import { Elysia } from 'elysia';
 import QRCode from 'qrcode';
 import { AppError } from '../errors';
-import { asStudentClaim, clearedCookie, STUDENT_COOKIE, STUDENT_COOKIE_MAX_AGE_S } from '../identity/cookies';
+import { asStudentClaim, clearedCookie, STUDENT_COOKIE_MAX_AGE_S } from '../identity/cookies';
+import { publicBaseUrl } from '../identity/request-origin';
+import { STUDENT_COOKIE } from '../protocol/constants';
+import { JoinBody } from '../protocol/http-bodies';
 import { cookieSecure, type AppDeps } from './deps';
-import { publicBaseUrl } from './request-origin';
-
-export const MAX_ID_LENGTH = 64;
-export const MAX_NAME_LENGTH = 64;
-
-const JoinBody = t.Object({
-  student_id: t.String({ minLength: 1, maxLength: MAX_ID_LENGTH }),
-  name: t.String({ minLength: 1, maxLength: MAX_NAME_LENGTH }),
-});
+import { unwrapOutcome } from './refusals';
 
 // Control characters would corrupt logs, CSV rows and the projector.
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
@@ -39,8 +34,9 @@ export function publicRoutes(deps: AppDeps) {
   return new Elysia({ name: 'public-routes' })
     .get('/healthz', () => ({
       ok: true,
-      phase: controller.phase,
+      phase: controller.state.phase,
       students: controller.studentsCount,
+      connections: controller.connectionCounts(),
       uptime_s: Math.floor((deps.clock.now() - deps.startedAt) / 1000),
     }))
     .post(
@@ -54,10 +50,7 @@ export function publicRoutes(deps: AppDeps) {
           claim = asStudentClaim(studentCookie.value);
           if (!controller.authenticate(claim)) throw notHonoured();
         }
-        const result = controller.join(studentId, name, claim);
-        if (!result.ok) {
-          throw new AppError(409, 'student_id_taken', 'this student id is already in use in this session');
-        }
+        const result = unwrapOutcome(controller.join(studentId, name, claim));
         studentCookie.set({
           value: result.claim,
           httpOnly: true,

@@ -6,9 +6,8 @@
 import { Type as t, type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { parseCookie } from 'elysia/cookies';
+import { ADMIN_COOKIE, STUDENT_COOKIE } from '../protocol/constants';
 
-export const STUDENT_COOKIE = 'quiz_student';
-export const ADMIN_COOKIE = 'quiz_admin';
 export const SIGNED_COOKIES = [STUDENT_COOKIE, ADMIN_COOKIE];
 
 export const ADMIN_SESSION_MS = 12 * 60 * 60 * 1000;

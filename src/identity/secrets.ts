@@ -6,7 +6,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Config } from '../config';
-import type { QuizStore } from '../db/quiz-store';
+import type { SettingsStore } from '../session/ports';
 import type { Logger } from '../logger';
 
 const ADMIN_HASH_SETTING = 'admin_password_hash';
@@ -42,7 +42,7 @@ export function resolveSigningKey(config: Config, logger: Logger): string {
  * a fingerprint of it, so a restart with the same password keeps the instructor signed in,
  * and a changed password signs every admin session out.
  */
-export async function resolveAdminPasswordHash(config: Config, store: QuizStore, logger: Logger): Promise<string> {
+export async function resolveAdminPasswordHash(config: Config, store: SettingsStore, logger: Logger): Promise<string> {
   const stored = store.readSetting(ADMIN_HASH_SETTING);
   if (config.adminPassword) {
     if (stored && (await Bun.password.verify(config.adminPassword, stored))) return stored;

@@ -1,68 +1,16 @@
 /**
- * The pool file: its TypeBox schema, the rules a schema cannot say (the answer letter must
- * name one of the choices), and one `validatePool` that reports every error with its JSON
- * path. A pool is refused whole; nothing half-loads.
+ * Validating a pool file: its schema (protocol/pool.ts), the rules a schema cannot say
+ * (the answer letter must name one of the choices), and one `validatePool` that reports
+ * every error with its JSON path. A pool is refused whole; nothing half-loads.
  */
-import { Type as t, type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-
-export const CHOICE_LETTERS = ['A', 'B', 'C', 'D', 'E', 'F'] as const;
-export type ChoiceLetter = (typeof CHOICE_LETTERS)[number];
-
-export const DEFAULT_TIME_LIMIT_S = 20;
-export const MIN_TIME_LIMIT_S = 5;
-export const MAX_TIME_LIMIT_S = 600;
-export const MAX_QUESTIONS = 500;
-
-const NonEmptyText = (maxLength: number) => t.String({ minLength: 1, maxLength, pattern: '\\S' });
-
-export const QuestionSchema = t.Object(
-  {
-    text: NonEmptyText(2000),
-    choices: t.Array(NonEmptyText(500), { minItems: 2, maxItems: CHOICE_LETTERS.length }),
-    answer: t.String(),
-    time_limit_s: t.Optional(t.Integer({ minimum: MIN_TIME_LIMIT_S, maximum: MAX_TIME_LIMIT_S })),
-    explanation: t.Optional(t.String({ maxLength: 4000 })),
-  },
-  { additionalProperties: false },
-);
-
-export const PoolSchema = t.Object(
-  {
-    title: NonEmptyText(200),
-    questions: t.Array(QuestionSchema, { minItems: 1, maxItems: MAX_QUESTIONS }),
-  },
-  { additionalProperties: false },
-);
-
-export type PoolInput = Static<typeof PoolSchema>;
-
-export interface PoolQuestion {
-  text: string;
-  choices: string[];
-  answer: ChoiceLetter;
-  time_limit_s: number;
-  explanation: string | null;
-}
-
-export interface Pool {
-  title: string;
-  questions: PoolQuestion[];
-}
-
-export interface PoolError {
-  path: string;
-  message: string;
-}
+import { choiceLettersFor, DEFAULT_TIME_LIMIT_S, type ChoiceLetter } from '../protocol/constants';
+import { PoolInputSchema, type Pool, type PoolError, type PoolInput } from '../protocol/pool';
 
 export type PoolValidation = { ok: true; pool: Pool } | { ok: false; details: PoolError[] };
 
-const compiledPoolSchema = TypeCompiler.Compile(PoolSchema);
+const compiledPoolSchema = TypeCompiler.Compile(PoolInputSchema);
 const MAX_REPORTED_ERRORS = 100;
-
-export function choiceLettersFor(choiceCount: number): ChoiceLetter[] {
-  return CHOICE_LETTERS.slice(0, choiceCount);
-}
 
 export function validatePool(input: unknown): PoolValidation {
   const details: PoolError[] = [];

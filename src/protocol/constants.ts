@@ -16,6 +16,10 @@ export type AdminCommand = (typeof ADMIN_COMMANDS)[number];
 export const SUBMIT_REJECT_REASONS = ['closed', 'already_answered', 'wrong_question', 'invalid_choice'] as const;
 export type SubmitRejectReason = (typeof SUBMIT_REJECT_REASONS)[number];
 
+/** Refusals the session gives: HTTP maps each to a status, the admin socket to an `error` frame. */
+export const SESSION_REFUSALS = ['invalid_command', 'wrong_phase', 'student_id_taken', 'student_not_found'] as const;
+export type SessionRefusal = (typeof SESSION_REFUSALS)[number];
+
 /** Codes of the socket `error` frame. */
 export const FRAME_ERROR_CODES = [
   'invalid_json',

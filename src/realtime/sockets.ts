@@ -4,25 +4,30 @@
  * audience's topic, and forward validated frames to the controller. Nothing else.
  */
 import type { Server, ServerWebSocket, WebSocketHandler } from 'bun';
-import { errorBody } from '../errors';
+import { AppError } from '../errors';
+import { asStudentClaim, readSignedCookie, type StudentClaim } from '../identity/cookies';
+import type { InstructorCheck } from '../identity/instructor';
+import { isAllowedOrigin } from '../identity/request-origin';
 import {
-  ADMIN_COOKIE,
-  adminFingerprint,
-  asAdminClaim,
-  asStudentClaim,
-  readSignedCookie,
-  STUDENT_COOKIE,
-  type StudentClaim,
-} from '../identity/cookies';
-import { isAllowedOrigin } from '../http/request-origin';
-import type { AppDeps } from '../http/deps';
-import { CLOSE_UNAUTHORIZED } from '../session/controller';
+  adminFrameChecker,
+  ADMIN_FRAME_TYPES,
+  decodeFrame,
+  describeShapeError,
+  studentFrameChecker,
+  STUDENT_FRAME_TYPES,
+} from '../protocol/client-frames';
+import { CLOSE_CODES, SOCKET_PATHS, STUDENT_COOKIE } from '../protocol/constants';
+import { errorFrame } from '../protocol/server-frames';
+import type { SessionController } from '../session/controller';
 import { TOPIC_ADMINS, TOPIC_STUDENTS, type SocketPort } from '../session/ports';
 import type { StudentEntry } from '../session/roster';
-import { adminFrameChecker, decodeFrame, describeShapeError, errorFrame, studentFrameChecker } from './protocol';
 
-export const STUDENT_SOCKET_PATH = '/ws';
-export const ADMIN_SOCKET_PATH = '/admin/ws';
+export interface SocketDeps {
+  controller: SessionController;
+  instructor: InstructorCheck;
+  signingKey: string;
+  publicUrl: string | null;
+}
 
 export type SocketData = (
   | { audience: 'student'; claim: StudentClaim; entry: StudentEntry | null; port: SocketPort | null }
@@ -61,9 +66,8 @@ function portFor(ws: ServerWebSocket<SocketData>): SocketPort {
   };
 }
 
-export function createSocketEndpoints(deps: AppDeps, heartbeat: HeartbeatOptions = DEFAULT_HEARTBEAT) {
-  const { controller, config } = deps;
-  const fingerprint = adminFingerprint(deps.adminPasswordHash);
+export function createSocketEndpoints(deps: SocketDeps, heartbeat: HeartbeatOptions = DEFAULT_HEARTBEAT) {
+  const { controller } = deps;
   // Liveness runs on real time whatever clock the session is given: it is about TCP peers.
   const openSockets = new Set<ServerWebSocket<SocketData>>();
   const heartbeatTimer = setInterval(() => {
@@ -81,26 +85,26 @@ export function createSocketEndpoints(deps: AppDeps, heartbeat: HeartbeatOptions
     const path = new URL(request.url).pathname;
     const cookieHeader = request.headers.get('cookie');
     let data: SocketData;
-    if (path === ADMIN_SOCKET_PATH) {
-      if (!isAllowedOrigin(request, config.publicUrl)) {
-        return Response.json(errorBody('forbidden_origin', 'this request comes from another site'), { status: 403 });
+    if (path === SOCKET_PATHS.ADMIN) {
+      if (!isAllowedOrigin(request, deps.publicUrl)) {
+        return new AppError(403, 'forbidden_origin', 'this request comes from another site').toResponse();
       }
-      const claim = asAdminClaim(await readSignedCookie(cookieHeader, ADMIN_COOKIE, deps.signingKey), fingerprint, deps.clock.now());
-      data = claim ? { audience: 'admin', port: null } : { audience: 'refused' };
+      const signedIn = await deps.instructor.fromCookieHeader(cookieHeader);
+      data = signedIn ? { audience: 'admin', port: null } : { audience: 'refused' };
     } else {
       const claim = asStudentClaim(await readSignedCookie(cookieHeader, STUDENT_COOKIE, deps.signingKey));
       data = claim ? { audience: 'student', claim, entry: null, port: null } : { audience: 'refused' };
     }
     // Refused sockets are still upgraded: a browser sees close code 4401, never an HTTP status.
     if (server.upgrade(request, { data })) return undefined;
-    return Response.json(errorBody('upgrade_required', 'this endpoint speaks WebSocket'), { status: 426 });
+    return new AppError(426, 'upgrade_required', 'this endpoint speaks WebSocket').toResponse();
   }
 
   const handlers: WebSocketHandler<SocketData> = {
     ...SOCKET_OPTIONS,
     open(ws) {
       const data = ws.data;
-      if (data.audience === 'refused') return ws.close(CLOSE_UNAUTHORIZED, 'not signed in');
+      if (data.audience === 'refused') return ws.close(CLOSE_CODES.UNAUTHORIZED, 'not signed in');
       data.lastHeardAt = Date.now();
       openSockets.add(ws);
       data.port = portFor(ws);
@@ -111,7 +115,7 @@ export function createSocketEndpoints(deps: AppDeps, heartbeat: HeartbeatOptions
       }
       // Checked at open, not only at upgrade: a reset or release may have happened in between.
       const entry = controller.authenticate(data.claim);
-      if (!entry) return ws.close(CLOSE_UNAUTHORIZED, 'this session is no longer valid; join again');
+      if (!entry) return ws.close(CLOSE_CODES.UNAUTHORIZED, 'this session is no longer valid; join again');
       data.entry = entry;
       ws.subscribe(TOPIC_STUDENTS);
       controller.connectStudent(entry, data.port);
@@ -127,16 +131,15 @@ export function createSocketEndpoints(deps: AppDeps, heartbeat: HeartbeatOptions
       }
       if (data.audience === 'admin') {
         if (!adminFrameChecker.Check(decoded.value)) {
-          const problem = describeShapeError(decoded.value, ['next', 'close', 'end']);
+          const problem = describeShapeError(decoded.value, ADMIN_FRAME_TYPES);
           ws.send(errorFrame(problem.code, problem.message));
           return;
         }
-        const result = controller.command(decoded.value.type);
-        if (!result.ok) ws.send(errorFrame('invalid_command', result.message));
+        controller.commandFromSocket(data.port, decoded.value.type);
         return;
       }
       if (!studentFrameChecker.Check(decoded.value)) {
-        const problem = describeShapeError(decoded.value, ['submit']);
+        const problem = describeShapeError(decoded.value, STUDENT_FRAME_TYPES);
         ws.send(errorFrame(problem.code, problem.message));
         return;
       }

@@ -3,8 +3,8 @@
  * points, the total and the rank. Quoted per RFC 4180, and text cells that a spreadsheet
  * would run as a formula (leading = + - @, tab or CR) are neutralised with a leading '.
  */
-import type { AnswerRow, StudentRow } from '../db/quiz-store';
-import type { Pool } from '../pool/pool';
+import type { Pool } from '../protocol/pool';
+import type { AnswerRow, StudentRow } from '../session/ports';
 import { rankScores } from '../session/scoring';
 
 const FORMULA_TRIGGERS = /^[=+\-@\t\r]/;

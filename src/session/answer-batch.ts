@@ -4,35 +4,20 @@
  * once per turn (and before any transition); each submitter is acknowledged only after
  * COMMIT has returned.
  */
-import type { QuizStore } from '../db/quiz-store';
 import type { Logger } from '../logger';
-import { errorFrame } from '../realtime/protocol';
+import { errorFrame, submitAckFrame } from '../protocol/server-frames';
 import type { AnswerBook } from './answer-book';
-import type { SubmitRejectReason } from './machine';
-import type { SocketPort } from './ports';
+import type { AnswerRow, SessionStore, SocketPort } from './ports';
 
-export interface PendingAnswer {
+export interface PendingAnswer extends AnswerRow {
   socket: SocketPort;
-  studentId: string;
-  questionIdx: number;
-  choice: string;
-  points: number;
-  receivedAtMs: number;
-}
-
-export function submitAckFrame(questionIdx: number, choice: string, reason?: SubmitRejectReason): string {
-  return JSON.stringify(
-    reason
-      ? { type: 'submit_ack', question_idx: questionIdx, choice, accepted: false, reason }
-      : { type: 'submit_ack', question_idx: questionIdx, choice, accepted: true },
-  );
 }
 
 export class AnswerBatch {
   #pending: PendingAnswer[] = [];
 
   constructor(
-    private readonly store: QuizStore,
+    private readonly store: SessionStore,
     private readonly logger: Logger,
     private readonly deliver: (socket: SocketPort, data: string) => void,
   ) {}

@@ -4,8 +4,8 @@
  * already_answered) and "committed" once its transaction has landed; counts and scores
  * only ever include committed answers.
  */
-import { choiceLettersFor } from '../pool/pool';
-import type { Counts } from '../realtime/protocol';
+import { choiceLettersFor } from '../protocol/constants';
+import type { Counts } from '../protocol/server-frames';
 
 export interface HeldAnswer {
   choice: string;

@@ -3,7 +3,8 @@
  * sockets, no storage: the controller performs the effects. This is also the one place
  * that decides whether a submit beats the deadline.
  */
-import { choiceLettersFor, type Pool } from '../pool/pool';
+import { choiceLettersFor, type AdminCommand, type PhaseName, type SubmitRejectReason } from '../protocol/constants';
+import type { Pool } from '../protocol/pool';
 import { pointsForCorrectAnswer } from './scoring';
 
 export type SessionState =
@@ -12,11 +13,14 @@ export type SessionState =
   | { phase: 'review'; index: number }
   | { phase: 'ended'; lastIndex: number | null };
 
-export type PhaseName = SessionState['phase'];
+/** Fails to compile unless the machine's phases are exactly the protocol's `PHASES`. */
+export const PHASES_AGREE: [SessionState['phase']] extends [PhaseName]
+  ? [PhaseName] extends [SessionState['phase']]
+    ? true
+    : never
+  : never = true;
 
-export const SESSION_COMMANDS = ['next', 'close', 'end'] as const;
-export type SessionCommand = (typeof SESSION_COMMANDS)[number];
-export type SessionEvent = SessionCommand | 'deadline';
+export type SessionEvent = AdminCommand | 'deadline';
 
 export type SessionEffect =
   | { type: 'persist' }
@@ -100,9 +104,6 @@ export function resumeAfterRestart(state: SessionState, now: number): Transition
   if (now >= state.deadline) return closeQuestion(state.index);
   return { ok: true, state, effects: [{ type: 'arm_deadline', at: state.deadline }] };
 }
-
-export const SUBMIT_REJECT_REASONS = ['closed', 'already_answered', 'wrong_question', 'invalid_choice'] as const;
-export type SubmitRejectReason = (typeof SUBMIT_REJECT_REASONS)[number];
 
 export type SubmitJudgement =
   | { accepted: true; points: number; correct: boolean }

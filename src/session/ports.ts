@@ -1,7 +1,9 @@
 /**
- * The edges the session code depends on, as small interfaces: time, timers, sockets and
- * topic publishing. Bun's objects are adapted to these in `realtime/`; tests pass fakes.
+ * The edges the session code depends on, as small interfaces: time, timers, sockets,
+ * topic publishing and storage. Bun's objects are adapted to these in `realtime/`, the
+ * SQLite store in `db/` implements `SessionStore`; tests pass fakes.
  */
+import type { SessionState } from './machine';
 
 export interface Clock {
   now(): number;
@@ -26,6 +28,56 @@ export interface Publisher {
 
 export const TOPIC_STUDENTS = 'students';
 export const TOPIC_ADMINS = 'admins';
+
+export interface RunRecord {
+  id: number;
+  poolJson: string;
+  state: SessionState;
+}
+
+export interface StudentRow {
+  studentId: string;
+  name: string;
+  epoch: number;
+  released: boolean;
+  joinedAtMs: number;
+}
+
+export interface AnswerRow {
+  questionIdx: number;
+  studentId: string;
+  choice: string;
+  points: number;
+  receivedAtMs: number;
+}
+
+/** Key/value settings that outlive runs (the loaded pool, the admin password hash). */
+export interface SettingsStore {
+  readSetting(key: string): string | null;
+  writeSetting(key: string, value: string): void;
+}
+
+/** Everything the session persists. Each call is durable when it returns. */
+export interface SessionStore extends SettingsStore {
+  loadCurrentRun(): RunRecord | null;
+  loadRun(runId: number): RunRecord | null;
+  createRun(poolJson: string, now: number): number;
+  saveRunState(runId: number, state: SessionState, now: number): void;
+  replaceRunPool(runId: number, poolJson: string): void;
+  listStudents(runId: number): StudentRow[];
+  insertStudent(runId: number, student: StudentRow): void;
+  /** A released id taken again from a new device: the row (and its answers) stay, the cookie epoch moves on. */
+  reclaimStudent(runId: number, studentId: string, name: string, epoch: number): void;
+  releaseStudent(runId: number, studentId: string, epoch: number): void;
+  listAnswers(runId: number): AnswerRow[];
+  /**
+   * Commits a batch of answers in one transaction. Returns, per answer, whether the row
+   * was new: storage refuses a second answer even if memory were wrong.
+   */
+  insertAnswers(runId: number, batch: readonly AnswerRow[]): boolean[];
+  /** A consistent copy of the whole database, safe while the quiz is running. */
+  backupTo(path: string): void;
+}
 
 export const systemClock: Clock = { now: () => Date.now() };
 

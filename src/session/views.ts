@@ -1,27 +1,31 @@
 /**
- * What each audience is allowed to see, built from the session's state. The student
- * views are the only place a question is turned into a student frame, which is how the
- * correct answer is kept out of every student frame until the question closes.
+ * What each audience is allowed to see of a run. The student views are the only place a
+ * question is turned into student content, which is how the correct answer is kept out of
+ * every student frame until the question closes. The wire form comes from the protocol's
+ * builders.
  */
-import type { Pool } from '../pool/pool';
-import type { AdminSnapshot, QuestionView, StudentSnapshot } from '../realtime/protocol';
-import type { AnswerBook } from './answer-book';
-import { currentQuestionIndex, timeLimitMs, type SessionState } from './machine';
-import type { Roster, StudentEntry } from './roster';
+import { LEADERBOARD_SIZE } from '../protocol/constants';
+import {
+  adminSnapshot,
+  answerProgressFrame,
+  questionClosedFrames,
+  questionOpenFrame,
+  sessionEndedFrames,
+  studentSnapshot,
+  type AdminSnapshot,
+  type AdminStudentView,
+  type QuestionView,
+  type StudentSnapshot,
+} from '../protocol/server-frames';
+import { currentQuestionIndex, timeLimitMs } from './machine';
+import type { StudentEntry } from './roster';
+import type { FinalStanding, Run } from './run';
 import { rankScores } from './scoring';
 
-export const LEADERBOARD_SIZE = 10;
+type Audience = 'student' | 'admin';
 
-export interface SessionView {
-  runId: number;
-  state: SessionState;
-  pool: Pool;
-  roster: Roster;
-  book: AnswerBook;
-}
-
-function questionView(view: SessionView, now: number, audience: 'student' | 'admin'): QuestionView | null {
-  const { state, pool, book } = view;
+function questionView(run: Run, now: number, audience: Audience): QuestionView | null {
+  const { state, pool, book } = run;
   if (state.phase !== 'question' && state.phase !== 'review') return null;
   const question = pool.questions[state.index]!;
   const base: QuestionView = {
@@ -38,109 +42,49 @@ function questionView(view: SessionView, now: number, audience: 'student' | 'adm
   return base;
 }
 
-function snapshotCommon(view: SessionView, now: number, audience: 'student' | 'admin') {
+function snapshotCommon(run: Run, now: number, audience: Audience) {
   return {
-    type: 'snapshot' as const,
-    phase: view.state.phase,
-    question_idx: currentQuestionIndex(view.state),
-    total_questions: view.pool.questions.length,
-    students_count: view.roster.size,
-    question: questionView(view, now, audience),
+    phase: run.state.phase,
+    question_idx: currentQuestionIndex(run.state),
+    total_questions: run.pool.questions.length,
+    students_count: run.roster.size,
+    question: questionView(run, now, audience),
   };
 }
 
-/** `rank` is given once the session has ended, so a new device still shows the final standing. */
-export function studentSnapshot(view: SessionView, entry: StudentEntry, now: number, rank?: number): StudentSnapshot {
-  const index = currentQuestionIndex(view.state);
-  const answer = index === null ? undefined : view.book.get(index, entry.studentId);
+/** After the end `me` carries the final rank, so a new device still shows the final standing. */
+export function studentSnapshotOf(run: Run, entry: StudentEntry, now: number): StudentSnapshot {
+  const index = currentQuestionIndex(run.state);
+  const answer = index === null ? undefined : run.book.get(index, entry.studentId);
   const me: StudentSnapshot['me'] = {
     student_id: entry.studentId,
     name: entry.name,
     score: entry.score,
     answer: (answer?.choice ?? null) as StudentSnapshot['me']['answer'],
-    points: view.state.phase === 'review' ? (answer?.points ?? 0) : null,
+    points: run.state.phase === 'review' ? (answer?.points ?? 0) : null,
   };
+  const rank = run.finalRankOf(entry);
   if (rank !== undefined) {
     me.rank = rank;
-    me.total_students = view.roster.size;
+    me.total_students = run.roster.size;
   }
-  return { ...snapshotCommon(view, now, 'student'), me };
+  return studentSnapshot({ ...snapshotCommon(run, now, 'student'), me });
 }
 
-export function adminSnapshot(view: SessionView, now: number): AdminSnapshot {
-  const index = currentQuestionIndex(view.state);
-  const question = index === null ? null : view.pool.questions[index]!;
-  return {
-    ...snapshotCommon(view, now, 'admin'),
-    run_id: view.runId,
-    answered: index === null ? 0 : view.book.answeredCount(index),
-    counts: index === null ? null : view.book.counts(index, question!.choices.length),
-    students: adminStudents(view.roster),
-    pool: view.pool,
-  };
-}
-
-export function questionOpenFrame(view: SessionView, index: number, now: number): string {
-  const question = questionView(view, now, 'student')!;
-  return JSON.stringify({
-    type: 'question_open',
-    question_idx: index,
-    text: question.text,
-    choices: question.choices,
-    time_limit_ms: question.time_limit_ms,
-    remaining_ms: question.remaining_ms,
+export function adminSnapshotOf(run: Run, now: number): AdminSnapshot {
+  const index = currentQuestionIndex(run.state);
+  return adminSnapshot({
+    ...snapshotCommon(run, now, 'admin'),
+    run_id: run.id,
+    answered: index === null ? 0 : run.book.answeredCount(index),
+    counts: index === null ? null : run.book.counts(index, run.pool.questions[index]!.choices.length),
+    students: adminStudents(run),
+    pool: run.pool,
   });
 }
 
-/**
- * The part of `question_closed` every audience shares, as JSON text without its closing
- * brace, so each student's frame is this prefix plus three personal fields rather than a
- * fresh serialisation of the whole object.
- */
-export function questionClosedPrefix(view: SessionView, index: number): string {
-  const question = view.pool.questions[index]!;
-  const common = JSON.stringify({
-    type: 'question_closed',
-    question_idx: index,
-    correct: question.answer,
-    counts: view.book.counts(index, question.choices.length),
-    explanation: question.explanation,
-  });
-  return common.slice(0, -1);
-}
-
-export function personalQuestionClosed(prefix: string, view: SessionView, index: number, entry: StudentEntry): string {
-  const answer = view.book.get(index, entry.studentId);
-  const yourChoice = answer ? JSON.stringify(answer.choice) : 'null';
-  return `${prefix},"your_choice":${yourChoice},"points":${answer?.points ?? 0},"score":${entry.score}}`;
-}
-
-export interface FinalStanding {
-  entry: StudentEntry;
-  rank: number;
-}
-
-export function finalStandings(roster: Roster): FinalStanding[] {
-  const entries = roster.list();
-  const ranks = rankScores(entries.map((entry) => entry.score));
-  return entries
-    .map((entry, position) => ({ entry, rank: ranks[position]! }))
-    .sort((a, b) => a.rank - b.rank || a.entry.joinedAtMs - b.entry.joinedAtMs);
-}
-
-export function sessionEndedPrefix(standings: readonly FinalStanding[]): string {
-  const leaderboard = standings
-    .slice(0, LEADERBOARD_SIZE)
-    .map(({ entry, rank }) => ({ name: entry.name, score: entry.score, rank }));
-  return JSON.stringify({ type: 'session_ended', leaderboard }).slice(0, -1);
-}
-
-export function personalSessionEnded(prefix: string, standing: FinalStanding, totalStudents: number): string {
-  return `${prefix},"score":${standing.entry.score},"rank":${standing.rank},"total_students":${totalStudents}}`;
-}
-
-function adminStudents(roster: Roster) {
-  const entries = roster.list();
+function adminStudents(run: Run): AdminStudentView[] {
+  const entries = run.roster.list();
   const ranks = rankScores(entries.map((entry) => entry.score));
   return entries.map((entry, position) => ({
     student_id: entry.studentId,
@@ -151,3 +95,53 @@ function adminStudents(roster: Roster) {
     released: entry.released,
   }));
 }
+
+export function questionOpenOf(run: Run, index: number, now: number): string {
+  const question = questionView(run, now, 'student')!;
+  return questionOpenFrame({
+    question_idx: index,
+    text: question.text,
+    choices: question.choices,
+    time_limit_ms: question.time_limit_ms,
+    remaining_ms: question.remaining_ms,
+  });
+}
+
+export function answerProgressOf(run: Run, index: number): string {
+  return answerProgressFrame({
+    question_idx: index,
+    answered: run.book.answeredCount(index),
+    students_count: run.roster.size,
+    counts: run.book.counts(index, run.pool.questions[index]!.choices.length),
+  });
+}
+
+export function questionClosedOf(run: Run, index: number) {
+  const question = run.pool.questions[index]!;
+  const frames = questionClosedFrames({
+    question_idx: index,
+    correct: question.answer,
+    counts: run.book.counts(index, question.choices.length),
+    explanation: question.explanation,
+  });
+  const fieldsFor = (entry: StudentEntry) => {
+    const answer = run.book.get(index, entry.studentId);
+    return { your_choice: answer?.choice ?? null, points: answer?.points ?? 0, score: entry.score };
+  };
+  return { frames, fieldsFor };
+}
+
+export function sessionEndedOf(standings: readonly FinalStanding[], totalStudents: number) {
+  const leaderboard = standings
+    .slice(0, LEADERBOARD_SIZE)
+    .map(({ entry, rank }) => ({ name: entry.name, score: entry.score, rank }));
+  const frames = sessionEndedFrames(leaderboard);
+  const rankById = new Map(standings.map(({ entry, rank }) => [entry.studentId, rank]));
+  const fieldsFor = (entry: StudentEntry) => ({
+    score: entry.score,
+    rank: rankById.get(entry.studentId)!,
+    total_students: totalStudents,
+  });
+  return { frames, fieldsFor };
+}
+

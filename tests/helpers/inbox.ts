@@ -3,7 +3,7 @@
  * with a timeout, and fails fast (instead of hanging) if the socket closes first.
  */
 import { Value } from '@sinclair/typebox/value';
-import { SERVER_FRAME_SCHEMAS } from '../../src/realtime/protocol';
+import { SERVER_FRAME_SCHEMAS, type ServerFrameType } from '../../src/protocol/server-frames';
 
 export type Frame = { type: string; [key: string]: any };
 
@@ -37,7 +37,7 @@ export class Inbox {
       this.raw.push(text);
       const frame = JSON.parse(text) as Frame;
       // Every frame the server sends must match the protocol's schema for its type.
-      const schema = SERVER_FRAME_SCHEMAS[frame.type];
+      const schema = SERVER_FRAME_SCHEMAS[frame.type as ServerFrameType];
       if (!schema || !Value.Check(schema, frame)) this.violations.push(text.slice(0, 300));
       this.frames.push(frame);
       this.#wake();

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config';
 import { startServer, type QuizServer } from '../../src/server';
-import type { Pool } from '../../src/pool/pool';
+import type { Pool } from '../../src/protocol/pool';
 import type { HeartbeatOptions } from '../../src/realtime/sockets';
 import { FakeTime } from './fake-time';
 import { Inbox } from './inbox';

@@ -262,7 +262,7 @@ test('/admin/ws with a foreign Origin is refused with HTTP 403; same origin upgr
   await good.opened;
   expect((await good.next('snapshot')).phase).toBe('lobby');
   await sleep(20);
-  expect(w.server.controller.openSocketCounts.admins).toBe(1);
+  expect(w.server.controller.connectionCounts().admins).toBe(1);
 });
 
 // ---- pool uploads ----
@@ -498,8 +498,8 @@ test('/healthz has the contract shape', async () => {
   const response = await w.http('/healthz');
   expect(response.status).toBe(200);
   const body = await response.json();
-  expect(Object.keys(body).sort()).toEqual(['ok', 'phase', 'students', 'uptime_s']);
-  expect(body).toMatchObject({ ok: true, phase: 'lobby', students: 2 });
+  expect(Object.keys(body).sort()).toEqual(['connections', 'ok', 'phase', 'students', 'uptime_s']);
+  expect(body).toMatchObject({ ok: true, phase: 'lobby', students: 2, connections: { students: 0, admins: 0 } });
   expect(Number.isInteger(body.uptime_s)).toBe(true);
   expect(body.uptime_s).toBeGreaterThanOrEqual(0);
 });

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_POOL_PATH, loadConfig } from '../../src/config';
-import { MAX_BODY_BYTES } from '../../src/http/body-limit';
+import { MAX_BODY_BYTES } from '../../src/protocol/constants';
 import { createLogger } from '../../src/logger';
 import { startServer, type QuizServer } from '../../src/server';
 import { cookieFrom, makePool, startTestWorld, type TestWorld } from '../helpers/test-server';
@@ -237,7 +237,7 @@ test('a pool uploaded after the end keeps the ended run for results.csv; reset p
   const newPool = { ...makePool(4), title: 'After the end' };
   const upload = await w.adminPost('/admin/api/pool', newPool);
   expect(upload.status).toBe(200);
-  expect(w.server.controller.phase).toBe('ended');
+  expect(w.server.controller.state.phase).toBe('ended');
 
   const header = (csvText: string) => parseCsv(csvText)[0]!;
   const twoQuestionHeader = ['student_id', 'name', 'q1_choice', 'q1_points', 'q2_choice', 'q2_points', 'total', 'rank'];

@@ -40,7 +40,7 @@ test('a peer that stops answering pings is terminated while the quiz keeps broad
     await Bun.sleep(50);
   }
   expect(await connectedIds(w)).toEqual(['live']);
-  expect(w.server.controller.openSocketCounts.students).toBe(1);
+  expect(w.server.controller.connectionCounts().students).toBe(1);
   expect(live.closeCode).toBeNull();
   // The live student still works.
   const state = await (await w.http('/admin/api/state', { cookie: await w.adminLogin() })).json();

@@ -197,7 +197,7 @@ test("an admin POST from QUIZ_PUBLIC_URL's origin is accepted although the Host 
     403,
     'forbidden_origin',
   );
-  expect(w.server.controller.phase).toBe('question');
+  expect(w.server.controller.state.phase).toBe('question');
 });
 
 test('an admin POST from the server\'s own origin (its Host) is accepted', async () => {
@@ -205,7 +205,7 @@ test('an admin POST from the server\'s own origin (its Host) is accepted', async
   const cookie = await w.adminLogin();
   const own = await w.http('/admin/api/next', { method: 'POST', cookie, headers: { origin: w.baseUrl } });
   expect(own.status).toBe(200);
-  expect(w.server.controller.phase).toBe('question');
+  expect(w.server.controller.state.phase).toBe('question');
 });
 
 test("a malformed Origin header ('not a url') → 403 forbidden_origin, nothing changes", async () => {
@@ -221,7 +221,7 @@ test("a malformed Origin header ('not a url') → 403 forbidden_origin, nothing 
     403,
     'forbidden_origin',
   );
-  expect(w.server.controller.phase).toBe('lobby');
+  expect(w.server.controller.state.phase).toBe('lobby');
   // A GET is not origin-checked.
   const state = await w.http('/admin/api/state', { cookie, headers: { origin: 'not a url' } });
   expect(state.status).toBe(200);

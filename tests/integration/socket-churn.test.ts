@@ -44,14 +44,14 @@ async function expectCounts(world: TestWorld, students: number, admins: number):
   const bun = world.server.server;
   const describe = () =>
     JSON.stringify({
-      controller: world.server.controller.openSocketCounts,
+      controller: world.server.controller.connectionCounts(),
       bun: { students: bun.subscriberCount('students'), admins: bun.subscriberCount('admins') },
     });
   try {
     await waitFor(
       `open sockets ${students}/${admins}`,
       () => {
-        const counts = world.server.controller.openSocketCounts;
+        const counts = world.server.controller.connectionCounts();
         return (
           counts.students === students &&
           counts.admins === admins &&
@@ -64,7 +64,7 @@ async function expectCounts(world: TestWorld, students: number, admins: number):
   } catch {
     throw new Error(`expected ${students} student / ${admins} admin sockets, have ${describe()}`);
   }
-  expect(world.server.controller.openSocketCounts).toEqual({ students, admins });
+  expect(world.server.controller.connectionCounts()).toEqual({ students, admins });
   expect(bun.subscriberCount('students')).toBe(students);
   expect(bun.subscriberCount('admins')).toBe(admins);
 }
@@ -155,7 +155,6 @@ test('50 flaky connect/disconnect cycles leave no leaked sockets or subscribers'
   admin.send({ type: 'end' });
   await admin.next('session_ended');
   for (const inbox of steady) await inbox.next('session_ended');
-  expect(w.server.controller.pendingTimers).toBe(0);
   expect(w.time!.pendingTimers).toBe(0);
 
   // And once the steady clients leave too, nothing is left.
@@ -184,8 +183,8 @@ test('pendingTimers is 0 right after `end`, even with a lobby update and answer 
   }
   admin.send({ type: 'end' });
   await admin.next('session_ended');
-  expect(w.server.controller.phase).toBe('ended');
-  expect(w.server.controller.pendingTimers).toBe(0);
+  expect(w.server.controller.state.phase).toBe('ended');
+  expect(w.time!.pendingTimers).toBe(0);
 });
 
 test('sockets of a released student and of a reset run are dropped from the counts', async () => {

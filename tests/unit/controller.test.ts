@@ -3,17 +3,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDb, type QuizDatabase } from '../../src/db/open';
-import { createQuizStore, type AnswerRow, type QuizStore } from '../../src/db/quiz-store';
+import { createQuizStore } from '../../src/db/quiz-store';
+import { CLOSE_CODES, SESSION_ID } from '../../src/protocol/constants';
 import { silentLogger } from '../../src/logger';
-import type { Pool } from '../../src/pool/pool';
+import type { Pool } from '../../src/protocol/pool';
+import { createSessionController, type SessionController } from '../../src/session/controller';
 import {
-  CLOSE_SLOW_CONSUMER,
-  CLOSE_UNAUTHORIZED,
-  SESSION_ID,
-  createSessionController,
-  type SessionController,
-} from '../../src/session/controller';
-import { TOPIC_ADMINS, TOPIC_STUDENTS, type Clock, type SocketPort } from '../../src/session/ports';
+  TOPIC_ADMINS,
+  TOPIC_STUDENTS,
+  type AnswerRow,
+  type Clock,
+  type SessionStore,
+  type SocketPort,
+} from '../../src/session/ports';
 import type { StudentEntry, StudentIdentityClaim } from '../../src/session/roster';
 import { FakeTime } from '../helpers/fake-time';
 import { makePool } from '../helpers/test-server';
@@ -68,7 +70,7 @@ class FakePublisher {
 interface World {
   dir: string;
   db: QuizDatabase;
-  store: QuizStore;
+  store: SessionStore;
   time: FakeTime;
   publisher: FakePublisher;
   controller: SessionController;
@@ -106,7 +108,7 @@ function createWorld(pool: Pool = makePool(3)): World {
   return world;
 }
 
-function spyStore(store: QuizStore, insertCalls: AnswerRow[][]): QuizStore {
+function spyStore(store: SessionStore, insertCalls: AnswerRow[][]): SessionStore {
   return {
     ...store,
     insertAnswers(runId, batch) {
@@ -138,7 +140,7 @@ interface Student {
 
 function joinAndConnect(controller: SessionController, studentId: string, name = `Name ${studentId}`): Student {
   const joined = controller.join(studentId, name, null);
-  if (!joined.ok) throw new Error(`join refused: ${joined.error}`);
+  if (!joined.ok) throw new Error(`join refused: ${joined.code}`);
   const socket = new FakeSocket();
   controller.connectStudent(joined.entry, socket);
   return { entry: joined.entry, claim: joined.claim, socket };
@@ -153,7 +155,7 @@ function connectAdmin(controller: SessionController): FakeSocket {
 function command(controller: SessionController, name: 'next' | 'close' | 'end') {
   const result = controller.command(name);
   if (!result.ok) throw new Error(`${name} refused: ${result.message}`);
-  return result.state;
+  return controller.state;
 }
 
 function submit(controller: SessionController, student: Student, questionIdx: number, choice: string) {
@@ -262,7 +264,7 @@ describe('answers are committed in batches and acknowledged after the commit', (
   test('a failed commit is never acknowledged as accepted, and the student may submit again', async () => {
     const world = createWorld();
     const failing = { fail: true };
-    const store: QuizStore = {
+    const store: SessionStore = {
       ...world.store,
       insertAnswers(runId, batch) {
         if (failing.fail) throw new Error('disk full');
@@ -299,7 +301,7 @@ describe('the deadline', () => {
     const { controller, time, publisher } = createWorld(makePool(2, { timeLimitS: 10 }));
     command(controller, 'next');
     time.advance(9_999);
-    expect(controller.phase).toBe('question');
+    expect(controller.state.phase).toBe('question');
     time.advance(1);
     expect(controller.state).toEqual({ phase: 'review', index: 0 });
     expect(publisher.frames(TOPIC_STUDENTS, 'question_closed')).toHaveLength(0); // students get personal frames
@@ -325,7 +327,7 @@ describe('the deadline', () => {
     const late = joinAndConnect(controller, 'late');
     world.time.advance(1_000); // the joins' lobby_update goes out
     command(controller, 'next');
-    expect(controller.pendingTimers).toBe(1);
+    expect(world.time.pendingTimers).toBe(1);
 
     skew.ms = 9_999;
     submit(controller, early, 0, 'A'); // one millisecond to spare: accepted, held
@@ -336,7 +338,7 @@ describe('the deadline', () => {
       { type: 'submit_ack', question_idx: 0, choice: 'A', accepted: false, reason: 'closed' },
     ]);
     expect(controller.state).toEqual({ phase: 'review', index: 0 });
-    expect(controller.pendingTimers).toBe(0);
+    expect(world.time.pendingTimers).toBe(0);
 
     // The answer that beat the deadline was committed and acknowledged before the close.
     expect(early.socket.frames.map((frame) => frame.type).slice(-2)).toEqual(['submit_ack', 'question_closed']);
@@ -405,7 +407,7 @@ describe('question_closed and session_ended', () => {
       await turn();
     }
     command(controller, 'end');
-    expect(controller.phase).toBe('ended');
+    expect(controller.state.phase).toBe('ended');
 
     const shared = publisher.frames(TOPIC_ADMINS, 'session_ended');
     expect(shared).toHaveLength(1);
@@ -440,12 +442,12 @@ describe('question_closed and session_ended', () => {
     const before = publisher.published.length;
     const result = controller.command('close');
     expect(result.ok).toBe(false);
-    expect(controller.phase).toBe('lobby');
+    expect(controller.state.phase).toBe('lobby');
     expect(publisher.published.length).toBe(before);
     command(controller, 'end');
     expect(controller.command('end').ok).toBe(false);
     expect(controller.command('next').ok).toBe(false);
-    expect(controller.phase).toBe('ended');
+    expect(controller.state.phase).toBe('ended');
   });
 });
 
@@ -475,7 +477,7 @@ describe('answer_progress', () => {
     });
     expect(publisher.frames(TOPIC_STUDENTS, 'answer_progress')).toHaveLength(0);
     time.advance(1_000); // let the joins' lobby_update drain too
-    expect(controller.pendingTimers).toBe(1); // only the deadline
+    expect(time.pendingTimers).toBe(1); // only the deadline
   });
 });
 
@@ -485,16 +487,14 @@ describe('timers', () => {
     const students = Array.from({ length: 3 }, (_, index) => joinAndConnect(controller, `s${index}`));
     connectAdmin(controller);
     time.advance(1_000); // the joins' lobby_update goes out
-    expect(controller.pendingTimers).toBe(0);
+    expect(time.pendingTimers).toBe(0);
     command(controller, 'next');
     submit(controller, students[0]!, 0, 'A');
     await turn();
     submit(controller, students[1]!, 0, 'A');
     await turn(); // the progress throttle now holds a trailing call
-    expect(controller.pendingTimers).toBe(2);
     expect(time.pendingTimers).toBe(2);
     command(controller, 'end');
-    expect(controller.pendingTimers).toBe(0);
     expect(time.pendingTimers).toBe(0);
   });
 
@@ -504,7 +504,6 @@ describe('timers', () => {
     command(controller, 'next');
     joinAndConnect(controller, 'late'); // within 500 ms of the first join: a trailing lobby_update is armed
     command(controller, 'end');
-    expect(controller.pendingTimers).toBe(0);
     expect(time.pendingTimers).toBe(0);
     // Nothing is broadcast after session_ended (which students get one by one, not by topic).
     const publishedBefore = publisher.frames(TOPIC_STUDENTS).length;
@@ -522,9 +521,8 @@ describe('timers', () => {
     submit(controller, students[1]!, 0, 'A');
     await turn();
     submit(controller, students[2]!, 0, 'A'); // held, not yet committed
-    expect(controller.pendingTimers).toBeGreaterThanOrEqual(2);
+    expect(time.pendingTimers).toBeGreaterThanOrEqual(2);
     controller.stop();
-    expect(controller.pendingTimers).toBe(0);
     expect(time.pendingTimers).toBe(0);
     expect(store.listAnswers(controller.runId)).toHaveLength(3);
     expect(students[2]!.socket.last('submit_ack')?.accepted).toBe(true);
@@ -556,7 +554,7 @@ describe('restart', () => {
     expect(revived.state).toMatchObject({ phase: 'question', index: 1 });
     expect(revived.studentsCount).toBe(2);
     // The deadline is re-armed for the remaining 15 s only.
-    expect(revived.pendingTimers).toBe(1);
+    expect(world.time.pendingTimers).toBe(1);
 
     // Scores include closed questions only: question 1 is still open, its 875 stay hidden.
     const snapshot = revived.adminSnapshot();
@@ -580,7 +578,7 @@ describe('restart', () => {
 
     // Its deadline still fires at the original absolute time.
     time.advance(14_999);
-    expect(revived.phase).toBe('question');
+    expect(revived.state.phase).toBe('question');
     time.advance(1);
     expect(revived.state).toEqual({ phase: 'review', index: 1 });
     revived.stop();
@@ -599,7 +597,6 @@ describe('restart', () => {
     const { controller: revived } = restart(world, later);
     expect(revived.state).toEqual({ phase: 'review', index: 0 });
     expect(store.loadCurrentRun()!.state).toEqual({ phase: 'review', index: 0 });
-    expect(revived.pendingTimers).toBe(0);
     expect(later.pendingTimers).toBe(0);
     expect(revived.adminSnapshot().students[0]!.score).toBe(1000);
     // The next command carries on from there.
@@ -618,8 +615,8 @@ describe('sockets', () => {
     student.socket.full = true;
     submit(controller, student, 0, 'A');
     await turn();
-    expect(student.socket.closes.map((close) => close.code)).toEqual([CLOSE_SLOW_CONSUMER]);
-    expect(CLOSE_SLOW_CONSUMER).toBe(1013);
+    expect(student.socket.closes.map((close) => close.code)).toEqual([CLOSE_CODES.SLOW_CONSUMER]);
+    expect(CLOSE_CODES.SLOW_CONSUMER).toBe(1013);
   });
 
   test('a socket that is full on connect is closed with 1013', () => {
@@ -659,10 +656,10 @@ describe('release and reset', () => {
     await turn();
     command(controller, 'close');
 
-    expect(controller.release('ann')).toBe(true);
-    expect(ann.socket.closes.map((close) => close.code)).toEqual([CLOSE_UNAUTHORIZED]);
+    expect(controller.release('ann')).toEqual({ ok: true });
+    expect(ann.socket.closes.map((close) => close.code)).toEqual([CLOSE_CODES.UNAUTHORIZED]);
     expect(secondDevice.closes.map((close) => close.code)).toEqual([4401]);
-    expect(controller.openSocketCounts.students).toBe(0);
+    expect(controller.connectionCounts().students).toBe(0);
     // The old cookie stops working.
     expect(controller.authenticate(ann.claim)).toBeNull();
     // Answers and score stay.
@@ -685,19 +682,19 @@ describe('release and reset', () => {
 
   test('release of an unknown student is false', () => {
     const { controller } = createWorld();
-    expect(controller.release('nobody')).toBe(false);
+    expect(controller.release('nobody')).toMatchObject({ ok: false, code: 'student_not_found' });
   });
 
   test('a taken id without its cookie is refused', () => {
     const { controller } = createWorld();
     const ann = joinAndConnect(controller, 'ann', 'Ann');
-    expect(controller.join('ann', 'Impostor', null)).toEqual({ ok: false, error: 'student_id_taken' });
+    expect(controller.join('ann', 'Impostor', null)).toMatchObject({ ok: false, code: 'student_id_taken' });
     const same = controller.join('ann', 'Ann', ann.claim);
     expect(same.ok && same.entry).toBe(ann.entry);
   });
 
   test('reset creates a new run, closes student sockets with 4401 and keeps the old run’s results', async () => {
-    const { controller, store } = createWorld();
+    const { controller, store, time } = createWorld();
     const ann = joinAndConnect(controller, 'ann', 'Ann');
     const admin = connectAdmin(controller);
     command(controller, 'next');
@@ -705,13 +702,15 @@ describe('release and reset', () => {
     await turn();
     const oldRun = controller.runId;
 
-    const newRun = controller.reset();
+    const reset = controller.reset();
+    if (!reset.ok) throw new Error(reset.message);
+    const newRun = reset.runId;
     expect(newRun).not.toBe(oldRun);
     expect(controller.runId).toBe(newRun);
-    expect(controller.phase).toBe('lobby');
+    expect(controller.state.phase).toBe('lobby');
     expect(controller.studentsCount).toBe(0);
-    expect(controller.pendingTimers).toBe(0);
-    expect(ann.socket.closes.map((close) => close.code)).toEqual([CLOSE_UNAUTHORIZED]);
+    expect(time.pendingTimers).toBe(0);
+    expect(ann.socket.closes.map((close) => close.code)).toEqual([CLOSE_CODES.UNAUTHORIZED]);
     expect(admin.closes).toEqual([]);
     expect(controller.authenticate(ann.claim)).toBeNull();
     expect(store.listAnswers(oldRun)).toHaveLength(1);

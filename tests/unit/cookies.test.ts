@@ -1,8 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import { signCookie } from 'elysia/utils';
+import { ADMIN_COOKIE, STUDENT_COOKIE } from '../../src/protocol/constants';
 import {
-  ADMIN_COOKIE,
-  STUDENT_COOKIE,
   adminFingerprint,
   asAdminClaim,
   asStudentClaim,

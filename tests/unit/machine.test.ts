@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import type { Pool } from '../../src/pool/pool';
+import type { Pool } from '../../src/protocol/pool';
 import {
   initialState,
   judgeSubmit,

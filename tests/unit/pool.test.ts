@@ -1,7 +1,9 @@
 import { describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_TIME_LIMIT_S, parsePoolText, validatePool, type PoolError } from '../../src/pool/pool';
+import { parsePoolText, validatePool } from '../../src/pool/pool';
+import { DEFAULT_TIME_LIMIT_S } from '../../src/protocol/constants';
+import type { PoolError } from '../../src/protocol/pool';
 
 const examples = join(import.meta.dir, '..', '..', 'examples');
 

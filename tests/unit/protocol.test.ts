@@ -1,12 +1,7 @@
 import { describe, expect, test } from 'bun:test';
-import {
-  MAX_FRAME_BYTES,
-  adminFrameChecker,
-  decodeFrame,
-  describeShapeError,
-  errorFrame,
-  studentFrameChecker,
-} from '../../src/realtime/protocol';
+import { adminFrameChecker, decodeFrame, describeShapeError, studentFrameChecker } from '../../src/protocol/client-frames';
+import { MAX_FRAME_BYTES } from '../../src/protocol/constants';
+import { errorFrame } from '../../src/protocol/server-frames';
 
 const STUDENT_TYPES = ['submit'];
 const ADMIN_TYPES = ['next', 'close', 'end'];

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import type { AnswerRow, StudentRow } from '../../src/db/quiz-store';
+import type { AnswerRow, StudentRow } from '../../src/session/ports';
 import { buildResultsCsv, csvCell } from '../../src/results/results-csv';
 import { makePool } from '../helpers/test-server';
 import { parseCsv as parseCsvCells } from '../stress/lib/quiz-client';

@@ -1,0 +1,76 @@
+/**
+ * One run as the session holds it in memory: its id, the pool it plays, its phase, its
+ * students and their answers. Rebuilt from storage on start-up and on `reset`; the
+ * controller is the only one that changes it.
+ */
+import type { Pool } from '../protocol/pool';
+import { SESSION_ID } from '../protocol/constants';
+import { AnswerBook } from './answer-book';
+import type { SessionState } from './machine';
+import type { RunRecord, SessionStore } from './ports';
+import { Roster, type StudentEntry } from './roster';
+import { rankScores } from './scoring';
+
+export interface FinalStanding {
+  entry: StudentEntry;
+  rank: number;
+}
+
+export class Run {
+  readonly roster: Roster;
+  readonly book = new AnswerBook();
+  /** Ranks once the run has ended, computed once and again only if someone joins late. */
+  #finalRanks: { rosterSize: number; byStudent: Map<string, number> } | null = null;
+
+  private constructor(
+    readonly id: number,
+    public pool: Pool,
+    public state: SessionState,
+  ) {
+    this.roster = new Roster(SESSION_ID, id);
+  }
+
+  /** The run a stored record describes, with its students, answers and revealed scores. */
+  static load(record: RunRecord, store: SessionStore): Run {
+    const run = new Run(record.id, JSON.parse(record.poolJson) as Pool, record.state);
+    for (const row of store.listStudents(run.id)) run.roster.add(row);
+    const openIndex = run.state.phase === 'question' ? run.state.index : null;
+    for (const answer of store.listAnswers(run.id)) {
+      run.book.commit(answer.questionIdx, answer.studentId, answer.choice, answer.points);
+      // Points of the open question stay hidden until it closes (see revealPoints).
+      const entry = run.roster.get(answer.studentId);
+      if (entry && answer.questionIdx !== openIndex) entry.score += answer.points;
+    }
+    return run;
+  }
+
+  /**
+   * Scores move only when a question closes: a score that jumped while the question was
+   * open would tell the student (and whoever sees their phone) that the answer was right.
+   */
+  revealPoints(questionIdx: number): void {
+    for (const [studentId, answer] of this.book.answersTo(questionIdx)) {
+      const entry = this.roster.get(studentId);
+      if (entry && answer.committed) entry.score += answer.points;
+    }
+  }
+
+  /** Every student by rank, ties in join order. */
+  standings(): FinalStanding[] {
+    const entries = this.roster.list();
+    const ranks = rankScores(entries.map((entry) => entry.score));
+    return entries
+      .map((entry, position) => ({ entry, rank: ranks[position]! }))
+      .sort((a, b) => a.rank - b.rank || a.entry.joinedAtMs - b.entry.joinedAtMs);
+  }
+
+  /** A student's final rank once the run has ended, else undefined. */
+  finalRankOf(entry: StudentEntry): number | undefined {
+    if (this.state.phase !== 'ended') return undefined;
+    if (!this.#finalRanks || this.#finalRanks.rosterSize !== this.roster.size) {
+      const byStudent = new Map(this.standings().map(({ entry: ranked, rank }) => [ranked.studentId, rank]));
+      this.#finalRanks = { rosterSize: this.roster.size, byStudent };
+    }
+    return this.#finalRanks.byStudent.get(entry.studentId);
+  }
+}
