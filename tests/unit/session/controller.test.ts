@@ -2,12 +2,12 @@ import { afterEach, describe, expect, test } from 'bun:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDb, type QuizDatabase } from '../../src/db/open';
-import { createQuizStore } from '../../src/db/quiz-store';
-import { CLOSE_CODES, SESSION_ID } from '../../src/protocol/constants';
-import { silentLogger } from '../../src/logger';
-import type { Pool } from '../../src/protocol/pool';
-import { createSessionController, type SessionController } from '../../src/session/controller';
+import { openDb, type QuizDatabase } from '../../../src/db/open';
+import { createQuizStore } from '../../../src/db/quiz-store';
+import { CLOSE_CODES, SESSION_ID } from '../../../src/protocol/constants';
+import { silentLogger } from '../../../src/logger';
+import type { Pool } from '../../../src/protocol/pool';
+import { createSessionController, type SessionController } from '../../../src/session/controller';
 import {
   TOPIC_ADMINS,
   TOPIC_STUDENTS,
@@ -15,10 +15,10 @@ import {
   type Clock,
   type SessionStore,
   type SocketPort,
-} from '../../src/session/ports';
-import type { StudentEntry, StudentIdentityClaim } from '../../src/session/roster';
-import { FakeTime } from '../helpers/fake-time';
-import { makePool } from '../helpers/test-server';
+} from '../../../src/session/ports';
+import type { StudentEntry, StudentIdentityClaim } from '../../../src/session/roster';
+import { FakeTime } from '../../helpers/fake-time';
+import { makePool } from '../../helpers/test-server';
 
 type Frame = { type: string; [key: string]: any };
 

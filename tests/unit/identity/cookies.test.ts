@@ -1,12 +1,12 @@
 import { describe, expect, test } from 'bun:test';
 import { signCookie } from 'elysia/utils';
-import { ADMIN_COOKIE, STUDENT_COOKIE } from '../../src/protocol/constants';
+import { ADMIN_COOKIE, STUDENT_COOKIE } from '../../../src/protocol/constants';
 import {
   adminFingerprint,
   asAdminClaim,
   asStudentClaim,
   readSignedCookie,
-} from '../../src/identity/cookies';
+} from '../../../src/identity/cookies';
 
 const SECRET = 'unit-test-secret-0123456789abcdefghijkl';
 const OTHER_SECRET = 'another-secret-0123456789abcdefghijklmn';

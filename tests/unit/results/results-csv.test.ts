@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'bun:test';
-import type { AnswerRow, StudentRow } from '../../src/session/ports';
-import { buildResultsCsv, csvCell } from '../../src/results/results-csv';
-import { makePool } from '../helpers/test-server';
-import { parseCsv as parseCsvCells } from '../stress/lib/quiz-client';
+import type { AnswerRow, StudentRow } from '../../../src/session/ports';
+import { buildResultsCsv, csvCell } from '../../../src/results/results-csv';
+import { makePool } from '../../helpers/test-server';
+import { parseCsv as parseCsvCells } from '../../stress/lib/quiz-client';
 
 const pool = makePool(2);
 

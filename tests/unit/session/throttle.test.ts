@@ -1,6 +1,6 @@
 import { expect, test } from 'bun:test';
-import { createThrottle } from '../../src/session/throttle';
-import { FakeTime } from '../helpers/fake-time';
+import { createThrottle } from '../../../src/session/throttle';
+import { FakeTime } from '../../helpers/fake-time';
 
 function setup(intervalMs = 100) {
   const time = new FakeTime();

@@ -1,11 +1,11 @@
 import { describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parsePoolText, validatePool } from '../../src/pool/pool';
-import { DEFAULT_TIME_LIMIT_S } from '../../src/protocol/constants';
-import type { PoolError } from '../../src/protocol/pool';
+import { parsePoolText, validatePool } from '../../../src/pool/pool';
+import { DEFAULT_TIME_LIMIT_S } from '../../../src/protocol/constants';
+import type { PoolError } from '../../../src/protocol/pool';
 
-const examples = join(import.meta.dir, '..', '..', 'examples');
+const examples = join(import.meta.dir, '..', '..', '..', 'examples');
 
 const q = (overrides: Record<string, unknown> = {}) => ({ text: 'Which?', choices: ['one', 'two', 'three', 'four'], answer: 'A', ...overrides });
 const poolWith = (questions: unknown[], extra: Record<string, unknown> = {}) => ({ title: 'Quiz', questions, ...extra });

@@ -1,5 +1,5 @@
 import { expect, test } from 'bun:test';
-import { LOGIN_ATTEMPTS_PER_WINDOW, LOGIN_WINDOW_MS, createLoginRateLimiter } from '../../src/identity/login-rate-limit';
+import { LOGIN_ATTEMPTS_PER_WINDOW, LOGIN_WINDOW_MS, createLoginRateLimiter } from '../../../src/identity/login-rate-limit';
 
 const T0 = 1_700_000_000_000;
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import type { Pool } from '../../src/protocol/pool';
+import type { Pool } from '../../../src/protocol/pool';
 import {
   initialState,
   judgeSubmit,
@@ -8,8 +8,8 @@ import {
   type SessionEvent,
   type SessionState,
   type TransitionResult,
-} from '../../src/session/machine';
-import { makePool } from '../helpers/test-server';
+} from '../../../src/session/machine';
+import { makePool } from '../../helpers/test-server';
 
 const T0 = 1_700_000_000_000;
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { MAX_POINTS, pointsForCorrectAnswer, rankScores } from '../../src/session/scoring';
+import { MAX_POINTS, pointsForCorrectAnswer, rankScores } from '../../../src/session/scoring';
 
 describe('pointsForCorrectAnswer', () => {
   test('1000 at the opening instant', () => {
