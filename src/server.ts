@@ -20,7 +20,7 @@ import { SESSION_ID, SOCKET_PATHS } from './protocol/constants';
 import type { Pool, PoolError } from './protocol/pool';
 import { createSocketEndpoints, type HeartbeatOptions, type SocketData } from './realtime/sockets';
 import { createSessionController } from './session/controller';
-import { systemClock, systemScheduler, type Clock, type Scheduler, type SettingsStore } from './session/ports';
+import { LOADED_POOL_SETTING, systemClock, systemScheduler, type Clock, type Scheduler, type SettingsStore } from './session/ports';
 
 export interface ServerOverrides {
   clock?: Clock;
@@ -37,8 +37,6 @@ export class PoolLoadError extends Error {
     super(`the pool ${source} is invalid`);
   }
 }
-
-const LOADED_POOL_SETTING = 'pool';
 
 /** The pool to play: QUIZ_POOL_PATH if given, else the stored one, else the demo pool. */
 function resolveStartupPool(config: Config, store: SettingsStore): { pool: Pool; fromFile: boolean } {

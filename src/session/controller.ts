@@ -12,7 +12,7 @@ import { errorFrame, lobbyUpdateFrame, snapshotFrame, submitAckFrame } from '../
 import { AnswerBatch } from './answer-batch';
 import { Broadcaster } from './broadcaster';
 import { judgeSubmit, resumeAfterRestart, transition, type SessionEffect, type SessionEvent, type TransitionResult } from './machine';
-import type { Clock, Publisher, Scheduler, SessionStore, SocketPort } from './ports';
+import { LOADED_POOL_SETTING, type Clock, type Publisher, type Scheduler, type SessionStore, type SocketPort } from './ports';
 import type { StudentEntry, StudentIdentityClaim } from './roster';
 import { Run } from './run';
 import { createThrottle } from './throttle';
@@ -207,7 +207,7 @@ export function createSessionController(deps: ControllerDeps) {
       return refuse('wrong_phase', 'a pool can only be loaded in the lobby or after the end');
     }
     const poolJson = JSON.stringify(newPool);
-    store.writeSetting('pool', poolJson);
+    store.writeSetting(LOADED_POOL_SETTING, poolJson);
     loadedPool = newPool;
     if (run.state.phase === 'lobby') {
       store.replaceRunPool(run.id, poolJson);

@@ -51,6 +51,9 @@ export interface AnswerRow {
   receivedAtMs: number;
 }
 
+/** The setting that holds the loaded pool's JSON: what new runs and a restart play. */
+export const LOADED_POOL_SETTING = 'pool';
+
 /** Key/value settings that outlive runs (the loaded pool, the admin password hash). */
 export interface SettingsStore {
   readSetting(key: string): string | null;
