@@ -140,7 +140,9 @@ async function login(base: string, password: string): Promise<string> {
   }
   for (const header of response.headers.getSetCookie()) {
     const pair = header.split(';')[0]!;
-    if (pair.startsWith('quiz_admin=') && pair.length > 'quiz_admin='.length) return pair;
+    // Behind https the cookie carries the __Host- prefix.
+    const isAdminCookie = pair.startsWith('quiz_admin=') || pair.startsWith('__Host-quiz_admin=');
+    if (isAdminCookie && !pair.endsWith('=')) return pair;
   }
   throw new BackupError(`login answered 200 but set no quiz_admin cookie: is ${base} a quiz server?`);
 }

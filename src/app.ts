@@ -11,7 +11,8 @@ import { cookieConfig, type AppDeps } from './http/deps';
 import { pageRoutes } from './http/pages';
 import { publicRoutes } from './http/public-routes';
 import { clearedCookie } from './identity/cookies';
-import { ADMIN_COOKIE, STUDENT_COOKIE } from './protocol/constants';
+import { SIGNED_COOKIE_NAMES } from './identity/cookie-names';
+import { STUDENT_COOKIE } from './protocol/constants';
 
 export function createApp(deps: AppDeps) {
   const { logger } = deps;
@@ -29,7 +30,8 @@ export function createApp(deps: AppDeps) {
           return new AppError(404, 'not_found', 'no such route').toResponse();
         case 'INVALID_COOKIE_SIGNATURE': {
           // A forged or altered cookie is refused and removed, so the browser can start over.
-          const cookieName = (error as { key?: string }).key === ADMIN_COOKIE ? ADMIN_COOKIE : STUDENT_COOKIE;
+          const key = (error as { key?: string }).key;
+          const cookieName = key && SIGNED_COOKIE_NAMES.includes(key) ? key : STUDENT_COOKIE;
           return new AppError(401, 'invalid_cookie', 'this cookie is not valid; sign in or join again', {}, {
             'set-cookie': clearedCookie(cookieName),
           }).toResponse();

@@ -12,16 +12,18 @@ export class AppError extends Error {
     readonly code: string,
     message: string,
     readonly extra: Record<string, unknown> = {},
-    readonly headers: Record<string, string> = {},
+    /** A list sends the header once per value (several Set-Cookie). */
+    readonly headers: Record<string, string | string[]> = {},
   ) {
     super(message);
   }
 
   toResponse(): Response {
-    return new Response(JSON.stringify(errorBody(this.code, this.message, this.extra)), {
-      status: this.status,
-      headers: { 'content-type': 'application/json; charset=utf-8', ...this.headers },
-    });
+    const headers = new Headers({ 'content-type': 'application/json; charset=utf-8' });
+    for (const [name, value] of Object.entries(this.headers)) {
+      for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
+    }
+    return new Response(JSON.stringify(errorBody(this.code, this.message, this.extra)), { status: this.status, headers });
   }
 }
 

@@ -9,9 +9,11 @@ import { createApp } from './app';
 import { DEMO_POOL_PATH, type Config } from './config';
 import { openDb } from './db/open';
 import { createQuizStore } from './db/quiz-store';
+import { createSignInStore } from './db/sign-in-store';
 import { BUN_MAX_REQUEST_BODY_BYTES, enforceBodyLimit } from './http/body-limit';
 import type { AppDeps } from './http/deps';
 import { dropForgedCookies, isPageRequest, withClearedCookies } from './http/forged-cookies';
+import { cookieNaming } from './identity/cookie-names';
 import { createInstructorCheck } from './identity/instructor';
 import { resolveAdminPasswordHash, resolveSigningKey } from './identity/secrets';
 import { createLogger, type Logger } from './logger';
@@ -84,7 +86,8 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
     });
     // A fresh lobby plays the pool just loaded; a run already under way keeps its own.
     if (startup.fromFile && controller.state.phase === 'lobby') controller.replacePool(startup.pool);
-    const instructor = createInstructorCheck(adminPasswordHash, signingKey, clock);
+    const instructor = createInstructorCheck({ adminPasswordHash, clock, signIns: createSignInStore(db) });
+    const cookieNames = cookieNaming(config.publicUrl?.startsWith('https://') ?? false);
 
     const deps: AppDeps = {
       config,
@@ -93,14 +96,14 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
       logger,
       clock,
       signingKey,
-      adminPasswordHash,
       instructor,
+      cookieNames,
       requestIp: (request) => server?.requestIP(request)?.address ?? null,
       startedAt: clock.now(),
     };
     const app = createApp(deps);
     const sockets = createSocketEndpoints(
-      { controller, instructor, signingKey, publicUrl: config.publicUrl },
+      { controller, instructor, signingKey, cookieNames, origins: config },
       overrides.heartbeat,
     );
 

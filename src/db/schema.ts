@@ -53,3 +53,14 @@ export const answers = sqliteTable(
   },
   (table) => [primaryKey({ columns: [table.runId, table.questionIdx, table.studentId] })],
 );
+
+/**
+ * Instructor sign-ins: one row per admin cookie issued. A cookie is honoured only while
+ * its row exists, so signing out ends that session server-side, and "sign out everywhere"
+ * ends them all.
+ */
+export const adminSessions = sqliteTable('admin_sessions', {
+  id: text('id').primaryKey(),
+  createdAtMs: integer('created_at_ms').notNull(),
+  expiresAtMs: integer('expires_at_ms').notNull(),
+});

@@ -7,19 +7,20 @@ import { dirname, join } from 'node:path';
 import { Elysia, t } from 'elysia';
 import { AppError } from '../errors';
 import { ADMIN_SESSION_MS } from '../identity/cookies';
-import { createLoginRateLimiter } from '../identity/login-rate-limit';
+import { createLoginFailureLimiter } from '../identity/login-rate-limit';
 import { assertAllowedOrigin, clientIp } from '../identity/request-origin';
 import { parsePoolText } from '../pool/pool';
-import { ADMIN_COOKIE, type AdminCommand } from '../protocol/constants';
+import { readJarValue } from '../identity/cookies';
+import type { AdminCommand } from '../protocol/constants';
 import { LoginBody } from '../protocol/http-bodies';
 import type { Pool } from '../protocol/pool';
 import { buildResultsCsv } from '../results/results-csv';
-import { cookieSecure, type AppDeps } from './deps';
+import { clearOurCookie, setOurCookie, type AppDeps } from './deps';
 import { unwrapOutcome } from './refusals';
 
 export function adminRoutes(deps: AppDeps) {
   const { controller, store, config, clock, instructor } = deps;
-  const loginLimiter = createLoginRateLimiter();
+  const loginLimiter = createLoginFailureLimiter();
 
   const runCommand = (name: AdminCommand) => {
     unwrapOutcome(controller.command(name));
@@ -28,41 +29,51 @@ export function adminRoutes(deps: AppDeps) {
 
   return new Elysia({ name: 'admin-routes' })
     .onBeforeHandle(({ request }) => {
-      if (request.method === 'POST') assertAllowedOrigin(request, config.publicUrl);
+      if (request.method === 'POST') assertAllowedOrigin(request, config);
     })
     .post(
       '/admin/login',
       async ({ body, cookie, request }) => {
-        const decision = loginLimiter.attempt(clientIp(request, config.trustProxy, deps.requestIp), clock.now());
-        if (!decision.allowed) {
-          throw new AppError(
-            429,
-            'too_many_attempts',
-            `too many login attempts; try again in ${decision.retryAfterS} s`,
-            { retry_after_s: decision.retryAfterS },
-            { 'retry-after': String(decision.retryAfterS) },
-          );
+        const ip = clientIp(request, config.trustProxy, deps.requestIp);
+        // The password is always checked: a correct one gets in even from a locked address.
+        const verified = await instructor.verifyPassword(body.password);
+        if (verified === 'busy') {
+          throw new AppError(503, 'login_busy', 'too many sign-ins at once; try again in a second', {}, { 'retry-after': '1' });
         }
-        if (!(await Bun.password.verify(body.password, deps.adminPasswordHash))) {
-          deps.logger.warn('admin_login_failed', { ip: clientIp(request, config.trustProxy, deps.requestIp) });
+        if (!verified) {
+          const failures = loginLimiter.recordFailure(ip, clock.now());
+          deps.logger.warn('admin_login_failed', { ip, failures_in_window: failures });
+          const retryAfterS = loginLimiter.retryAfterS(ip, clock.now());
+          if (retryAfterS > 0) {
+            throw new AppError(
+              429,
+              'too_many_attempts',
+              `too many failed logins; try again in ${retryAfterS} s`,
+              { retry_after_s: retryAfterS },
+              { 'retry-after': String(retryAfterS) },
+            );
+          }
           throw new AppError(401, 'wrong_password', 'wrong password');
         }
-        cookie[ADMIN_COOKIE]!.set({
-          value: instructor.newClaim(),
-          httpOnly: true,
-          sameSite: 'strict',
-          path: '/',
-          maxAge: ADMIN_SESSION_MS / 1000,
-          secure: cookieSecure(deps),
-        });
+        setOurCookie(cookie, deps.cookieNames, 'admin', instructor.signIn(), ADMIN_SESSION_MS / 1000);
         deps.logger.info('admin_login');
         return { ok: true };
       },
       { body: LoginBody },
     )
-    .onBeforeHandle(({ cookie }) => instructor.assertInstructor(cookie[ADMIN_COOKIE]!.value))
-    .post('/admin/logout', ({ cookie }) => {
-      cookie[ADMIN_COOKIE]!.remove();
+    .resolve(({ cookie }) => ({
+      signIn: instructor.assertInstructor(readJarValue(cookie, deps.cookieNames.acceptedNames('admin'))),
+    }))
+    .post('/admin/logout', ({ cookie, signIn }) => {
+      instructor.signOut(signIn);
+      clearOurCookie(cookie, deps.cookieNames, 'admin');
+      deps.logger.info('admin_logout');
+      return { ok: true };
+    })
+    .post('/admin/logout-everywhere', ({ cookie }) => {
+      instructor.signOutEverywhere();
+      clearOurCookie(cookie, deps.cookieNames, 'admin');
+      deps.logger.info('admin_logout_everywhere');
       return { ok: true };
     })
     .get('/admin/api/state', () => controller.adminSnapshot())

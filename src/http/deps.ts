@@ -1,9 +1,9 @@
 /** What the HTTP route groups are given: nothing global, everything passed in. */
 import type { Config } from '../config';
+import { SIGNED_COOKIE_NAMES, type CookieKind, type CookieNaming } from '../identity/cookie-names';
 import type { InstructorCheck } from '../identity/instructor';
 import type { RequestIp } from '../identity/request-origin';
 import type { Logger } from '../logger';
-import { ADMIN_COOKIE, STUDENT_COOKIE } from '../protocol/constants';
 import type { SessionController } from '../session/controller';
 import type { Clock, SessionStore } from '../session/ports';
 
@@ -14,8 +14,8 @@ export interface AppDeps {
   logger: Logger;
   clock: Clock;
   signingKey: string;
-  adminPasswordHash: string;
   instructor: InstructorCheck;
+  cookieNames: CookieNaming;
   requestIp: RequestIp;
   startedAt: number;
 }
@@ -25,10 +25,26 @@ export interface AppDeps {
  * when the root compiles their routes), so createApp passes this to the root instance.
  */
 export function cookieConfig(deps: AppDeps) {
-  return { secrets: deps.signingKey, sign: [STUDENT_COOKIE, ADMIN_COOKIE] };
+  return { secrets: deps.signingKey, sign: SIGNED_COOKIE_NAMES };
 }
 
-/** Cookies are Secure whenever the public URL is https (behind Caddy). */
-export function cookieSecure(deps: AppDeps): boolean {
-  return deps.config.publicUrl?.startsWith('https://') ?? false;
+type CookieJar = Record<string, { value?: unknown; set(options: Record<string, unknown>): unknown } | undefined>;
+
+const SAME_SITE: Record<CookieKind, 'lax' | 'strict'> = { student: 'lax', admin: 'strict' };
+
+/** Sets one of our signed cookies under its current name and clears the names it replaced. */
+export function setOurCookie(jar: CookieJar, naming: CookieNaming, kind: CookieKind, value: unknown, maxAgeS: number): void {
+  const attributes = { httpOnly: true, sameSite: SAME_SITE[kind], path: '/', secure: naming.secure };
+  jar[naming.nameOf(kind)]!.set({ ...attributes, value, maxAge: maxAgeS });
+  for (const name of naming.legacyNames(kind)) {
+    if (jar[name]?.value !== undefined) jar[name]!.set({ ...attributes, secure: false, value: '', maxAge: 0, expires: new Date(0) });
+  }
+}
+
+/** Clears one of our cookies under every name it may have. */
+export function clearOurCookie(jar: CookieJar, naming: CookieNaming, kind: CookieKind): void {
+  for (const name of naming.acceptedNames(kind)) {
+    const secure = name === naming.nameOf(kind) && naming.secure;
+    jar[name]!.set({ httpOnly: true, sameSite: SAME_SITE[kind], path: '/', secure, value: '', maxAge: 0, expires: new Date(0) });
+  }
 }

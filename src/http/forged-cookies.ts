@@ -3,7 +3,8 @@
  * right for the API, but a phone holding such a cookie must still get the pages and their
  * assets: for those, the bad cookie is dropped from the request and cleared in the response.
  */
-import { clearedCookie, readSignedCookie, SIGNED_COOKIES } from '../identity/cookies';
+import { SIGNED_COOKIE_NAMES } from '../identity/cookie-names';
+import { clearedCookie, readSignedCookie } from '../identity/cookies';
 
 const PAGE_PATHS = new Set(['/', '/admin', '/admin/', '/screen']);
 
@@ -16,7 +17,7 @@ export async function dropForgedCookies(request: Request, secret: string): Promi
   const header = request.headers.get('cookie');
   if (!header) return { request, dropped: [] };
   const dropped: string[] = [];
-  for (const name of SIGNED_COOKIES) {
+  for (const name of SIGNED_COOKIE_NAMES) {
     if ((await readSignedCookie(header, name, secret)) === null) dropped.push(name);
   }
   if (dropped.length === 0) return { request, dropped };

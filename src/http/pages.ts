@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { staticPlugin } from '@elysiajs/static';
 import { Elysia } from 'elysia';
-import { ADMIN_COOKIE } from '../protocol/constants';
+import { readJarValue } from '../identity/cookies';
 import { PAGE_CONSTANTS_PATH, pageConstantsModule } from '../protocol/page-constants';
 import type { AppDeps } from './deps';
 
@@ -38,7 +38,7 @@ export function pageRoutes(deps: AppDeps) {
       new URL(request.url).pathname === '/admin' ? redirect('/admin/', 302) : page('admin.html'),
     )
     .get('/screen', ({ cookie }) => {
-      deps.instructor.assertInstructor(cookie[ADMIN_COOKIE]!.value);
+      deps.instructor.assertInstructor(readJarValue(cookie, deps.cookieNames.acceptedNames('admin')));
       return page('screen.html');
     });
 }

@@ -2,11 +2,11 @@
 import { Elysia } from 'elysia';
 import QRCode from 'qrcode';
 import { AppError } from '../errors';
-import { asStudentClaim, clearedCookie, STUDENT_COOKIE_MAX_AGE_S } from '../identity/cookies';
-import { publicBaseUrl } from '../identity/request-origin';
-import { STUDENT_COOKIE } from '../protocol/constants';
+import type { CookieNaming } from '../identity/cookie-names';
+import { asStudentClaim, clearedCookie, readJarValue, STUDENT_COOKIE_MAX_AGE_S } from '../identity/cookies';
+import { assertAllowedOrigin, publicBaseUrl } from '../identity/request-origin';
 import { JoinBody } from '../protocol/http-bodies';
-import { cookieSecure, type AppDeps } from './deps';
+import { setOurCookie, type AppDeps } from './deps';
 import { unwrapOutcome } from './refusals';
 
 // Control characters would corrupt logs, CSV rows and the projector.
@@ -22,13 +22,14 @@ function cleanField(value: string, field: string): string {
 }
 
 /** Refuses a cookie that is not honoured and clears it, so the same browser can join again. */
-export const notHonoured = () =>
+export const notHonoured = (naming: CookieNaming) =>
   new AppError(401, 'invalid_cookie', 'your session is no longer valid; join again', {}, {
-    'set-cookie': clearedCookie(STUDENT_COOKIE),
+    'set-cookie': naming.acceptedNames('student').map(clearedCookie),
   });
 
 export function publicRoutes(deps: AppDeps) {
-  const { controller } = deps;
+  const { controller, config } = deps;
+  const studentCookieNames = deps.cookieNames.acceptedNames('student');
   const qrCache = new Map<string, string>();
 
   return new Elysia({ name: 'public-routes' })
@@ -41,35 +42,30 @@ export function publicRoutes(deps: AppDeps) {
     }))
     .post(
       '/api/join',
-      ({ body, cookie }) => {
+      ({ body, cookie, request }) => {
+        // A page on another origin must not join (or rejoin) with this browser's cookie.
+        assertAllowedOrigin(request, config);
         const studentId = cleanField(body.student_id, 'student_id');
         const name = cleanField(body.name, 'name');
-        const studentCookie = cookie[STUDENT_COOKIE]!;
+        const cookieValue = readJarValue(cookie, studentCookieNames);
         let claim = null;
-        if (studentCookie.value !== undefined) {
-          claim = asStudentClaim(studentCookie.value);
-          if (!controller.authenticate(claim)) throw notHonoured();
+        if (cookieValue !== undefined) {
+          claim = asStudentClaim(cookieValue);
+          if (!controller.authenticate(claim)) throw notHonoured(deps.cookieNames);
         }
         const result = unwrapOutcome(controller.join(studentId, name, claim));
-        studentCookie.set({
-          value: result.claim,
-          httpOnly: true,
-          sameSite: 'lax',
-          path: '/',
-          maxAge: STUDENT_COOKIE_MAX_AGE_S,
-          secure: cookieSecure(deps),
-        });
+        setOurCookie(cookie, deps.cookieNames, 'student', result.claim, STUDENT_COOKIE_MAX_AGE_S);
         return { student_id: result.entry.studentId, name: result.entry.name };
       },
       { body: JoinBody },
     )
     .get('/api/me', ({ cookie }) => {
-      const entry = controller.authenticate(asStudentClaim(cookie[STUDENT_COOKIE]!.value));
-      if (!entry) throw notHonoured();
+      const entry = controller.authenticate(asStudentClaim(readJarValue(cookie, studentCookieNames)));
+      if (!entry) throw notHonoured(deps.cookieNames);
       return { student_id: entry.studentId, name: entry.name, score: entry.score };
     })
     .get('/qr.svg', async ({ request, set }) => {
-      const joinUrl = `${publicBaseUrl(request, deps.config.publicUrl, deps.config.trustProxy)}/`;
+      const joinUrl = `${publicBaseUrl(request, config)}/`;
       let svg = qrCache.get(joinUrl);
       if (!svg) {
         svg = await QRCode.toString(joinUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });

@@ -6,9 +6,7 @@
 import { Type as t, type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { parseCookie } from 'elysia/cookies';
-import { ADMIN_COOKIE, STUDENT_COOKIE } from '../protocol/constants';
-
-export const SIGNED_COOKIES = [STUDENT_COOKIE, ADMIN_COOKIE];
+import { SECURE_COOKIE_PREFIX, kindOfCookie } from './cookie-names';
 
 export const ADMIN_SESSION_MS = 12 * 60 * 60 * 1000;
 export const STUDENT_COOKIE_MAX_AGE_S = 24 * 60 * 60;
@@ -26,6 +24,8 @@ export const AdminClaimSchema = t.Object({
   exp: t.Integer(),
   /** Fingerprint of the admin password hash: changing the password ends every admin session. */
   fp: t.String(),
+  /** The sign-in this cookie belongs to: honoured only while the server keeps it (see instructor.ts). */
+  sid: t.String({ minLength: 1, maxLength: 64 }),
 });
 export type AdminClaim = Static<typeof AdminClaimSchema>;
 
@@ -43,8 +43,10 @@ export function asAdminClaim(value: unknown, fingerprint: string, now: number): 
 
 /** A Set-Cookie value that removes one of our cookies. */
 export function clearedCookie(name: string): string {
-  const sameSite = name === ADMIN_COOKIE ? 'Strict' : 'Lax';
-  return `${name}=; Path=/; Max-Age=0; HttpOnly; SameSite=${sameSite}`;
+  const sameSite = kindOfCookie(name) === 'admin' ? 'Strict' : 'Lax';
+  // A browser ignores a __Host- cookie (even a clearing one) that is not Secure.
+  const secure = name.startsWith(SECURE_COOKIE_PREFIX) ? '; Secure' : '';
+  return `${name}=; Path=/; Max-Age=0; HttpOnly; SameSite=${sameSite}${secure}`;
 }
 
 export function adminFingerprint(passwordHash: string): string {
@@ -63,4 +65,25 @@ export async function readSignedCookie(cookieHeader: string | null, name: string
   } catch {
     return null;
   }
+}
+
+/**
+ * The first of `names` present in a raw Cookie header, verified: `undefined` when none is
+ * present, `null` when the first present one is forged.
+ */
+export async function readFirstSignedCookie(cookieHeader: string | null, names: readonly string[], secret: string): Promise<unknown> {
+  for (const name of names) {
+    const value = await readSignedCookie(cookieHeader, name, secret);
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
+/** The first of `names` present in Elysia's cookie jar. */
+export function readJarValue(jar: Record<string, { value?: unknown } | undefined>, names: readonly string[]): unknown {
+  for (const name of names) {
+    const value = jar[name]?.value;
+    if (value !== undefined) return value;
+  }
+  return undefined;
 }

@@ -31,8 +31,10 @@ export const PAGE_CONSTANTS = {
 export const PAGE_CONSTANTS_PATH = '/static/protocol.js';
 
 export function pageConstantsModule(): string {
-  const lines = Object.entries(PAGE_CONSTANTS).map(
-    ([name, value]) => `export const ${name} = Object.freeze(${JSON.stringify(value)});`,
+  const lines = Object.entries(PAGE_CONSTANTS).map(([name, value]) =>
+    typeof value === 'object'
+      ? `export const ${name} = Object.freeze(${JSON.stringify(value)});`
+      : `export const ${name} = ${JSON.stringify(value)};`,
   );
   return `// Generated from src/protocol/ at start-up: the server's own values, never copies.\n${lines.join('\n')}\n`;
 }

@@ -5,9 +5,10 @@
  */
 import type { Server, ServerWebSocket, WebSocketHandler } from 'bun';
 import { AppError } from '../errors';
-import { asStudentClaim, readSignedCookie, type StudentClaim } from '../identity/cookies';
+import type { CookieNaming } from '../identity/cookie-names';
+import { asStudentClaim, readFirstSignedCookie, type StudentClaim } from '../identity/cookies';
 import type { InstructorCheck } from '../identity/instructor';
-import { isAllowedOrigin } from '../identity/request-origin';
+import { isAllowedOrigin, type OriginSettings } from '../identity/request-origin';
 import {
   adminFrameChecker,
   ADMIN_FRAME_TYPES,
@@ -16,7 +17,7 @@ import {
   studentFrameChecker,
   STUDENT_FRAME_TYPES,
 } from '../protocol/client-frames';
-import { CLOSE_CODES, SOCKET_PATHS, STUDENT_COOKIE } from '../protocol/constants';
+import { CLOSE_CODES, SOCKET_PATHS } from '../protocol/constants';
 import { errorFrame } from '../protocol/server-frames';
 import type { SessionController } from '../session/controller';
 import { TOPIC_ADMINS, TOPIC_STUDENTS, type SocketPort } from '../session/ports';
@@ -26,12 +27,13 @@ export interface SocketDeps {
   controller: SessionController;
   instructor: InstructorCheck;
   signingKey: string;
-  publicUrl: string | null;
+  cookieNames: CookieNaming;
+  origins: OriginSettings;
 }
 
 export type SocketData = (
   | { audience: 'student'; claim: StudentClaim; entry: StudentEntry | null; port: SocketPort | null }
-  | { audience: 'admin'; port: SocketPort | null }
+  | { audience: 'admin'; signInId: string; port: SocketPort | null }
   | { audience: 'refused' }
 ) & { lastHeardAt?: number };
 
@@ -80,19 +82,31 @@ export function createSocketEndpoints(deps: SocketDeps, heartbeat: HeartbeatOpti
     }
   }, heartbeat.intervalMs);
 
+  // Signing out ends that sign-in's consoles and projectors at once, not at their next reconnect.
+  const stopListening = deps.instructor.onSignOut((signInId) => {
+    for (const ws of openSockets) {
+      if (ws.data.audience === 'admin' && (signInId === null || ws.data.signInId === signInId)) {
+        ws.close(CLOSE_CODES.UNAUTHORIZED, 'signed out');
+      }
+    }
+  });
+
   /** Returns a Response when the request is refused or not an upgrade; undefined once upgraded. */
   async function upgrade(request: Request, server: Server<SocketData>): Promise<Response | undefined> {
     const path = new URL(request.url).pathname;
     const cookieHeader = request.headers.get('cookie');
+    // A page on another origin must not ride on this browser's cookie (students' are SameSite=Lax).
+    if (!isAllowedOrigin(request, deps.origins)) {
+      return new AppError(403, 'forbidden_origin', 'this request comes from another site').toResponse();
+    }
+    const readCookie = (kind: 'student' | 'admin') =>
+      readFirstSignedCookie(cookieHeader, deps.cookieNames.acceptedNames(kind), deps.signingKey);
     let data: SocketData;
     if (path === SOCKET_PATHS.ADMIN) {
-      if (!isAllowedOrigin(request, deps.publicUrl)) {
-        return new AppError(403, 'forbidden_origin', 'this request comes from another site').toResponse();
-      }
-      const signedIn = await deps.instructor.fromCookieHeader(cookieHeader);
-      data = signedIn ? { audience: 'admin', port: null } : { audience: 'refused' };
+      const signIn = deps.instructor.claimOf(await readCookie('admin'));
+      data = signIn ? { audience: 'admin', signInId: signIn.sid, port: null } : { audience: 'refused' };
     } else {
-      const claim = asStudentClaim(await readSignedCookie(cookieHeader, STUDENT_COOKIE, deps.signingKey));
+      const claim = asStudentClaim(await readCookie('student'));
       data = claim ? { audience: 'student', claim, entry: null, port: null } : { audience: 'refused' };
     }
     // Refused sockets are still upgraded: a browser sees close code 4401, never an HTTP status.
@@ -163,6 +177,7 @@ export function createSocketEndpoints(deps: SocketDeps, heartbeat: HeartbeatOpti
     handlers,
     stop() {
       clearInterval(heartbeatTimer);
+      stopListening();
     },
   };
 }

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config';
+import type { Logger } from '../../src/logger';
 import { startServer, type QuizServer } from '../../src/server';
 import type { Pool } from '../../src/protocol/pool';
 import type { HeartbeatOptions } from '../../src/realtime/sockets';
@@ -24,6 +25,8 @@ export interface TestWorldOptions {
   dir?: string;
   /** Socket liveness timing (real time), e.g. short values to test reaping. */
   heartbeat?: HeartbeatOptions;
+  /** Capture the server's log lines. */
+  logger?: Logger;
 }
 
 export function makePool(questionCount: number, options: { timeLimitS?: number; choices?: number } = {}): Pool {
@@ -57,13 +60,16 @@ export interface TestWorld {
   stop(options?: { keepDir?: boolean }): Promise<void>;
 }
 
-/** The `name=value` part of a response's Set-Cookie for `name` ('' if it was cleared). */
+/**
+ * The `name=value` part of a response's Set-Cookie for `name`, under its plain or its
+ * `__Host-` name (behind https); a set value wins over a clearing one ('' if none).
+ */
 export function cookieFrom(response: Response, name: string): string {
-  for (const header of response.headers.getSetCookie()) {
-    const pair = header.split(';')[0]!;
-    if (pair.startsWith(`${name}=`)) return pair;
-  }
-  return '';
+  const pairs = response.headers
+    .getSetCookie()
+    .map((header) => header.split(';')[0]!)
+    .filter((pair) => pair.startsWith(`${name}=`) || pair.startsWith(`__Host-${name}=`));
+  return pairs.find((pair) => !pair.endsWith('=')) ?? pairs[0] ?? '';
 }
 
 export async function startTestWorld(options: TestWorldOptions = {}): Promise<TestWorld> {
@@ -86,6 +92,7 @@ export async function startTestWorld(options: TestWorldOptions = {}): Promise<Te
   const server = await startServer(config, {
     ...(time ? { clock: time, scheduler: time } : {}),
     ...(options.heartbeat ? { heartbeat: options.heartbeat } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
   });
   const baseUrl = server.url;
   const wsBase = baseUrl.replace(/^http/, 'ws');

@@ -12,10 +12,12 @@ export class ContractError extends Error {}
 export const HTTP_TIMEOUT_MS = 15_000;
 const withTimeout = (init: RequestInit = {}): RequestInit => ({ signal: AbortSignal.timeout(HTTP_TIMEOUT_MS), ...init });
 
+/** The cookie `name` sets, under its plain name or, behind https, its `__Host-` name. */
 function cookiePair(response: Response, name: string): string {
   for (const header of response.headers.getSetCookie()) {
     const pair = header.split(';')[0]!;
-    if (pair.startsWith(`${name}=`)) return pair;
+    const isOurs = pair.startsWith(`${name}=`) || pair.startsWith(`__Host-${name}=`);
+    if (isOurs && !pair.endsWith('=')) return pair;
   }
   throw new ContractError(`no ${name} cookie in the response (status ${response.status})`);
 }

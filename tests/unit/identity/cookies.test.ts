@@ -86,21 +86,21 @@ describe('asAdminClaim', () => {
   const fingerprint = adminFingerprint('$argon2id$some-hash');
 
   test('accepts an unexpired claim with the right fingerprint', () => {
-    const value = { exp: now + 1_000, fp: fingerprint };
+    const value = { exp: now + 1_000, fp: fingerprint, sid: 'sign-in-1' };
     expect(asAdminClaim(value, fingerprint, now)).toEqual(value);
   });
 
   test('rejects an expired claim', () => {
-    expect(asAdminClaim({ exp: now - 1, fp: fingerprint }, fingerprint, now)).toBeNull();
+    expect(asAdminClaim({ exp: now - 1, fp: fingerprint, sid: 'sign-in-1' }, fingerprint, now)).toBeNull();
   });
 
   test('rejects a claim expiring exactly now', () => {
-    expect(asAdminClaim({ exp: now, fp: fingerprint }, fingerprint, now)).toBeNull();
+    expect(asAdminClaim({ exp: now, fp: fingerprint, sid: 'sign-in-1' }, fingerprint, now)).toBeNull();
   });
 
   test('rejects the wrong fingerprint (password changed)', () => {
     const other = adminFingerprint('$argon2id$another-hash');
-    expect(asAdminClaim({ exp: now + 1_000, fp: other }, fingerprint, now)).toBeNull();
+    expect(asAdminClaim({ exp: now + 1_000, fp: other, sid: 'sign-in-1' }, fingerprint, now)).toBeNull();
   });
 
   test.each([

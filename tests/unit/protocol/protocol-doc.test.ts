@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp } from '../../../src/app';
 import type { AppDeps } from '../../../src/http/deps';
+import { cookieNaming } from '../../../src/identity/cookie-names';
 import { ADMIN_FRAME_TYPES, STUDENT_FRAME_TYPES } from '../../../src/protocol/client-frames';
 import {
   CLOSE_CODES,
@@ -44,7 +45,7 @@ describe('docs/PROTOCOL.md agrees with src/protocol/', () => {
       config: { publicUrl: null },
       clock: { now: () => 0 },
       signingKey: 'k'.repeat(40),
-      adminPasswordHash: 'hash',
+      cookieNames: cookieNaming(false),
     } as unknown as AppDeps);
     const served = app.routes.map((route) => `${route.method} ${route.path}`);
     served.push(`GET ${SOCKET_PATHS.STUDENT}`, `GET ${SOCKET_PATHS.ADMIN}`);
