@@ -1,0 +1,14 @@
+// The few DOM helpers the pages share. `el` only ever sets text, never HTML: names and
+// question text typed by students and pool authors stay inert.
+
+export const $ = (id) => document.getElementById(id);
+
+/** Creates an element with text (never HTML), a class, attributes and children. */
+export function el(tag, { text, className, attrs } = {}, children = []) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  if (attrs) for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, String(value));
+  for (const child of children) if (child) node.append(child);
+  return node;
+}
