@@ -3,40 +3,22 @@
 // lobby (QR, join URL, who joined), question (text, choices, countdown, answered count),
 // review (histogram with the correct answer, explanation, top 10), ended (podium).
 // Names and question text are always rendered as text.
-import { $, LETTERS, el } from '/static/dom.js';
-import { connectLive } from '/static/live-socket.js';
+import { CHOICE_LETTERS, LEADERBOARD_SIZE, SOCKET_PATHS } from '/static/protocol.js';
+import { applyAdminFrame, applyRoster, createAdminState, studentsByRank } from '/static/shared/admin-state.js';
+import { createCountdown } from '/static/shared/countdown.js';
+import { $, el } from '/static/shared/dom.js';
+import { createHistogram } from '/static/shared/histogram.js';
+import { connectLive } from '/static/shared/live-socket.js';
 
 const RECENT_NAMES = 6;
-const LEADERBOARD_SIZE = 10;
 
+const screen = createAdminState();
+const countdown = createCountdown($('screen-countdown'));
+const histogram = createHistogram($('screen-histogram'), { fill: 'largest' });
 
-
-const screen = {
-  phase: null,
-  questionIdx: null,
-  totalQuestions: 0,
-  studentsCount: 0,
-  names: [],
-  question: null, // { text, choices }
-  deadlineAt: null,
-  answered: 0,
-  counts: null,
-  correct: null,
-  explanation: null,
-  students: [],
-  leaderboard: null, // session_ended's top 10 { name, score, rank }
-  poolTitle: '',
-};
-let countdownTimer = null;
-
-/** Standings from the roster: highest score first, ties in join order; rank = 1 + strictly higher. */
-function standings(students) {
-  const sorted = [...students].sort((a, b) => b.score - a.score);
-  let rank = 0;
-  return sorted.map((student, index) => {
-    if (index === 0 || sorted[index - 1].score !== student.score) rank = index + 1;
-    return { name: student.name, score: student.score, rank };
-  });
+/** The top of the class by the server's rank: the leaderboard, or the podium before session_ended. */
+function topStudents() {
+  return studentsByRank(screen.students).slice(0, LEADERBOARD_SIZE);
 }
 
 async function loadJoinUrl() {
@@ -53,8 +35,7 @@ async function refreshStandings() {
   try {
     const response = await fetch('/admin/api/state', { headers: { accept: 'application/json' } });
     if (!response.ok) return;
-    const state = await response.json();
-    screen.students = state.students;
+    applyRoster(screen, await response.json());
     renderLeaderboard();
     if (screen.phase === 'ended' && !screen.leaderboard) renderPodium();
   } catch {
@@ -63,63 +44,20 @@ async function refreshStandings() {
 }
 
 function handleFrame(frame) {
+  if (!applyAdminFrame(screen, frame)) return;
   switch (frame.type) {
-    case 'snapshot':
-      screen.phase = frame.phase;
-      screen.questionIdx = frame.question_idx;
-      screen.totalQuestions = frame.total_questions;
-      screen.studentsCount = frame.students_count;
-      screen.students = frame.students ?? [];
-      screen.names = screen.students.map((student) => student.name);
-      screen.poolTitle = frame.pool?.title ?? '';
-      screen.question = frame.question ? { text: frame.question.text, choices: frame.question.choices } : null;
-      screen.deadlineAt = frame.phase === 'question' && frame.question ? performance.now() + frame.question.remaining_ms : null;
-      screen.answered = frame.answered ?? 0;
-      screen.counts = frame.counts ?? frame.question?.counts ?? null;
-      screen.correct = frame.phase === 'review' ? (frame.question?.correct ?? null) : null;
-      screen.explanation = frame.question?.explanation ?? null;
-      screen.leaderboard = null;
-      render();
-      break;
     case 'lobby_update':
-      screen.studentsCount = frame.students_count;
-      if (Array.isArray(frame.names)) screen.names = frame.names;
       renderLobby();
       break;
-    case 'question_open':
-      screen.phase = 'question';
-      screen.questionIdx = frame.question_idx;
-      screen.question = { text: frame.text, choices: frame.choices };
-      screen.deadlineAt = performance.now() + frame.remaining_ms;
-      screen.answered = 0;
-      screen.counts = null;
-      screen.correct = null;
-      screen.explanation = null;
-      render();
-      break;
     case 'answer_progress':
-      if (frame.question_idx !== screen.questionIdx) break;
-      screen.answered = frame.answered;
-      screen.studentsCount = frame.students_count;
       renderAnswered();
       break;
     case 'question_closed':
-      screen.phase = 'review';
-      screen.questionIdx = frame.question_idx;
-      screen.counts = frame.counts;
-      screen.correct = frame.correct;
-      screen.explanation = frame.explanation;
-      screen.deadlineAt = null;
       render();
       refreshStandings();
       break;
-    case 'session_ended':
-      screen.phase = 'ended';
-      screen.deadlineAt = null;
-      screen.leaderboard = frame.leaderboard;
-      render();
-      break;
     default:
+      render();
       break;
   }
 }
@@ -128,12 +66,11 @@ function render() {
   const phase = screen.phase;
   document.body.dataset.phase = phase ?? 'loading';
   for (const name of ['lobby', 'question', 'review', 'ended']) $(`view-${name}`).hidden = phase !== name;
-  clearInterval(countdownTimer);
+  if (phase === 'question' && screen.deadlineAt !== null) countdown.run(screen.deadlineAt);
+  else countdown.stop('');
   if (phase === 'lobby') renderLobby();
-  else if (phase === 'question') {
-    renderQuestion();
-    countdownTimer = setInterval(renderCountdown, 200);
-  } else if (phase === 'review') renderReview();
+  else if (phase === 'question') renderQuestion();
+  else if (phase === 'review') renderReview();
   else if (phase === 'ended') renderPodium();
 }
 
@@ -142,7 +79,7 @@ function position() {
 }
 
 function renderLobby() {
-  $('lobby-title').textContent = screen.poolTitle || 'Live quiz';
+  $('lobby-title').textContent = screen.pool?.title || 'Live quiz';
   $('screen-joined').textContent = String(screen.studentsCount);
   $('joined-word').textContent = screen.studentsCount === 1 ? 'student joined' : 'students joined';
   const recent = screen.names.slice(-RECENT_NAMES).reverse();
@@ -154,25 +91,13 @@ function renderQuestion() {
   $('screen-question').textContent = screen.question?.text ?? '';
   $('screen-choices').replaceChildren(
     ...(screen.question?.choices ?? []).map((choice, i) =>
-      el('li', { className: 'choice', attrs: { 'data-letter': LETTERS[i] } }, [
-        el('span', { className: 'choice-letter', text: LETTERS[i] }),
+      el('li', { className: 'choice', attrs: { 'data-letter': CHOICE_LETTERS[i] } }, [
+        el('span', { className: 'choice-letter', text: CHOICE_LETTERS[i] }),
         el('span', { className: 'choice-text', text: choice }),
       ]),
     ),
   );
-  renderCountdown();
   renderAnswered();
-}
-
-function renderCountdown() {
-  const node = $('screen-countdown');
-  if (screen.deadlineAt === null) {
-    node.textContent = '';
-    return;
-  }
-  const seconds = Math.max(0, Math.ceil((screen.deadlineAt - performance.now()) / 1000));
-  node.textContent = String(seconds);
-  node.classList.toggle('urgent', seconds <= 5);
 }
 
 function renderAnswered() {
@@ -182,33 +107,7 @@ function renderAnswered() {
 function renderReview() {
   $('review-position').textContent = position();
   $('review-question').textContent = screen.question?.text ?? '';
-  const choices = screen.question?.choices ?? [];
-  const counts = screen.counts ?? {};
-  const max = Math.max(1, ...choices.map((_, i) => counts[LETTERS[i]] ?? 0));
-  $('screen-histogram').replaceChildren(
-    ...choices.map((choice, i) => {
-      const letter = LETTERS[i];
-      const count = counts[letter] ?? 0;
-      const correct = letter === screen.correct;
-      const fill = el('span', { className: 'bar-fill' });
-      fill.style.width = `${(count / max) * 100}%`;
-      return el(
-        'div',
-        {
-          className: `bar${correct ? ' correct' : ''}`,
-          attrs: { 'data-letter': letter, 'data-count': count, ...(correct ? { 'data-correct': 'true' } : {}) },
-        },
-        [
-          el('span', { className: 'bar-letter', text: letter }),
-          el('span', { className: 'bar-body' }, [
-            el('span', { className: 'bar-choice', text: correct ? `✓ ${choice}` : choice }),
-            el('span', { className: 'bar-track' }, [fill]),
-          ]),
-          el('span', { className: 'bar-count', text: count }),
-        ],
-      );
-    }),
-  );
+  histogram.show({ choices: screen.question?.choices ?? [], counts: screen.counts, correct: screen.correct });
   const explanation = $('screen-explanation');
   explanation.textContent = screen.explanation ?? '';
   explanation.hidden = !screen.explanation;
@@ -216,7 +115,7 @@ function renderReview() {
 }
 
 function renderLeaderboard() {
-  const top = standings(screen.students).slice(0, LEADERBOARD_SIZE);
+  const top = topStudents();
   $('screen-leaderboard').replaceChildren(
     ...top.map((entry) =>
       el('li', { attrs: { 'data-rank': entry.rank } }, [
@@ -229,7 +128,7 @@ function renderLeaderboard() {
 }
 
 function renderPodium() {
-  const board = screen.leaderboard ?? standings(screen.students).slice(0, LEADERBOARD_SIZE);
+  const board = screen.leaderboard ?? topStudents();
   const top = board.slice(0, 3);
   // Classic podium order: second, first, third.
   const order = [top[1], top[0], top[2]].filter(Boolean);
@@ -250,7 +149,7 @@ function renderPodium() {
 }
 
 loadJoinUrl();
-connectLive('/admin/ws', {
+connectLive(SOCKET_PATHS.ADMIN, {
   onFrame: handleFrame,
   onStatus(status) {
     const badge = $('screen-status');

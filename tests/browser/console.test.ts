@@ -3,48 +3,24 @@
  * refused pool listing every error with its path, the N/C/E shortcuts, and a hostile
  * student name rendered as text on the console and the projector.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test';
+import { describe, expect, test } from 'bun:test';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { makePool, startTestWorld, type TestWorld } from '../helpers/test-server';
-import { launchBrowser } from './browser';
+import type { BrowserContext, Page } from 'playwright-core';
+import { useBrowserSuite } from '../helpers/browser-suite';
+import { makePool, type TestWorld } from '../helpers/test-server';
 
 const WAIT_MS = 10_000;
 const TEST_TIMEOUT_MS = 45_000;
 const XSS_NAME = '<img src=x onerror=alert(1)>';
 
-let browser: Browser;
-let world: TestWorld | null = null;
-const contexts: BrowserContext[] = [];
+const VIEWPORT = { width: 1600, height: 1000 };
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((context) => context.close()));
-  await world?.stop();
-  world = null;
-});
-
-async function newContext(): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
-  context.setDefaultTimeout(WAIT_MS);
-  contexts.push(context);
-  return context;
-}
-
+const suite = useBrowserSuite({ waitMs: WAIT_MS });
+const newContext = () => suite.newContext({ viewport: VIEWPORT });
 /** A context that already holds the instructor's cookie (sign-in itself is tested below). */
-async function adminContext(w: TestWorld): Promise<BrowserContext> {
-  const context = await newContext();
-  const [name, value] = (await w.adminLogin()).split(/=(.*)/s) as [string, string];
-  await context.addCookies([{ name, value, url: w.baseUrl, httpOnly: true, sameSite: 'Strict' }]);
-  return context;
-}
+const adminContext = (w: TestWorld) => suite.adminContext(w, { viewport: VIEWPORT });
 
 async function openConsole(w: TestWorld, context: BrowserContext): Promise<Page> {
   const page = await context.newPage();
@@ -67,7 +43,7 @@ describe('instructor console', () => {
   test(
     'a wrong password is refused plainly, and the 11th try shows the wait',
     async () => {
-      world = await startTestWorld({ fakeTime: true });
+      const world = await suite.startWorld({ fakeTime: true });
       const page = await (await newContext()).newPage();
       await page.goto(`${world.baseUrl}/admin/`);
       await page.locator('[data-testid=login-form]').waitFor({ state: 'visible' });
@@ -101,7 +77,7 @@ describe('instructor console', () => {
   test(
     'signing in through the form opens the console; logout returns to the form',
     async () => {
-      world = await startTestWorld({ fakeTime: true });
+      const world = await suite.startWorld({ fakeTime: true });
       const page = await (await newContext()).newPage();
       await page.goto(`${world.baseUrl}/admin/`);
       await page.fill('#password', 'test-admin-password');
@@ -122,7 +98,7 @@ describe('instructor console', () => {
   test(
     'a refused pool lists every error with its path and changes nothing',
     async () => {
-      world = await startTestWorld({ fakeTime: true, pool: makePool(2) });
+      const world = await suite.startWorld({ fakeTime: true, pool: makePool(2) });
       const before = await adminState(world);
       const page = await openConsole(world, await adminContext(world));
       const preview = page.locator('[data-testid=pool-preview]');
@@ -168,7 +144,7 @@ describe('instructor console', () => {
   test(
     'a pool upload during a question is explained (409), and a good one replaces the preview',
     async () => {
-      world = await startTestWorld({ fakeTime: true, pool: makePool(2) });
+      const world = await suite.startWorld({ fakeTime: true, pool: makePool(2) });
       const page = await openConsole(world, await adminContext(world));
       const good = { title: 'Uploaded pool', questions: [{ text: 'Uploaded question?', choices: ['x', 'y'], answer: 'B' }] };
       await page.setInputFiles('[data-testid=pool-file]', tempFile('good.json', JSON.stringify(good)));
@@ -186,7 +162,7 @@ describe('instructor console', () => {
   test(
     'N, C and E drive the session, but not while typing in the search box',
     async () => {
-      world = await startTestWorld({ fakeTime: true, pool: makePool(3) });
+      const world = await suite.startWorld({ fakeTime: true, pool: makePool(3) });
       const { cookie } = await world.join('s1', 'Ada');
       const student = await world.connectStudent(cookie);
       const page = await openConsole(world, await adminContext(world));
@@ -240,7 +216,7 @@ describe('instructor console', () => {
   test(
     `a student named ${XSS_NAME} shows literally on the console and the screen`,
     async () => {
-      world = await startTestWorld({ fakeTime: true, pool: makePool(1) });
+      const world = await suite.startWorld({ fakeTime: true, pool: makePool(1) });
       const context = await adminContext(world);
       const page = await openConsole(world, context);
       const screen = await context.newPage();
@@ -296,7 +272,7 @@ describe('instructor console', () => {
   test(
     'after class: results.csv and the backup download, reset asks first and opens run 2',
     async () => {
-      world = await startTestWorld({ fakeTime: true, pool: makePool(1) });
+      const world = await suite.startWorld({ fakeTime: true, pool: makePool(1) });
       await world.join('s1', 'Ada');
       const page = await openConsole(world, await adminContext(world));
       const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download-results]')]);
@@ -324,7 +300,7 @@ describe('instructor console', () => {
   test(
     'the roster stays capped and searchable with many students; release frees an id',
     async () => {
-      world = await startTestWorld({ fakeTime: true, pool: makePool(1) });
+      const world = await suite.startWorld({ fakeTime: true, pool: makePool(1) });
       const joins = [];
       for (let i = 0; i < 250; i += 1) joins.push(world.join(`id-${i}`, `Student number ${i}`));
       await Promise.all(joins);

@@ -4,42 +4,21 @@
  * student page, and the console, the screen and the students agree on counts, the
  * correct answer, and the final ranks. Then 1920×1080 screenshots of every view.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test';
+import { describe, expect, test } from 'bun:test';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Inbox } from '../helpers/inbox';
-import { startTestWorld, TEST_ADMIN_PASSWORD, type TestWorld } from '../helpers/test-server';
-import { launchBrowser, screenshotPath } from './browser';
+import { screenshotPath } from '../helpers/browser';
+import { useBrowserSuite } from '../helpers/browser-suite';
+import { TEST_ADMIN_PASSWORD, type TestWorld } from '../helpers/test-server';
 
 const WAIT_MS = 10_000;
 const FULL_HD = { width: 1920, height: 1080 };
 
-let browser: Browser;
-let world: TestWorld | null = null;
-const contexts: BrowserContext[] = [];
-const inboxes: Inbox[] = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await Promise.all(inboxes.splice(0).map((inbox) => inbox.close()));
-  await Promise.all(contexts.splice(0).map((context) => context.close()));
-  await world?.stop();
-  world = null;
-});
-
-async function newContext(viewport = FULL_HD): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport });
-  context.setDefaultTimeout(WAIT_MS);
-  contexts.push(context);
-  return context;
-}
+const suite = useBrowserSuite({ waitMs: WAIT_MS });
+const newContext = (viewport = FULL_HD) => suite.newContext({ viewport });
 
 const textOf = (page: Page, selector: string) => page.locator(selector).first().textContent();
 const waitText = (page: Page, selector: string, expected: string) =>
@@ -86,7 +65,7 @@ describe('console, screen and students together', () => {
   test(
     'happy path: sign in, upload, drive with the buttons; counts, histogram, podium and ranks agree',
     async () => {
-      world = await startTestWorld({ fakeTime: true });
+      const world = await suite.startWorld({ fakeTime: true });
       const time = world.time!;
       const adminCtx = await newContext();
       const consolePage = await adminCtx.newPage();
@@ -198,7 +177,7 @@ describe('console, screen and students together', () => {
   test(
     '1920×1080 screenshots of the console and the screen in every phase',
     async () => {
-      world = await startTestWorld({ fakeTime: true });
+      const world = await suite.startWorld({ fakeTime: true });
       const time = world.time!;
       await world.adminPost('/admin/api/pool', POOL);
       const names = ['Ada Lovelace', 'Grace Hopper', 'Alan Turing', 'Edsger Dijkstra', 'Barbara Liskov', 'Donald Knuth',
@@ -208,13 +187,9 @@ describe('console, screen and students together', () => {
       const students: Inbox[] = [];
       for (const [i, name] of names.entries()) {
         const { cookie } = await world.join(`u${i + 1}`, name);
-        const inbox = await world.connectStudent(cookie);
-        inboxes.push(inbox);
-        students.push(inbox);
+        students.push(suite.closeAfterTest(await world.connectStudent(cookie)));
       }
-      const adminCtx = await newContext();
-      const [cookieName, cookieValue] = (await world.adminLogin()).split(/=(.*)/s) as [string, string];
-      await adminCtx.addCookies([{ name: cookieName, value: cookieValue, url: world.baseUrl, sameSite: 'Strict', httpOnly: true }]);
+      const adminCtx = await suite.adminContext(world, { viewport: FULL_HD });
       const consolePage = await adminCtx.newPage();
       await consolePage.goto(`${world.baseUrl}/admin/`);
       await consolePage.waitForFunction(() => document.querySelector('[data-testid=roster-summary]')?.textContent?.includes('24 connected'));

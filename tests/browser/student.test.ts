@@ -4,11 +4,11 @@
  * keyboard-only use, and names rendered as text. Screenshots at phone size go to
  * runs/screenshots/student-*.png.
  */
-import { afterAll, afterEach, beforeAll, expect, test } from 'bun:test';
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
-import type { Inbox } from '../helpers/inbox';
-import { makePool, startTestWorld, type TestWorld } from '../helpers/test-server';
-import { launchBrowser, screenshotPath } from './browser';
+import { expect, test } from 'bun:test';
+import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { collectPageProblems, screenshotPath } from '../helpers/browser';
+import { useBrowserSuite } from '../helpers/browser-suite';
+import { makePool } from '../helpers/test-server';
 
 const WAIT_MS = 8_000;
 const TIME_LIMIT_MS = 20_000;
@@ -16,23 +16,7 @@ const PHONE = { width: 390, height: 844 };
 /** Per test: bun's 5 s default would kill the shared browser mid-file. */
 const TEST_TIMEOUT_MS = 30_000;
 
-let browser: Browser;
-let world: TestWorld | null = null;
-const contexts: BrowserContext[] = [];
-const inboxes: Inbox[] = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-}, TEST_TIMEOUT_MS);
-afterAll(async () => {
-  await browser?.close();
-}, TEST_TIMEOUT_MS);
-afterEach(async () => {
-  for (const context of contexts.splice(0)) await context.close().catch(() => {});
-  for (const inbox of inboxes.splice(0)) await inbox.close();
-  await world?.stop();
-  world = null;
-}, TEST_TIMEOUT_MS);
+const suite = useBrowserSuite({ waitMs: WAIT_MS, hookTimeoutMs: TEST_TIMEOUT_MS });
 
 /** A pool of `count` questions whose first answer is B (so the happy path can score). */
 function poolWithFirstAnswerB(count: number) {
@@ -41,9 +25,8 @@ function poolWithFirstAnswerB(count: number) {
   return pool;
 }
 
-async function startWorld(pool = poolWithFirstAnswerB(3)) {
-  world = await startTestWorld({ fakeTime: true, pool });
-  return world;
+function startWorld(pool = poolWithFirstAnswerB(3)) {
+  return suite.startWorld({ fakeTime: true, pool });
 }
 
 interface StudentPage {
@@ -54,16 +37,10 @@ interface StudentPage {
 }
 
 async function openStudent(options: BrowserContextOptions = {}): Promise<StudentPage> {
-  const context = await browser.newContext({ viewport: PHONE, baseURL: world!.baseUrl, ...options });
-  contexts.push(context);
+  const context = await suite.newContext({ viewport: PHONE, baseURL: suite.world.baseUrl, ...options });
   const page = await context.newPage();
-  page.setDefaultTimeout(WAIT_MS);
   const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  page.on('dialog', (dialog) => {
-    problems.push(`dialog: ${dialog.message()}`);
-    void dialog.dismiss();
-  });
+  collectPageProblems(page, problems);
   await page.goto('/');
   return { context, page, problems };
 }
@@ -96,16 +73,15 @@ async function joinWithForm(page: Page, studentId: string, name: string) {
 }
 
 async function command(name: 'next' | 'close' | 'end') {
-  const response = await world!.adminPost(`/admin/api/${name}`);
+  const response = await suite.world.adminPost(`/admin/api/${name}`);
   expect(response.status).toBe(200);
 }
 
 /** A second student driven over a raw socket. */
 async function socketStudent(id: string) {
-  const { response, cookie } = await world!.join(id, `Student ${id}`);
+  const { response, cookie } = await suite.world.join(id, `Student ${id}`);
   expect(response.status).toBe(200);
-  const inbox = await world!.connectStudent(cookie);
-  inboxes.push(inbox);
+  const inbox = suite.closeAfterTest(await suite.world.connectStudent(cookie));
   await inbox.next('snapshot');
   return inbox;
 }
@@ -172,7 +148,7 @@ test('happy path: lobby count, question, B locked in, result with points, final 
 
   const bob = await socketStudent('bob');
   // lobby_update is coalesced (one per 500 ms): the trailing one waits for the fake clock.
-  world!.time!.advance(600);
+  suite.world.time!.advance(600);
   expect(await waitForText(page, 'joined-count', (text) => text === '2')).toBe('2');
   await page.screenshot({ path: screenshotPath('student-lobby.png') });
 
@@ -195,7 +171,7 @@ test('happy path: lobby count, question, B locked in, result with points, final 
   // Bob answers at once (1000 points); Ann answers 4 s in (900 points) → Ann is 2nd of 2.
   bob.send({ type: 'submit', question_idx: 0, choice: 'B' });
   expect((await bob.next('submit_ack')).accepted).toBe(true);
-  world!.time!.advance(4_000);
+  suite.world.time!.advance(4_000);
   await byTestId(page, 'choice-B').click();
   expect(await visibleText(page, 'locked')).toBe('B — locked in');
   expect(await byTestId(page, 'choice-A').getAttribute('aria-disabled')).toBe('true');
@@ -262,7 +238,7 @@ test('sleep and wake: a later question shows fresh, the same question keeps the 
 
   // Wake during the same question, 18.5 s into 20: the answer is still locked and the
   // countdown follows the server's remaining time, not a fresh 20 s.
-  world!.time!.advance(18_500);
+  suite.world.time!.advance(18_500);
   const sameQuestion = await openStudent({ storageState: savedOnQuestion3 });
   expect(await visibleText(sameQuestion.page, 'question-text')).toBe('Question 3?');
   expect(await visibleText(sameQuestion.page, 'locked')).toBe('C — locked in');
@@ -272,7 +248,7 @@ test('sleep and wake: a later question shows fresh, the same question keeps the 
   expect(await visibleText(sameQuestion.page, 'times-up')).toContain('Time’s up');
   expect(await visibleText(sameQuestion.page, 'countdown')).toBe('0');
 
-  world!.time!.advance(2_000);
+  suite.world.time!.advance(2_000);
   await byTestId(sameQuestion.page, 'result').waitFor({ state: 'visible' });
   expect(await visibleText(sameQuestion.page, 'result-correct')).toBe('C');
   expect(await visibleText(sameQuestion.page, 'result-points')).toBe('1000');
@@ -323,7 +299,7 @@ test('a tampered cookie or a released id leads back to the join form with the no
   await byTestId(live, 'lobby').waitFor({ state: 'visible' });
   await command('next');
   await byTestId(live, 'question').waitFor({ state: 'visible' });
-  const released = await world!.adminPost('/admin/api/students/rita/release');
+  const released = await suite.world.adminPost('/admin/api/students/rita/release');
   expect(released.status).toBe(200);
   expect(await visibleText(live, 'join-notice')).toContain('Your session ended');
   expect(await isHidden(live, 'question')).toBe(true);
@@ -334,7 +310,7 @@ test('a tampered cookie or a released id leads back to the join form with the no
   expect(await isHidden(live, 'join-notice')).toBe(true);
 
   // A reset does the same to everyone.
-  expect((await world!.adminPost('/admin/api/reset')).status).toBe(200);
+  expect((await suite.world.adminPost('/admin/api/reset')).status).toBe(200);
   expect(await visibleText(live, 'join-notice')).toContain('Your session ended');
   expect([...problems, ...liveProblems]).toEqual([]);
 }, TEST_TIMEOUT_MS);

@@ -17,7 +17,7 @@
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
-import { launchBrowser } from '../../browser/browser';
+import { collectPageProblems, launchBrowser } from '../../helpers/browser';
 import { loadProfile } from '../lib/profiles';
 import { checkThresholds, progress, progressDone, Recorder } from '../lib/report';
 import { makeStressPool, startTarget, type Target } from '../lib/target';
@@ -99,11 +99,7 @@ async function openPhone(label: string, options: BrowserContextOptions = {}): Pr
   const page = await context.newPage();
   page.setDefaultTimeout(WAIT_MS);
   const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`${label} pageerror: ${error.message}`));
-  page.on('dialog', (dialog) => {
-    problems.push(`${label} dialog: ${dialog.message()}`);
-    void dialog.dismiss();
-  });
+  collectPageProblems(page, problems, label);
   await page.goto('/');
   recorder.sample('page_load', performance.now() - started);
   return { label, context, page, problems };

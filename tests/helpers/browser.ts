@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOT_DIR = join(import.meta.dir, '../../runs/screenshots');
@@ -32,4 +32,17 @@ export async function launchBrowser(): Promise<Browser> {
 export function screenshotPath(name: string): string {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   return join(SCREENSHOT_DIR, name);
+}
+
+/**
+ * Records a page's uncaught errors and dialogs (a dialog is dismissed) into `problems`,
+ * each prefixed with `label`: a page under test should leave the list empty.
+ */
+export function collectPageProblems(page: Page, problems: string[], label = ''): void {
+  const prefix = label ? `${label} ` : '';
+  page.on('pageerror', (error) => problems.push(`${prefix}pageerror: ${error.message}`));
+  page.on('dialog', (dialog) => {
+    problems.push(`${prefix}dialog: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
 }

@@ -2,15 +2,16 @@
 // backoff and jitter, resyncs at once when the phone wakes or the network comes back, and
 // reports its state so each page can show a calm connection indicator.
 //
-//   const socket = connectLive('/ws', {
+//   const socket = connectLive(SOCKET_PATHS.STUDENT, {
 //     onFrame(frame) { ... },              // every server frame, parsed
 //     onStatus(status) { ... },            // 'connecting' | 'online' | 'offline'
-//     onRevoked(code, reason) { ... },     // close 4401: the cookie is no longer honoured
+//     onRevoked(code, reason) { ... },     // CLOSE_CODES.UNAUTHORIZED: the cookie is no longer honoured
 //   });
 //   socket.send({ type: 'submit', question_idx: 0, choice: 'B' });   // false if not open
 //   socket.stop();
 
-export const CLOSE_UNAUTHORIZED = 4401;
+import { CLOSE_CODES } from '/static/protocol.js';
+
 const BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 10_000;
 
@@ -54,7 +55,7 @@ export function connectLive(path, { onFrame, onStatus = () => {}, onRevoked = ()
     current.addEventListener('close', (event) => {
       if (socket !== current) return;
       socket = null;
-      if (event.code === CLOSE_UNAUTHORIZED) {
+      if (event.code === CLOSE_CODES.UNAUTHORIZED) {
         stopped = true;
         onStatus('offline');
         onRevoked(event.code, event.reason);

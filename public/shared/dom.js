@@ -1,8 +1,6 @@
 // The few DOM helpers the pages share. `el` only ever sets text, never HTML: names and
 // question text typed by students and pool authors stay inert.
 
-export const LETTERS = ['A', 'B', 'C', 'D', 'E', 'F'];
-
 export const $ = (id) => document.getElementById(id);
 
 /** Creates an element with text (never HTML), a class, attributes and children. */

@@ -1,0 +1,108 @@
+// The question pool: upload (file picker or drop), every refused path listed, and a
+// preview of the loaded pool with the answers marked. Pool text is rendered as text.
+import { CHOICE_LETTERS, DEFAULT_TIME_LIMIT_S } from '/static/protocol.js';
+import { $, el } from '/static/shared/dom.js';
+import { PHASE_LABELS } from './drive.js';
+
+/**
+ * The pool card over `session` (an admin state). `reload()` fetches the whole state after
+ * a pool was loaded; `onSignedOut` runs on a 401.
+ */
+export function setUpPool(session, { reload, onSignedOut }) {
+  function showMessage(text, kind = 'info') {
+    const box = $('pool-message');
+    box.textContent = text;
+    box.dataset.kind = kind;
+    box.hidden = !text;
+  }
+
+  async function upload(file) {
+    const errors = $('pool-errors');
+    errors.replaceChildren();
+    errors.hidden = true;
+    if (!file) return;
+    showMessage(`Checking ${file.name}…`);
+    const text = await file.text();
+    const response = await fetch('/admin/api/pool', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: text,
+    }).catch(() => null);
+    $('pool-file').value = '';
+    if (!response) return showMessage('The server cannot be reached; nothing was changed.', 'error');
+    const body = await response.json().catch(() => ({}));
+    if (response.ok) {
+      showMessage(`Loaded “${body.title}” — ${body.questions} questions.`, 'ok');
+      await reload();
+      return;
+    }
+    if (response.status === 400 && Array.isArray(body.details)) {
+      const count = body.details.length;
+      showMessage(`${file.name} was refused (${count} problem${count === 1 ? '' : 's'}); nothing was changed.`, 'error');
+      errors.replaceChildren(
+        ...body.details.map((detail) =>
+          el('li', {}, [el('code', { text: detail.path || '/' }), document.createTextNode(` — ${detail.message}`)]),
+        ),
+      );
+      errors.hidden = false;
+    } else if (response.status === 409) {
+      showMessage(
+        `A pool can only be loaded in the lobby or after the session has ended (now: ${PHASE_LABELS[session.phase] ?? session.phase}). End the session first, then load it; it plays from the next reset.`,
+        'error',
+      );
+    } else if (response.status === 401) {
+      onSignedOut();
+    } else {
+      showMessage(body.message || `Upload failed (HTTP ${response.status}).`, 'error');
+    }
+  }
+
+  $('pool-file').addEventListener('change', (event) => upload(event.target.files?.[0]));
+  const drop = $('pool-drop');
+  drop.addEventListener('dragover', (event) => {
+    event.preventDefault();
+    drop.classList.add('dragging');
+  });
+  drop.addEventListener('dragleave', () => drop.classList.remove('dragging'));
+  drop.addEventListener('drop', (event) => {
+    event.preventDefault();
+    drop.classList.remove('dragging');
+    upload(event.dataTransfer?.files?.[0]);
+  });
+
+  function renderPreview() {
+    const box = $('pool-preview');
+    const pool = session.pool;
+    if (!pool) {
+      box.replaceChildren(el('p', { className: 'muted', text: 'No pool loaded.' }));
+      return;
+    }
+    const list = el('ol', { className: 'preview-questions' }, pool.questions.map(previewQuestion));
+    box.replaceChildren(el('h3', { text: `${pool.title} · ${pool.questions.length} questions` }), list);
+  }
+
+  return { renderPreview };
+}
+
+function previewQuestion(question) {
+  return el('li', {}, [
+    el('p', { className: 'preview-text', text: question.text }),
+    el(
+      'ul',
+      { className: 'preview-choices' },
+      question.choices.map((choice, i) => {
+        const letter = CHOICE_LETTERS[i];
+        const isAnswer = letter === question.answer;
+        return el('li', { className: isAnswer ? 'correct' : '', attrs: { 'data-letter': letter } }, [
+          el('b', { text: `${letter}. ` }),
+          document.createTextNode(choice),
+          isAnswer ? el('span', { className: 'answer-tag', text: ' ✓ answer' }) : null,
+        ]);
+      }),
+    ),
+    el('p', {
+      className: 'muted small-text',
+      text: `${question.time_limit_s ?? DEFAULT_TIME_LIMIT_S} s${question.explanation ? ` · ${question.explanation}` : ''}`,
+    }),
+  ]);
+}

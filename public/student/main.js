@@ -1,0 +1,158 @@
+// The student page: join, then follow the session over the shared live socket. Every
+// `snapshot` (first frame of each (re)connect) restores the whole view, so a phone that
+// slept, lost its network or reloaded lands exactly where the session is. The countdown
+// runs on performance.now() from the server's remaining_ms, never the phone's wall clock.
+// Everything from the server or the user is rendered with textContent.
+import { CHOICE_LETTERS, SOCKET_PATHS } from '/static/protocol.js';
+import { connectLive } from '/static/shared/live-socket.js';
+import { setUpJoin, showJoinForm } from './join.js';
+import { el, FINAL_KEY, IDENTITY_KEY, readStored, setConnection, showIdentity, showView, state, stopSocket, writeStored } from './page.js';
+import { handleErrorFrame, handleSubmitAck, openQuestion, stopTicking, submitChoice } from './question.js';
+import { showFinal, showResult } from './result.js';
+
+const REVOKED_NOTICE = 'Your session ended (the quiz was reset or your id was released). Join again.';
+
+function startSession(me, { quietRevoke = false } = {}) {
+  state.me = me ? { ...me } : null;
+  if (me) writeStored(IDENTITY_KEY, { student_id: me.student_id, name: me.name });
+  showIdentity(state.me);
+  el.loading.textContent = 'Connecting…';
+  showView(el.loading);
+  stopSocket();
+  state.wasOnline = false;
+  state.socket = connectLive(SOCKET_PATHS.STUDENT, {
+    onFrame: handleFrame,
+    onStatus: setConnection,
+    onRevoked: () => {
+      const remembered = readStored(IDENTITY_KEY);
+      state.socket = null;
+      // Never joined on this device (the socket was a guess after a network error): plain form.
+      if (quietRevoke && !state.me) showJoinForm({ prefill: remembered });
+      else showJoinForm({ notice: REVOKED_NOTICE, prefill: remembered });
+    },
+  });
+}
+
+function handleFrame(frame) {
+  switch (frame.type) {
+    case 'snapshot':
+      return applySnapshot(frame);
+    case 'lobby_update':
+      return setStudentsCount(frame.students_count);
+    case 'question_open':
+      return openQuestion(frame.question_idx, frame, null);
+    case 'submit_ack':
+      return handleSubmitAck(frame);
+    case 'question_closed':
+      return showResult({
+        idx: frame.question_idx,
+        correct: frame.correct,
+        explanation: frame.explanation,
+        yourChoice: frame.your_choice ?? null,
+        points: frame.points ?? 0,
+        score: frame.score ?? state.me?.score ?? 0,
+        choices: state.question?.idx === frame.question_idx ? state.question.choices : null,
+        announce: true,
+      });
+    case 'session_ended':
+      return showFinal({ score: frame.score, rank: frame.rank, total: frame.total_students, announce: true });
+    case 'error':
+      return handleErrorFrame(frame);
+    default:
+      return undefined;
+  }
+}
+
+function applySnapshot(snapshot) {
+  state.me = { ...snapshot.me };
+  showIdentity(state.me);
+  writeStored(IDENTITY_KEY, { student_id: snapshot.me.student_id, name: snapshot.me.name });
+  state.totalQuestions = snapshot.total_questions;
+  setStudentsCount(snapshot.students_count);
+
+  if (snapshot.phase === 'lobby') {
+    writeStored(FINAL_KEY, null);
+    stopTicking();
+    state.question = null;
+    showView(el.lobby);
+  } else if (snapshot.phase === 'question' && snapshot.question) {
+    openQuestion(snapshot.question_idx, snapshot.question, snapshot.me.answer);
+  } else if (snapshot.phase === 'review' && snapshot.question) {
+    showResult({
+      idx: snapshot.question_idx,
+      correct: snapshot.question.correct,
+      explanation: snapshot.question.explanation,
+      yourChoice: snapshot.me.answer,
+      points: snapshot.me.points ?? 0,
+      score: snapshot.me.score,
+      choices: snapshot.question.choices,
+      announce: false,
+    });
+  } else if (snapshot.phase === 'ended') {
+    // The snapshot carries no rank; this device remembers it from session_ended if it saw it.
+    const remembered = readStored(FINAL_KEY);
+    const known =
+      remembered && remembered.student_id === snapshot.me.student_id && remembered.score === snapshot.me.score;
+    showFinal({
+      score: snapshot.me.score,
+      rank: known ? remembered.rank : undefined,
+      total: known ? remembered.total : undefined,
+      announce: false,
+    });
+  }
+}
+
+function setStudentsCount(count) {
+  if (typeof count !== 'number') return;
+  state.studentsCount = count;
+  el.joinedCount.textContent = String(count);
+}
+
+// ---------------------------------------------------------------- input
+
+setUpJoin({ onJoined: startSession });
+
+el.choices.addEventListener('click', (event) => {
+  const button = event.target.closest('.choice');
+  if (button) submitChoice(button.dataset.letter);
+});
+
+document.addEventListener('keydown', (event) => {
+  if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
+  if (el.question.hidden) return;
+  if (event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement) return;
+  const key = event.key.length === 1 ? event.key.toUpperCase() : '';
+  let letter = null;
+  if (/^[1-9]$/.test(key)) letter = CHOICE_LETTERS[Number(key) - 1] ?? null;
+  else if (CHOICE_LETTERS.includes(key)) letter = key;
+  if (!letter) return;
+  event.preventDefault();
+  el.choices.querySelector(`[data-letter="${letter}"]`)?.focus();
+  submitChoice(letter);
+});
+
+// ---------------------------------------------------------------- start
+
+async function start() {
+  let response;
+  try {
+    response = await fetch('/api/me', { credentials: 'same-origin', cache: 'no-store' });
+  } catch {
+    // Offline at load: let the socket retry; it reports it if the cookie is not honoured.
+    startSession(null, { quietRevoke: true });
+    return;
+  }
+  if (response.ok) {
+    startSession(await response.json());
+    return;
+  }
+  const remembered = readStored(IDENTITY_KEY);
+  if (response.status === 401 && remembered) {
+    // This device had joined, but its cookie is no longer honoured (reset, release, tampering).
+    showJoinForm({ notice: REVOKED_NOTICE, prefill: remembered });
+  } else {
+    showJoinForm();
+  }
+}
+
+start();
