@@ -15,6 +15,22 @@ describe('pageConstantsModule', () => {
     for (const [name, value] of Object.entries(PAGE_CONSTANTS)) expect(module[name]).toEqual(value);
   });
 
+  test('exports the names pages rely on (dropping one breaks a page)', async () => {
+    const module = await importGenerated();
+    expect(Object.keys(module).sort()).toEqual([
+      'ADMIN_COMMANDS',
+      'CHOICE_LETTERS',
+      'CLOSE_CODES',
+      'DEFAULT_TIME_LIMIT_S',
+      'LEADERBOARD_SIZE',
+      'MAX_ID_LENGTH',
+      'MAX_NAME_LENGTH',
+      'PHASES',
+      'SOCKET_PATHS',
+      'SUBMIT_REJECT_REASONS',
+    ]);
+  });
+
   test('carries the server’s own values (spot checks against constants.ts)', async () => {
     const module = await importGenerated();
     expect(module.CLOSE_CODES).toEqual({ UNAUTHORIZED: 4401, SLOW_CONSUMER: 1013, GOING_AWAY: 1001 });
