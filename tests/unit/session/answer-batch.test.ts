@@ -1,0 +1,219 @@
+import { describe, expect, test } from 'bun:test';
+import { createLogger, type Logger } from '../../../src/logger';
+import { AnswerBatch, type PendingAnswer } from '../../../src/session/answer-batch';
+import { AnswerBook } from '../../../src/session/answer-book';
+import type { AnswerRow, SessionStore, SocketPort } from '../../../src/session/ports';
+import { FakeSocket } from '../../helpers/fake-socket';
+
+const RUN_ID = 4;
+
+/** A store that only knows insertAnswers; any other call is a test failure. */
+function answerStore(insertAnswers: (runId: number, batch: readonly AnswerRow[]) => boolean[]): SessionStore {
+  return new Proxy({ insertAnswers } as SessionStore, {
+    get(target, property) {
+      if (property === 'insertAnswers') return target.insertAnswers;
+      throw new Error(`unexpected store call: ${String(property)}`);
+    },
+  });
+}
+
+/** Records every call and its batch (copied: the caller may reuse the array), and what the store saw at that moment. */
+function recordingStore(result: (batch: readonly AnswerRow[]) => boolean[] = (batch) => batch.map(() => true)) {
+  const calls: { runId: number; batch: AnswerRow[] }[] = [];
+  const store = answerStore((runId, batch) => {
+    calls.push({ runId, batch: batch.map(({ questionIdx, studentId, choice, points, receivedAtMs }) => ({ questionIdx, studentId, choice, points, receivedAtMs })) });
+    return result(batch);
+  });
+  return { store, calls };
+}
+
+function capturingLogger() {
+  const lines: Record<string, unknown>[] = [];
+  const logger: Logger = createLogger('debug', (line) => void lines.push(JSON.parse(line)));
+  return { logger, lines };
+}
+
+function deliverDirect(socket: SocketPort, data: string) {
+  socket.send(data);
+}
+
+function answer(studentId: string, choice: string, points: number, socket = new FakeSocket()): PendingAnswer & { socket: FakeSocket } {
+  return { socket, studentId, questionIdx: 0, choice, points, receivedAtMs: 1_000 };
+}
+
+/** What the controller does on submit: hold in the book, queue in the batch. */
+function submit(batch: AnswerBatch, book: AnswerBook, pending: PendingAnswer): boolean {
+  book.hold(pending.questionIdx, pending.studentId, pending.choice, pending.points);
+  return batch.add(pending);
+}
+
+describe('AnswerBatch.add', () => {
+  test('is true only for the answer that starts a batch', () => {
+    const { store } = recordingStore();
+    const batch = new AnswerBatch(store, capturingLogger().logger, deliverDirect);
+    const book = new AnswerBook();
+    expect(batch.add(answer('a', 'A', 1000))).toBe(true);
+    expect(batch.add(answer('b', 'A', 1000))).toBe(false);
+    expect(batch.add(answer('c', 'A', 1000))).toBe(false);
+    batch.commit(RUN_ID, book);
+    // After a commit the next answer starts a new batch.
+    expect(batch.add(answer('d', 'A', 1000))).toBe(true);
+    expect(batch.add(answer('e', 'A', 1000))).toBe(false);
+  });
+
+  test('after a failed commit the next answer starts a new batch too', () => {
+    const store = answerStore(() => {
+      throw new Error('disk full');
+    });
+    const batch = new AnswerBatch(store, capturingLogger().logger, deliverDirect);
+    batch.add(answer('a', 'A', 1000));
+    batch.commit(RUN_ID, new AnswerBook());
+    expect(batch.add(answer('a', 'A', 1000))).toBe(true);
+  });
+});
+
+describe('AnswerBatch.commit', () => {
+  test('an empty batch does not call the store', () => {
+    const { store, calls } = recordingStore();
+    const batch = new AnswerBatch(store, capturingLogger().logger, deliverDirect);
+    expect(batch.commit(RUN_ID, new AnswerBook())).toBe(0);
+    expect(calls).toHaveLength(0);
+  });
+
+  test('inserts the whole batch in one call, in submit order, then acknowledges each', () => {
+    const { store, calls } = recordingStore();
+    const book = new AnswerBook();
+    const batch = new AnswerBatch(store, capturingLogger().logger, deliverDirect);
+    const first = answer('ann', 'A', 900);
+    const second = answer('bob', 'C', 0);
+    submit(batch, book, first);
+    submit(batch, book, second);
+    expect(first.socket.sent).toEqual([]);
+
+    expect(batch.commit(RUN_ID, book)).toBe(2);
+
+    expect(calls).toEqual([
+      {
+        runId: RUN_ID,
+        batch: [
+          { questionIdx: 0, studentId: 'ann', choice: 'A', points: 900, receivedAtMs: 1_000 },
+          { questionIdx: 0, studentId: 'bob', choice: 'C', points: 0, receivedAtMs: 1_000 },
+        ],
+      },
+    ]);
+    expect(first.socket.frames).toEqual([{ type: 'submit_ack', question_idx: 0, choice: 'A', accepted: true }]);
+    expect(second.socket.frames).toEqual([{ type: 'submit_ack', question_idx: 0, choice: 'C', accepted: true }]);
+    expect(book.get(0, 'ann')).toEqual({ choice: 'A', points: 900, committed: true });
+    expect(book.counts(0, 4)).toEqual({ A: 1, B: 0, C: 1, D: 0 });
+    expect(book.answeredCount(0)).toBe(2);
+  });
+
+  test('no ack is sent before the store has returned', () => {
+    const sockets: FakeSocket[] = [];
+    const ackedDuringInsert: number[] = [];
+    const store = answerStore((_runId, rows) => {
+      ackedDuringInsert.push(sockets.reduce((sum, socket) => sum + socket.sent.length, 0));
+      return rows.map(() => true);
+    });
+    const batch = new AnswerBatch(store, capturingLogger().logger, deliverDirect);
+    const book = new AnswerBook();
+    for (const id of ['a', 'b', 'c']) {
+      const pending = answer(id, 'A', 1000);
+      sockets.push(pending.socket);
+      submit(batch, book, pending);
+    }
+    batch.commit(RUN_ID, book);
+    expect(ackedDuringInsert).toEqual([0]);
+    expect(sockets.map((socket) => socket.sent.length)).toEqual([1, 1, 1]);
+  });
+
+  test('a committed batch is not sent again', () => {
+    const { store, calls } = recordingStore();
+    const batch = new AnswerBatch(store, capturingLogger().logger, deliverDirect);
+    const book = new AnswerBook();
+    submit(batch, book, answer('a', 'A', 1000));
+    batch.commit(RUN_ID, book);
+    expect(batch.commit(RUN_ID, book)).toBe(0);
+    expect(calls).toHaveLength(1);
+  });
+
+  test('acks go through the deliver function it was given', () => {
+    const { store } = recordingStore();
+    const delivered: { socket: SocketPort; data: string }[] = [];
+    const batch = new AnswerBatch(store, capturingLogger().logger, (socket, data) => void delivered.push({ socket, data }));
+    const book = new AnswerBook();
+    const pending = answer('a', 'B', 0);
+    submit(batch, book, pending);
+    batch.commit(RUN_ID, book);
+    expect(delivered).toHaveLength(1);
+    expect(delivered[0]!.socket).toBe(pending.socket);
+    expect(JSON.parse(delivered[0]!.data)).toMatchObject({ type: 'submit_ack', accepted: true });
+    expect(pending.socket.sent).toEqual([]);
+  });
+
+  test('a store that throws: every submitter gets storage_error, nothing is acknowledged or counted, the book is released', () => {
+    const store = answerStore(() => {
+      throw new Error('SQLITE_FULL');
+    });
+    const { logger, lines } = capturingLogger();
+    const batch = new AnswerBatch(store, logger, deliverDirect);
+    const book = new AnswerBook();
+    const first = answer('ann', 'A', 1000);
+    const second = answer('bob', 'B', 0);
+    submit(batch, book, first);
+    submit(batch, book, second);
+
+    expect(batch.commit(RUN_ID, book)).toBe(0);
+
+    for (const pending of [first, second]) {
+      expect(pending.socket.ofType('submit_ack')).toEqual([]);
+      expect(pending.socket.frames).toEqual([{ type: 'error', code: 'storage_error', message: expect.any(String) }]);
+      // Released: a new submit from this student is not already_answered.
+      expect(book.get(0, pending.studentId)).toBeUndefined();
+    }
+    expect(book.answeredCount(0)).toBe(0);
+    expect(book.counts(0, 2)).toEqual({ A: 0, B: 0 });
+    expect(lines).toContainEqual(
+      expect.objectContaining({ level: 'error', msg: 'answer_commit_failed', run_id: RUN_ID, answers: 2, error: expect.stringContaining('SQLITE_FULL') }),
+    );
+  });
+
+  test('after a failure the student can resubmit and be committed', () => {
+    let failing = true;
+    const store = answerStore((_runId, rows) => {
+      if (failing) throw new Error('busy');
+      return rows.map(() => true);
+    });
+    const batch = new AnswerBatch(store, capturingLogger().logger, deliverDirect);
+    const book = new AnswerBook();
+    const socket = new FakeSocket();
+    submit(batch, book, answer('ann', 'A', 1000, socket));
+    batch.commit(RUN_ID, book);
+    failing = false;
+    submit(batch, book, answer('ann', 'A', 950, socket));
+    expect(batch.commit(RUN_ID, book)).toBe(1);
+    expect(socket.frames.map((frame) => frame.type)).toEqual(['error', 'submit_ack']);
+    expect(socket.frames[1]).toEqual({ type: 'submit_ack', question_idx: 0, choice: 'A', accepted: true });
+    expect(book.get(0, 'ann')).toEqual({ choice: 'A', points: 950, committed: true });
+  });
+
+  test('a row the store did not insert is already_answered and is not counted', () => {
+    const { store } = recordingStore((rows) => rows.map((row) => row.studentId !== 'dup'));
+    const batch = new AnswerBatch(store, capturingLogger().logger, deliverDirect);
+    const book = new AnswerBook();
+    const fresh = answer('ann', 'A', 1000);
+    const duplicate = answer('dup', 'B', 0);
+    submit(batch, book, fresh);
+    submit(batch, book, duplicate);
+
+    expect(batch.commit(RUN_ID, book)).toBe(1);
+
+    expect(duplicate.socket.frames).toEqual([
+      { type: 'submit_ack', question_idx: 0, choice: 'B', accepted: false, reason: 'already_answered' },
+    ]);
+    expect(fresh.socket.frames).toEqual([{ type: 'submit_ack', question_idx: 0, choice: 'A', accepted: true }]);
+    expect(book.answeredCount(0)).toBe(1);
+    expect(book.counts(0, 2)).toEqual({ A: 1, B: 0 });
+    expect(book.get(0, 'dup')?.committed).not.toBe(true);
+  });
+});

@@ -1,0 +1,203 @@
+import { describe, expect, test } from 'bun:test';
+import { silentLogger } from '../../../src/logger';
+import { CLOSE_CODES } from '../../../src/protocol/constants';
+import { Broadcaster } from '../../../src/session/broadcaster';
+import { joinRun, releaseFromRun, type EnrolmentDeps } from '../../../src/session/enrolment';
+import type { SessionStore, StudentRow } from '../../../src/session/ports';
+import { Run } from '../../../src/session/run';
+import { FakePublisher, FakeSocket } from '../../helpers/fake-socket';
+import { makePool } from '../../helpers/test-server';
+
+const RUN_ID = 3;
+const NOW = 1_700_000_123_000;
+
+type StoreCall =
+  | { call: 'insertStudent'; runId: number; student: StudentRow; rosterSizeThen: number }
+  | { call: 'reclaimStudent'; runId: number; studentId: string; name: string; epoch: number; releasedThen: boolean | undefined }
+  | { call: 'releaseStudent'; runId: number; studentId: string; epoch: number; epochThen: number | undefined; releasedThen: boolean | undefined };
+
+/**
+ * A store for the three enrolment writes. Each call records what memory looked like when
+ * it was made, so a test can tell that storage was written before memory changed.
+ */
+function world() {
+  const calls: StoreCall[] = [];
+  let run: Run;
+  let failing = false;
+  const fail = () => {
+    if (failing) throw new Error('SQLITE_READONLY');
+  };
+  const writes = {
+    listStudents: () => [],
+    listAnswers: () => [],
+    insertStudent(runId: number, student: StudentRow) {
+      calls.push({ call: 'insertStudent', runId, student: { ...student }, rosterSizeThen: run.roster.size });
+      fail();
+    },
+    reclaimStudent(runId: number, studentId: string, name: string, epoch: number) {
+      calls.push({ call: 'reclaimStudent', runId, studentId, name, epoch, releasedThen: run.roster.get(studentId)?.released });
+      fail();
+    },
+    releaseStudent(runId: number, studentId: string, epoch: number) {
+      const entry = run.roster.get(studentId);
+      calls.push({ call: 'releaseStudent', runId, studentId, epoch, epochThen: entry?.epoch, releasedThen: entry?.released });
+      fail();
+    },
+  };
+  const store = new Proxy(writes as unknown as SessionStore, {
+    get(target, property) {
+      if (property in target) return target[property as keyof typeof target];
+      throw new Error(`unexpected store call: ${String(property)}`);
+    },
+  });
+  run = Run.load({ id: RUN_ID, poolJson: JSON.stringify(makePool(2)), state: { phase: 'lobby' } }, store);
+  const broadcaster = new Broadcaster(new FakePublisher());
+  let rosterChanges = 0;
+  const deps: EnrolmentDeps = {
+    store,
+    clock: { now: () => NOW },
+    logger: silentLogger,
+    broadcaster,
+    rosterChanged: () => void (rosterChanges += 1),
+  };
+  return {
+    run,
+    deps,
+    calls,
+    rosterChanges: () => rosterChanges,
+    /** From now on every write throws (after recording the call). */
+    failWrites: () => void (failing = true),
+  };
+}
+
+function joined(result: ReturnType<typeof joinRun>) {
+  if (!result.ok) throw new Error(`join refused: ${result.code}`);
+  return result;
+}
+
+describe('joinRun', () => {
+  test('a new id is stored first, then added to the roster with epoch 0 and the clock’s time', () => {
+    const { run, deps, calls, rosterChanges } = world();
+    const result = joined(joinRun(run, deps, 'ann', 'Ann', null));
+    const row = { studentId: 'ann', name: 'Ann', epoch: 0, released: false, joinedAtMs: NOW };
+    expect(calls).toEqual([{ call: 'insertStudent', runId: RUN_ID, student: row, rosterSizeThen: 0 }]);
+    expect(result.entry).toMatchObject({ ...row, score: 0 });
+    expect(run.roster.get('ann')).toBe(result.entry);
+    expect(result.claim).toEqual({ sid: 'main', run: RUN_ID, student: 'ann', epoch: 0 });
+    expect(run.roster.authenticate(result.claim)).toBe(result.entry);
+    expect(rosterChanges()).toBe(1);
+  });
+
+  test('a new id whose insert fails leaves the roster unchanged and announces nothing', () => {
+    const { run, deps, rosterChanges, failWrites } = world();
+    failWrites();
+    expect(() => joinRun(run, deps, 'ann', 'Ann', null)).toThrow('SQLITE_READONLY');
+    expect(run.roster.size).toBe(0);
+    expect(rosterChanges()).toBe(0);
+  });
+
+  test('the same student with their cookie gets the same entry back, without a write', () => {
+    const { run, deps, calls, rosterChanges } = world();
+    const first = joined(joinRun(run, deps, 'ann', 'Ann', null));
+    const again = joined(joinRun(run, deps, 'ann', 'Another Name', first.claim));
+    expect(again.entry).toBe(first.entry);
+    expect(again.claim).toEqual(first.claim);
+    expect(again.entry.name).toBe('Ann');
+    expect(calls).toHaveLength(1);
+    expect(rosterChanges()).toBe(1);
+  });
+
+  test('a taken id without its cookie is refused with student_id_taken', () => {
+    const { run, deps, calls } = world();
+    joined(joinRun(run, deps, 'ann', 'Ann', null));
+    const result = joinRun(run, deps, 'ann', 'Impostor', null);
+    expect(result).toEqual({ ok: false, code: 'student_id_taken', message: expect.any(String) });
+    expect(run.roster.get('ann')?.name).toBe('Ann');
+    expect(calls).toHaveLength(1);
+  });
+
+  test('a taken id with another student’s cookie is refused', () => {
+    const { run, deps } = world();
+    joined(joinRun(run, deps, 'ann', 'Ann', null));
+    const bob = joined(joinRun(run, deps, 'bob', 'Bob', null));
+    expect(joinRun(run, deps, 'ann', 'Bob', bob.claim)).toMatchObject({ ok: false, code: 'student_id_taken' });
+  });
+
+  test('a released id is reclaimed: stored first, score kept, new name, current epoch, old cookie dead', () => {
+    const { run, deps, calls, rosterChanges } = world();
+    const first = joined(joinRun(run, deps, 'ann', 'Ann', null));
+    first.entry.score = 1500;
+    expect(releaseFromRun(run, deps, 'ann')).toEqual({ ok: true });
+
+    const again = joined(joinRun(run, deps, 'ann', 'Ann B', null));
+    expect(calls.at(-1)).toEqual({ call: 'reclaimStudent', runId: RUN_ID, studentId: 'ann', name: 'Ann B', epoch: 1, releasedThen: true });
+    expect(again.entry).toBe(first.entry);
+    expect(again.entry).toMatchObject({ name: 'Ann B', released: false, score: 1500, epoch: 1 });
+    expect(again.claim.epoch).toBe(1);
+    expect(run.roster.authenticate(again.claim)).toBe(again.entry);
+    expect(run.roster.authenticate(first.claim)).toBeNull();
+    expect(run.roster.size).toBe(1);
+    expect(rosterChanges()).toBe(2);
+  });
+
+  test('a reclaim whose write fails leaves the id released', () => {
+    const { run, deps, failWrites, rosterChanges } = world();
+    joined(joinRun(run, deps, 'ann', 'Ann', null));
+    releaseFromRun(run, deps, 'ann');
+    failWrites();
+    expect(() => joinRun(run, deps, 'ann', 'Ann B', null)).toThrow('SQLITE_READONLY');
+    expect(rosterChanges()).toBe(1);
+    expect(run.roster.get('ann')).toMatchObject({ name: 'Ann', released: true });
+  });
+});
+
+describe('releaseFromRun', () => {
+  test('an unknown id is student_not_found and writes nothing', () => {
+    const { run, deps, calls } = world();
+    expect(releaseFromRun(run, deps, 'nobody')).toEqual({ ok: false, code: 'student_not_found', message: expect.any(String) });
+    expect(calls).toEqual([]);
+  });
+
+  test('stores the bumped epoch before memory changes, then marks released and closes every socket with 4401', () => {
+    const { run, deps, calls } = world();
+    const ann = joined(joinRun(run, deps, 'ann', 'Ann', null));
+    const bob = joined(joinRun(run, deps, 'bob', 'Bob', null));
+    const phone = new FakeSocket();
+    const laptop = new FakeSocket();
+    const bobSocket = new FakeSocket();
+    ann.entry.sockets.add(phone).add(laptop);
+    bob.entry.sockets.add(bobSocket);
+
+    expect(releaseFromRun(run, deps, 'ann')).toEqual({ ok: true });
+
+    expect(calls.at(-1)).toEqual({ call: 'releaseStudent', runId: RUN_ID, studentId: 'ann', epoch: 1, epochThen: 0, releasedThen: false });
+    expect(ann.entry).toMatchObject({ epoch: 1, released: true });
+    expect(phone.closes.map((close) => close.code)).toEqual([CLOSE_CODES.UNAUTHORIZED]);
+    expect(laptop.closes.map((close) => close.code)).toEqual([4401]);
+    expect(ann.entry.sockets.size).toBe(0);
+    expect(bobSocket.closes).toEqual([]);
+    expect(run.roster.authenticate(ann.claim)).toBeNull();
+    expect(run.roster.authenticate(bob.claim)).toBe(bob.entry);
+  });
+
+  test('each release bumps the epoch again', () => {
+    const { run, deps } = world();
+    const ann = joined(joinRun(run, deps, 'ann', 'Ann', null));
+    releaseFromRun(run, deps, 'ann');
+    joined(joinRun(run, deps, 'ann', 'Ann', null));
+    releaseFromRun(run, deps, 'ann');
+    expect(ann.entry.epoch).toBe(2);
+  });
+
+  test('a release whose write fails changes nothing and closes nothing', () => {
+    const { run, deps, failWrites } = world();
+    const ann = joined(joinRun(run, deps, 'ann', 'Ann', null));
+    const socket = new FakeSocket();
+    ann.entry.sockets.add(socket);
+    failWrites();
+    expect(() => releaseFromRun(run, deps, 'ann')).toThrow('SQLITE_READONLY');
+    expect(ann.entry).toMatchObject({ epoch: 0, released: false });
+    expect(socket.closes).toEqual([]);
+    expect(run.roster.authenticate(ann.claim)).toBe(ann.entry);
+  });
+});
