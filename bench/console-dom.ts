@@ -45,8 +45,8 @@ function installProbes() {
   const addListener = WebSocket.prototype.addEventListener;
   WebSocket.prototype.addEventListener = function (this: WebSocket, type: string, listener: any, options?: any) {
     if (type !== 'message' || typeof listener !== 'function') return addListener.call(this, type, listener, options);
-    const timed = function (this: WebSocket, event: MessageEvent) {
-      const list = (probes.frames[frameType(event.data)] ??= []);
+    const timed = function (this: WebSocket, event: Event) {
+      const list = (probes.frames[frameType((event as MessageEvent).data)] ??= []);
       const started = performance.now();
       try {
         return listener.call(this, event);

@@ -8,7 +8,8 @@ import { PHASES, SUBMIT_REJECT_REASONS, type FrameErrorCode, type SubmitRejectRe
 import { Letter, PoolSchema } from './pool';
 
 const Phase = t.Union(PHASES.map((phase) => t.Literal(phase)));
-export const Counts = t.Record(t.String({ pattern: '^[A-F]$' }), t.Integer({ minimum: 0 }));
+// additionalProperties: false, or TypeBox's pattern record would accept any other key too.
+export const Counts = t.Record(t.String({ pattern: '^[A-F]$' }), t.Integer({ minimum: 0 }), { additionalProperties: false });
 export type Counts = Static<typeof Counts>;
 
 export const QuestionView = t.Object({

@@ -52,7 +52,9 @@ export class AnswerBatch {
     let committed = 0;
     batch.forEach((answer, position) => {
       if (!inserted[position]) {
-        // The primary key refused a second answer that memory did not know about.
+        // The primary key refused a second answer that memory did not know about: forget the
+        // held one, so no view shows points for an answer that was never stored.
+        book.release(answer.questionIdx, answer.studentId);
         this.deliver(answer.socket, submitAckFrame(answer.questionIdx, answer.choice, 'already_answered'));
         return;
       }
