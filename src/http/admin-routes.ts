@@ -12,7 +12,7 @@ import { assertAllowedOrigin, clientIp } from '../identity/request-origin';
 import { parsePoolText } from '../pool/pool';
 import { readJarValue } from '../identity/cookies';
 import type { AdminCommand } from '../protocol/constants';
-import { LoginBody } from '../protocol/http-bodies';
+import { LoginBody, StudentIdBody } from '../protocol/http-bodies';
 import type { Pool } from '../protocol/pool';
 import { buildResultsCsv } from '../results/results-csv';
 import { clearOurCookie, setOurCookie, type AppDeps } from './deps';
@@ -21,6 +21,11 @@ import { unwrapOutcome } from './refusals';
 export function adminRoutes(deps: AppDeps) {
   const { controller, store, config, clock, instructor } = deps;
   const loginLimiter = createLoginFailureLimiter();
+
+  const releaseStudent = (studentId: string) => {
+    unwrapOutcome(controller.release(studentId));
+    return { student_id: studentId, released: true };
+  };
 
   const runCommand = (name: AdminCommand) => {
     unwrapOutcome(controller.command(name));
@@ -97,10 +102,10 @@ export function adminRoutes(deps: AppDeps) {
     .post('/admin/api/next', () => runCommand('next'))
     .post('/admin/api/close', () => runCommand('close'))
     .post('/admin/api/end', () => runCommand('end'))
-    .post('/admin/api/students/:student_id/release', ({ params }) => {
-      unwrapOutcome(controller.release(params.student_id));
-      return { student_id: params.student_id, released: true };
-    })
+    // The body form works for every id; the path form cannot name ids such as "." or "..",
+    // which URL normalisation removes before routing.
+    .post('/admin/api/students/release', ({ body }) => releaseStudent(body.student_id), { body: StudentIdBody })
+    .post('/admin/api/students/:student_id/release', ({ params }) => releaseStudent(params.student_id))
     .get('/admin/api/results.csv', ({ query, set }) => {
       const runId = query.run === undefined ? controller.runId : Number(query.run);
       const run = Number.isSafeInteger(runId) ? store.loadRun(runId) : null;

@@ -10,6 +10,8 @@ export type JoinBody = Static<typeof JoinBody>;
 
 export const LoginBody = t.Object({ password: t.String({ maxLength: 1024 }) });
 
+export const StudentIdBody = t.Object({ student_id: t.String({ minLength: 1, maxLength: MAX_ID_LENGTH }) });
+
 export const ErrorBody = t.Object(
   { error: t.String({ pattern: '^[a-z_]+$' }), message: t.String() },
   { additionalProperties: true },
