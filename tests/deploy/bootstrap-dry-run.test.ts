@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BOOTSTRAP, bootstrapEnv, DOMAIN, REPO, run } from './support';
+import { BOOTSTRAP, bootstrapEnv, DOMAIN } from '../helpers/bootstrap-script';
+import { REPO, run } from '../helpers/run-command';
 
 const WATCHED = [
   '/opt/quiz',
