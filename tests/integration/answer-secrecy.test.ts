@@ -7,7 +7,8 @@
 import { afterEach, expect, test } from 'bun:test';
 import { Inbox, type Frame } from '../helpers/inbox';
 import { startTestWorld, type TestWorld } from '../helpers/test-server';
-import { findKeys, sleep, waitForFrames } from './support';
+import { findKeys } from '../helpers/find-keys';
+import { sleep, waitForFrames } from '../helpers/wait';
 
 const POOL = {
   title: 'Secrets',

@@ -7,7 +7,8 @@
 import { afterEach, expect, test } from 'bun:test';
 import { Inbox } from '../helpers/inbox';
 import { makePool, startTestWorld, type TestWorld } from '../helpers/test-server';
-import { csvRecords, nextTurn, sleep, waitForFrames } from './support';
+import { csvRecords } from '../helpers/csv';
+import { nextTurn, sleep, waitForFrames } from '../helpers/wait';
 
 const STUDENTS = 30;
 const LETTERS = ['A', 'B', 'C', 'D'] as const;

@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Inbox, type Frame } from '../helpers/inbox';
 import { cookieFrom, makePool, TEST_ADMIN_PASSWORD } from '../helpers/test-server';
-import { baseEnv, killAll, runToExit, serverEnv, startProcess, type ServerProcess } from './process-server';
-import { csvRecords, sleep, waitFor } from './support';
+import { baseEnv, killAll, runToExit, serverEnv, startProcess, type ServerProcess } from '../helpers/server-process';
+import { csvRecords } from '../helpers/csv';
+import { sleep, waitFor } from '../helpers/wait';
 
 let dirs: string[] = [];
 const sockets: Inbox[] = [];

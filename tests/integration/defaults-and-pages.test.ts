@@ -13,7 +13,8 @@ import { MAX_BODY_BYTES } from '../../src/http/body-limit';
 import { createLogger } from '../../src/logger';
 import { startServer, type QuizServer } from '../../src/server';
 import { cookieFrom, makePool, startTestWorld, type TestWorld } from '../helpers/test-server';
-import { parseCsv, expectJsonError } from './support';
+import { parseCsv } from '../helpers/csv';
+import { expectJsonError } from '../helpers/json-error';
 
 let servers: QuizServer[] = [];
 let worlds: TestWorld[] = [];

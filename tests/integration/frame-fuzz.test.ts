@@ -6,7 +6,7 @@
 import { afterEach, expect, test } from 'bun:test';
 import { Inbox } from '../helpers/inbox';
 import { makePool, startTestWorld, type TestWorld } from '../helpers/test-server';
-import { sleep, waitForFrames } from './support';
+import { sleep, waitForFrames } from '../helpers/wait';
 
 type Payload = string | Uint8Array<ArrayBuffer> | ArrayBuffer;
 interface FuzzCase {

@@ -1,7 +1,7 @@
 import { afterEach, expect, test } from 'bun:test';
 import { Inbox } from '../helpers/inbox';
 import { makePool, startTestWorld, type TestWorld } from '../helpers/test-server';
-import { RawWebSocket } from '../stress/lib/raw-websocket';
+import { RawWebSocket } from '../helpers/raw-websocket';
 
 let world: TestWorld | null = null;
 const sockets: Inbox[] = [];

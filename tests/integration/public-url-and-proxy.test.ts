@@ -6,7 +6,7 @@
 import { afterEach, expect, test } from 'bun:test';
 import QRCode from 'qrcode';
 import { cookieFrom, startTestWorld, TEST_ADMIN_PASSWORD, type TestWorld } from '../helpers/test-server';
-import { expectJsonError } from './support';
+import { expectJsonError } from '../helpers/json-error';
 
 let worlds: TestWorld[] = [];
 afterEach(async () => {

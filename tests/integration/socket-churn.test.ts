@@ -6,7 +6,7 @@
 import { afterEach, expect, test } from 'bun:test';
 import { Inbox } from '../helpers/inbox';
 import { makePool, startTestWorld, type TestWorld } from '../helpers/test-server';
-import { sleep, waitFor } from './support';
+import { sleep, waitFor } from '../helpers/wait';
 
 let world: TestWorld | null = null;
 const sockets: Inbox[] = [];

@@ -1,6 +1,6 @@
 /**
  * A slow consumer: a student whose socket is a hand-made WebSocket client
- * (lib/raw-websocket.ts) that completes the upgrade, reads its snapshot and then stops
+ * (tests/helpers/raw-websocket.ts) that completes the upgrade, reads its snapshot and then stops
  * reading, while the admin drives the quiz through many large questions (every
  * question_open and question_closed is published to it too) and the rest of the class
  * plays along.
@@ -20,7 +20,7 @@
 import { afterAll, expect, test } from 'bun:test';
 import { loadProfile } from '../lib/profiles';
 import { AdminClient, joinStudent, type LiveSocket } from '../lib/quiz-client';
-import { RawWebSocket } from '../lib/raw-websocket';
+import { RawWebSocket } from '../../helpers/raw-websocket';
 import { checkThresholds, Recorder } from '../lib/report';
 import { answerAll, closeAll, connectedCount, joinAndConnect, sampleRss, scenarioTimeoutMs, waitUntil } from '../lib/scenario-kit';
 import { startTarget, type Target } from '../lib/target';
