@@ -6,6 +6,7 @@
 import { afterEach, expect, test } from 'bun:test';
 import { Inbox } from '../helpers/inbox';
 import { makePool, startTestWorld, type TestWorld } from '../helpers/test-server';
+import { seededRandom } from '../helpers/seeded-random';
 import { sleep, waitFor } from '../helpers/wait';
 
 let world: TestWorld | null = null;
@@ -15,18 +16,6 @@ afterEach(async () => {
   await world?.stop();
   world = null;
 });
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Ending = 'close_before_open' | 'close' | 'terminate' | 'close_after_snapshot' | 'terminate_after_snapshot';
 const ENDINGS: Ending[] = ['close_before_open', 'close', 'terminate', 'close_after_snapshot', 'terminate_after_snapshot'];
@@ -96,7 +85,8 @@ test('50 flaky connect/disconnect cycles leave no leaked sockets or subscribers'
   for (const inbox of steady) await inbox.next('question_open');
 
   const adminCookie = await w.adminLogin();
-  const next = random(20240611);
+  // Deterministic pseudo-random numbers, so a failure can be replayed.
+  const next = seededRandom(20240611);
   const churned: Inbox[] = [];
   let submits = 0;
   const cycle = async (number: number) => {

@@ -6,6 +6,7 @@
  * `failures` (they fail the test); latencies and memory only go into the report.
  */
 import { loadavg } from 'node:os';
+import { seededRandom } from '../../helpers/seeded-random';
 import { checkThresholds, progress, progressDone, Recorder } from '../lib/report';
 import { loadProfile, type Profile } from '../lib/profiles';
 import { startTarget, type Target } from '../lib/target';
@@ -34,18 +35,7 @@ export interface Student {
 
 const LETTERS = ['A', 'B', 'C', 'D'] as const;
 
-/** A small seeded PRNG (mulberry32) so a failing run can be replayed with STRESS_SEED. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
+/** The seed of the scenario's random picks (seededRandom), so a failing run can be replayed with STRESS_SEED. */
 export const SEED = Number(process.env.STRESS_SEED ?? Date.now() % 1_000_000);
 
 export function randomLetter(random: () => number): string {
