@@ -11,6 +11,7 @@ import { checkThresholds, progress, progressDone, Recorder } from '../lib/report
 import { loadProfile, type Profile } from '../lib/profiles';
 import { startTarget, type Target } from '../lib/target';
 import { AdminClient, inParallel, joinStudent, LiveSocket, type Frame } from '../lib/quiz-client';
+import { withTimeout } from '../lib/scenario-kit';
 
 export const profile: Profile = loadProfile();
 
@@ -184,6 +185,13 @@ export class Scenario {
     return results.filter((student): student is Student => student !== null);
   }
 
+  /** Opens a tracked admin socket and waits for its first snapshot. */
+  async openAdminSocket(timeoutMs = 10_000): Promise<LiveSocket> {
+    const socket = this.track(this.admin.socket());
+    await socket.next('snapshot', timeoutMs);
+    return socket;
+  }
+
   track(socket: LiveSocket): LiveSocket {
     this.sockets.add(socket);
     return socket;
@@ -263,20 +271,6 @@ export class Scenario {
       await this.target.stop();
     }
     return this.failures;
-  }
-}
-
-export async function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms: ${what}`)), timeoutMs);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 
