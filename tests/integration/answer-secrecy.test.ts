@@ -5,6 +5,7 @@
  * /api/me and the snapshot on reconnect during an open question.
  */
 import { afterEach, expect, test } from 'bun:test';
+import { CHOICE_LETTERS } from '../../src/protocol/constants';
 import { Inbox, type Frame } from '../helpers/inbox';
 import { startTestWorld, type TestWorld } from '../helpers/test-server';
 import { findKeys } from '../helpers/find-keys';
@@ -80,7 +81,6 @@ function leaks(raw: readonly string[], who: string): string[] {
 test('no student frame, GET /api/me or reconnect snapshot reveals an answer before its question_closed, through a whole pool', async () => {
   world = await startTestWorld({ fakeTime: true, pool: POOL });
   const w = world;
-  const letters = ['A', 'B', 'C', 'D', 'E', 'F'];
   const students: Inbox[] = [];
   const cookies: string[] = [];
   for (let index = 0; index < 6; index++) {
@@ -114,7 +114,7 @@ test('no student frame, GET /api/me or reconnect snapshot reveals an answer befo
     // Every student answers (some correctly, one late-ish), including an invalid try first.
     w.time!.advance(1000);
     for (let position = 0; position < students.length; position++) {
-      const choice = letters[position % question.choices.length]!;
+      const choice = CHOICE_LETTERS[position % question.choices.length]!;
       students[position]!.send({ type: 'submit', question_idx: index, choice: 'Z' });
       students[position]!.send({ type: 'submit', question_idx: index, choice });
     }
@@ -137,7 +137,7 @@ test('no student frame, GET /api/me or reconnect snapshot reveals an answer befo
       reconnects.push(again);
       const snapshot = await again.next('snapshot');
       expect(snapshot.phase).toBe('question');
-      expect(snapshot.me.answer).toBe(letters[position % question.choices.length]!);
+      expect(snapshot.me.answer).toBe(CHOICE_LETTERS[position % question.choices.length]!);
       expect(snapshot.me.points).toBeNull();
       if (snapshot.me.score !== scoresBefore.get(cookies[position]!)) {
         scoreProblems.push(`snapshot me.score of k${position} during q${index}: ${scoresBefore.get(cookies[position]!)} -> ${snapshot.me.score}`);

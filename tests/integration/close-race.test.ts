@@ -5,13 +5,15 @@
  * your_choice report.
  */
 import { afterEach, expect, test } from 'bun:test';
+import { choiceLettersFor } from '../../src/protocol/constants';
 import { Inbox } from '../helpers/inbox';
 import { makePool, startTestWorld, type TestWorld } from '../helpers/test-server';
 import { csvRecords } from '../helpers/csv';
 import { nextTurn, sleep, waitForFrames } from '../helpers/wait';
 
 const STUDENTS = 30;
-const LETTERS = ['A', 'B', 'C', 'D'] as const;
+/** makePool's questions have four choices. */
+const POOL_LETTERS = choiceLettersFor(4);
 const TIME_LIMIT_MS = 20_000;
 
 let worlds: TestWorld[] = [];
@@ -70,7 +72,7 @@ test.each(SPLITS)('submits racing the deadline: $name', async (split) => {
   admin.send({ type: 'next' });
   for (const student of students) expect((await student.next('question_open')).question_idx).toBe(0);
 
-  const choiceOf = (index: number) => LETTERS[index % LETTERS.length]!;
+  const choiceOf = (index: number) => POOL_LETTERS[index % POOL_LETTERS.length]!;
   const send = (index: number) => students[index]!.send({ type: 'submit', question_idx: 0, choice: choiceOf(index) });
 
   // Some answers land well before the deadline.
@@ -141,7 +143,7 @@ test.each(SPLITS)('submits racing the deadline: $name', async (split) => {
   outcomes.push({ accepted: accepted.size, refused: STUDENTS - accepted.size });
   const countsTotal = Object.values(adminClosed.counts as Record<string, number>).reduce((sum, n) => sum + n, 0);
   expect(countsTotal).toBe(accepted.size);
-  for (const letter of LETTERS) {
+  for (const letter of POOL_LETTERS) {
     const expected = [...accepted.values()].filter((choice) => choice === letter).length;
     expect(adminClosed.counts[letter] ?? 0).toBe(expected);
   }

@@ -5,6 +5,7 @@
  * closes the question, and bad start-up configurations exit 1 with a clear message.
  */
 import { afterEach, expect, test } from 'bun:test';
+import { choiceLettersFor } from '../../src/protocol/constants';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,7 +80,8 @@ async function resultsCsv(server: ServerProcess, cookie: string) {
 }
 
 const STUDENTS = 15;
-const LETTERS = ['A', 'B', 'C', 'D'];
+/** makePool's questions have four choices. */
+const POOL_LETTERS = choiceLettersFor(4);
 
 test('SIGKILL mid-question: acknowledged answers survive once, the question continues, students reconnect', async () => {
   const dir = tempDir();
@@ -99,7 +101,7 @@ test('SIGKILL mid-question: acknowledged answers survive once, the question cont
   for (const inbox of live.values()) await inbox.next('question_open');
   const before = await getJson(first, '/admin/api/state', admin);
   expect(before.phase).toBe('question');
-  const choiceOf = (id: string) => LETTERS[ids.indexOf(id) % LETTERS.length]!;
+  const choiceOf = (id: string) => POOL_LETTERS[ids.indexOf(id) % POOL_LETTERS.length]!;
 
   // k00..k07 answer and are acknowledged; k08..k11 answer right before the kill; the rest never do.
   const settled = ids.slice(0, 8);

@@ -5,11 +5,13 @@
  * contract's scoring and ranking.
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { choiceLettersFor, type ChoiceLetter } from '../../src/protocol/constants';
 import { makePool, startTestWorld, type TestWorld } from '../helpers/test-server';
 import type { Frame, Inbox } from '../helpers/inbox';
 import { parseCrlfCsv } from '../helpers/csv';
 
-const LETTERS = ['A', 'B', 'C', 'D'] as const;
+/** makePool's questions have four choices. */
+const POOL_LETTERS = choiceLettersFor(4);
 const STUDENT_COUNT = 20;
 const QUESTION_COUNT = 4;
 const TIME_LIMIT_MS = 20_000;
@@ -30,7 +32,7 @@ interface Student {
 function plan(i: number, q: number): { choice: string; elapsedMs: number; correct: boolean } {
   const answer = pool.questions[q]!.answer;
   const correct = (i + q) % 3 !== 0;
-  const choice = correct ? answer : LETTERS[(LETTERS.indexOf(answer as (typeof LETTERS)[number]) + 1 + (i % 3)) % 4]!;
+  const choice = correct ? answer : POOL_LETTERS[(POOL_LETTERS.indexOf(answer as ChoiceLetter) + 1 + (i % 3)) % 4]!;
   return { choice, elapsedMs: i * 500 + q * 137, correct };
 }
 

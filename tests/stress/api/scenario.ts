@@ -9,7 +9,7 @@ import { loadavg } from 'node:os';
 import { seededRandom } from '../../helpers/seeded-random';
 import { checkThresholds, progress, progressDone, Recorder } from '../lib/report';
 import { loadProfile, type Profile } from '../lib/profiles';
-import { startTarget, type Target } from '../lib/target';
+import { startTarget, STRESS_POOL_LETTERS, type Target } from '../lib/target';
 import { AdminClient, inParallel, joinStudent, LiveSocket, type Frame } from '../lib/quiz-client';
 import { withTimeout } from '../lib/scenario-kit';
 
@@ -34,18 +34,16 @@ export interface Student {
   socket: LiveSocket | null;
 }
 
-const LETTERS = ['A', 'B', 'C', 'D'] as const;
-
 /** The seed of the scenario's random picks (seededRandom), so a failing run can be replayed with STRESS_SEED. */
 export const SEED = Number(process.env.STRESS_SEED ?? Date.now() % 1_000_000);
 
 export function randomLetter(random: () => number): string {
-  return LETTERS[Math.floor(random() * LETTERS.length)]!;
+  return STRESS_POOL_LETTERS[Math.floor(random() * STRESS_POOL_LETTERS.length)]!;
 }
 
 /** The letter a stress pool marks correct for question `index` (see makeStressPool). */
 export function correctLetter(index: number): string {
-  return LETTERS[index % LETTERS.length]!;
+  return STRESS_POOL_LETTERS[index % STRESS_POOL_LETTERS.length]!;
 }
 
 export class Scenario {

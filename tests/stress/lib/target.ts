@@ -6,6 +6,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { choiceLettersFor } from '../../../src/protocol/constants';
 
 const REPO_ROOT = join(import.meta.dir, '../../..');
 export const LOCAL_ADMIN_PASSWORD = 'stress-admin-password';
@@ -36,14 +37,17 @@ export interface LocalTargetOptions {
   env?: Record<string, string>;
 }
 
+/** The letters of a stress pool question's four choices. */
+export const STRESS_POOL_LETTERS = choiceLettersFor(4);
+
+/** `questions` four-choice questions; question i's answer is STRESS_POOL_LETTERS[i % 4]. */
 export function makeStressPool(questions: number, timeLimitS = 600) {
-  const letters = ['A', 'B', 'C', 'D'];
   return {
     title: `Stress pool (${questions})`,
     questions: Array.from({ length: questions }, (_, index) => ({
       text: `Stress question ${index + 1}`,
-      choices: letters.map((letter) => `Choice ${letter}`),
-      answer: letters[index % letters.length],
+      choices: STRESS_POOL_LETTERS.map((letter) => `Choice ${letter}`),
+      answer: STRESS_POOL_LETTERS[index % STRESS_POOL_LETTERS.length],
       time_limit_s: timeLimitS,
     })),
   };
