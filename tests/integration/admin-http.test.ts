@@ -4,33 +4,23 @@
  * health, unknown routes and oversized bodies.
  */
 import { Database } from 'bun:sqlite';
-import { afterEach, expect, test } from 'bun:test';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { expect, test } from 'bun:test';
+import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Inbox } from '../helpers/inbox';
-import { cookieFrom, makePool, startTestWorld, TEST_ADMIN_PASSWORD, type TestWorld } from '../helpers/test-server';
+import { cookieFrom, makePool, TEST_ADMIN_PASSWORD, type TestWorld } from '../helpers/test-server';
+import { useTestWorlds } from '../helpers/test-worlds';
 import { csvRecords, parseCsv } from '../helpers/csv';
 import { expectJsonError } from '../helpers/json-error';
 import { sleep } from '../helpers/wait';
 
 const EVIL = 'https://evil.example';
 
-let world: TestWorld | null = null;
-const sockets: Inbox[] = [];
-let tempDirs: string[] = [];
-afterEach(async () => {
-  Inbox.closeAll(sockets);
-  await world?.stop();
-  world = null;
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-  tempDirs = [];
-});
+const worlds = useTestWorlds();
 
-async function boot(pool: unknown = makePool(3)): Promise<TestWorld> {
-  world = await startTestWorld({ fakeTime: true, pool });
-  return world;
+function boot(pool: unknown = makePool(3)): Promise<TestWorld> {
+  return worlds.start({ fakeTime: true, pool });
 }
 
 /** The contract's error shape, with a snake_case code and no stack trace or schema in it. */
@@ -153,7 +143,7 @@ test('a tampered, forged or unsigned admin cookie is refused with 401', async ()
   expect((await adminState(w)).phase).toBe('lobby');
   // The admin socket refuses them too.
   const socket = Inbox.connect(w.adminWsUrl, candidates[0]!);
-  sockets.push(socket);
+  worlds.track(socket);
   expect(await socket.expectClose()).toBe(4401);
 });
 
@@ -190,7 +180,7 @@ test('admin routes without a cookie answer 401 JSON', async () => {
   }
   // The socket without a cookie closes with 4401.
   const socket = Inbox.connect(w.adminWsUrl);
-  sockets.push(socket);
+  worlds.track(socket);
   expect(await socket.expectClose()).toBe(4401);
   expect((await adminState(w)).phase).toBe('lobby');
 });
@@ -249,14 +239,14 @@ test('/admin/ws with a foreign Origin is refused with HTTP 403; same origin upgr
   expect(await rawStatus(w, upgradeRequest(w, '/admin/ws', { Cookie: cookie }))).toBe(101);
   // Through a real WebSocket client too.
   const evil = Inbox.connect(w.adminWsUrl, cookie, { origin: EVIL });
-  sockets.push(evil);
+  worlds.track(evil);
   let failed = false;
   await evil.opened.catch(() => {
     failed = true;
   });
   expect(failed).toBe(true);
   const good = Inbox.connect(w.adminWsUrl, cookie, { origin: w.baseUrl });
-  sockets.push(good);
+  worlds.track(good);
   await good.opened;
   expect((await good.next('snapshot')).phase).toBe('lobby');
   await sleep(20);
@@ -303,7 +293,7 @@ test.each(INVALID_POOLS)('an invalid pool upload ($name) is refused with 400 inv
   const w = await boot();
   const { cookie: studentCookie } = await w.join('p1');
   const student = await w.connectStudent(studentCookie);
-  sockets.push(student);
+  worlds.track(student);
   await student.next('snapshot');
   const before = await adminState(w);
   const response = await w.http('/admin/api/pool', {
@@ -329,10 +319,10 @@ test('a valid pool upload in the lobby is played at once and students get a new 
   const w = await boot(makePool(3));
   const { cookie } = await w.join('p2', 'Pool Watcher');
   const student = await w.connectStudent(cookie);
-  sockets.push(student);
+  worlds.track(student);
   expect((await student.next('snapshot')).total_questions).toBe(3);
   const admin = await w.connectAdmin();
-  sockets.push(admin);
+  worlds.track(admin);
   await admin.next('snapshot');
 
   const pool = { ...makePool(5, { choices: 3 }), title: 'Fresh pool' };
@@ -403,14 +393,14 @@ test('results.csv: header, RFC 4180 quoting, neutralised formulas, older runs an
     cookies.set(person.id, cookie);
   }
   const admin = await w.connectAdmin();
-  sockets.push(admin);
+  worlds.track(admin);
   await admin.next('snapshot');
   admin.send({ type: 'next' });
   await admin.next('question_open');
   const answers: Record<string, string> = { plain: 'A', quoted: 'B', formula: 'A' };
   for (const [id, choice] of Object.entries(answers)) {
     const socket = await w.connectStudent(cookies.get(id)!);
-    sockets.push(socket);
+    worlds.track(socket);
     socket.send({ type: 'submit', question_idx: 0, choice });
     expect((await socket.next('submit_ack')).accepted).toBe(true);
   }
@@ -459,11 +449,11 @@ test('GET /admin/api/backup returns a SQLite database holding the answers', asyn
   const w = await boot(makePool(2));
   const { cookie } = await w.join('b1', 'Backup Person');
   const admin = await w.connectAdmin();
-  sockets.push(admin);
+  worlds.track(admin);
   admin.send({ type: 'next' });
   await admin.next('question_open');
   const student = await w.connectStudent(cookie);
-  sockets.push(student);
+  worlds.track(student);
   student.send({ type: 'submit', question_idx: 0, choice: 'A' });
   expect((await student.next('submit_ack')).accepted).toBe(true);
 
@@ -471,8 +461,7 @@ test('GET /admin/api/backup returns a SQLite database holding the answers', asyn
   expect(response.status).toBe(200);
   const bytes = new Uint8Array(await response.arrayBuffer());
   expect(new TextDecoder().decode(bytes.slice(0, 16))).toBe('SQLite format 3\0');
-  const dir = mkdtempSync(join(tmpdir(), 'quiz-backup-'));
-  tempDirs.push(dir);
+  const dir = worlds.tempDir('quiz-backup-');
   const path = join(dir, 'copy.db');
   writeFileSync(path, bytes);
   const db = new Database(path, { readonly: true });

@@ -4,10 +4,10 @@
  * question is still open. Every raw frame every student receives is checked, plus GET
  * /api/me and the snapshot on reconnect during an open question.
  */
-import { afterEach, expect, test } from 'bun:test';
+import { expect, test } from 'bun:test';
 import { CHOICE_LETTERS } from '../../src/protocol/constants';
-import { Inbox, type Frame } from '../helpers/inbox';
-import { startTestWorld, type TestWorld } from '../helpers/test-server';
+import type { Frame, Inbox } from '../helpers/inbox';
+import { useTestWorlds } from '../helpers/test-worlds';
 import { findKeys } from '../helpers/find-keys';
 import { sleep, waitForFrames } from '../helpers/wait';
 
@@ -24,13 +24,7 @@ const POOL = {
 const QUESTION_KEYS_WHILE_OPEN = ['choices', 'remaining_ms', 'text', 'time_limit_ms'];
 const ACK_KEYS = ['accepted', 'choice', 'question_idx', 'reason', 'type'];
 
-let world: TestWorld | null = null;
-const sockets: Inbox[] = [];
-afterEach(async () => {
-  Inbox.closeAll(sockets);
-  await world?.stop();
-  world = null;
-});
+const worlds = useTestWorlds();
 
 /**
  * Checks one student's raw frames, in order: until question i's question_closed arrives,
@@ -79,8 +73,7 @@ function leaks(raw: readonly string[], who: string): string[] {
 }
 
 test('no student frame, GET /api/me or reconnect snapshot reveals an answer before its question_closed, through a whole pool', async () => {
-  world = await startTestWorld({ fakeTime: true, pool: POOL });
-  const w = world;
+  const w = await worlds.start({ fakeTime: true, pool: POOL });
   const students: Inbox[] = [];
   const cookies: string[] = [];
   for (let index = 0; index < 6; index++) {
@@ -88,10 +81,10 @@ test('no student frame, GET /api/me or reconnect snapshot reveals an answer befo
     cookies.push(cookie);
     const inbox = await w.connectStudent(cookie);
     students.push(inbox);
-    sockets.push(inbox);
+    worlds.track(inbox);
   }
   const admin = await w.connectAdmin();
-  sockets.push(admin);
+  worlds.track(admin);
   await admin.next('snapshot');
   const reconnects: Inbox[] = [];
   const apiMe: string[] = [];
@@ -133,7 +126,7 @@ test('no student frame, GET /api/me or reconnect snapshot reveals an answer befo
         scoreProblems.push(`GET /api/me of k${position} during q${index}: score ${scoresBefore.get(cookies[position]!)} -> ${body.score}`);
       }
       const again = await w.connectStudent(cookies[position]!);
-      sockets.push(again);
+      worlds.track(again);
       reconnects.push(again);
       const snapshot = await again.next('snapshot');
       expect(snapshot.phase).toBe('question');
@@ -158,7 +151,7 @@ test('no student frame, GET /api/me or reconnect snapshot reveals an answer befo
 
     // After the close the score may move, and a reconnect in review may show the answer.
     const review = await w.connectStudent(cookies[0]!);
-    sockets.push(review);
+    worlds.track(review);
     const reviewSnapshot = await review.next('snapshot');
     expect(reviewSnapshot.phase).toBe('review');
     expect(reviewSnapshot.question.correct).toBe(question.answer);
@@ -181,13 +174,12 @@ test('no student frame, GET /api/me or reconnect snapshot reveals an answer befo
 
 /** One student and the admin connected; question 0 open; the student's correct C acknowledged. */
 async function answerCorrectlyWhileOpen(studentId: string, name: string) {
-  world = await startTestWorld({ fakeTime: true, pool: POOL });
-  const w = world;
+  const w = await worlds.start({ fakeTime: true, pool: POOL });
   const { cookie } = await w.join(studentId, name);
   const student = await w.connectStudent(cookie);
-  sockets.push(student);
+  worlds.track(student);
   const admin = await w.connectAdmin();
-  sockets.push(admin);
+  worlds.track(admin);
   admin.send({ type: 'next' });
   await student.next('question_open');
   student.send({ type: 'submit', question_idx: 0, choice: 'C' });
@@ -209,7 +201,7 @@ test('a correct answer does not move the score seen by the student until the que
 
   const me = await (await w.http('/api/me', { cookie })).json();
   const again = await w.connectStudent(cookie);
-  sockets.push(again);
+  worlds.track(again);
   const snapshot = await again.next('snapshot');
   // Both still say 0: a 1000 here would tell the student (and their neighbours) that C is right.
   expect({ api_me_score: me.score, snapshot_score: snapshot.me.score }).toEqual({ api_me_score: 0, snapshot_score: 0 });

@@ -4,10 +4,11 @@
  * accepted ones are exactly what question_closed counts, results.csv and each student's
  * your_choice report.
  */
-import { afterEach, expect, test } from 'bun:test';
+import { expect, test } from 'bun:test';
 import { choiceLettersFor } from '../../src/protocol/constants';
-import { Inbox } from '../helpers/inbox';
-import { makePool, startTestWorld, type TestWorld } from '../helpers/test-server';
+import type { Inbox } from '../helpers/inbox';
+import { makePool } from '../helpers/test-server';
+import { useTestWorlds } from '../helpers/test-worlds';
 import { csvRecords } from '../helpers/csv';
 import { nextTurn, sleep, waitForFrames } from '../helpers/wait';
 
@@ -16,13 +17,7 @@ const STUDENTS = 30;
 const POOL_LETTERS = choiceLettersFor(4);
 const TIME_LIMIT_MS = 20_000;
 
-let worlds: TestWorld[] = [];
-const sockets: Inbox[] = [];
-afterEach(async () => {
-  Inbox.closeAll(sockets);
-  for (const world of worlds) await world.stop();
-  worlds = [];
-});
+const worlds = useTestWorlds();
 
 interface Split {
   name: string;
@@ -48,8 +43,7 @@ const SPLITS: Split[] = [
 const outcomes: Array<{ accepted: number; refused: number }> = [];
 
 test.each(SPLITS)('submits racing the deadline: $name', async (split) => {
-  const world = await startTestWorld({ fakeTime: true, pool: makePool(2, { timeLimitS: TIME_LIMIT_MS / 1000 }) });
-  worlds.push(world);
+  const world = await worlds.start({ fakeTime: true, pool: makePool(2, { timeLimitS: TIME_LIMIT_MS / 1000 }) });
   const time = world.time!;
   const correct = makePool(2).questions[0]!.answer;
 
@@ -61,12 +55,12 @@ test.each(SPLITS)('submits racing the deadline: $name', async (split) => {
     expect(response.status).toBe(200);
     ids.push(id);
     const inbox = await world.connectStudent(cookie);
-    sockets.push(inbox);
+    worlds.track(inbox);
     students.push(inbox);
   }
   for (const student of students) await student.next('snapshot');
   const admin = await world.connectAdmin();
-  sockets.push(admin);
+  worlds.track(admin);
   await admin.next('snapshot');
 
   admin.send({ type: 'next' });

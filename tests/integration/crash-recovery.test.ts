@@ -4,31 +4,20 @@
  * deadline, students reconnect with their old cookies. Also: a restart after the deadline
  * closes the question, and bad start-up configurations exit 1 with a clear message.
  */
-import { afterEach, expect, test } from 'bun:test';
-import { choiceLettersFor } from '../../src/protocol/constants';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { expect, test } from 'bun:test';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { choiceLettersFor } from '../../src/protocol/constants';
 import { Inbox, type Frame } from '../helpers/inbox';
 import { cookieFrom, makePool, TEST_ADMIN_PASSWORD } from '../helpers/test-server';
+import { useTestWorlds } from '../helpers/test-worlds';
 import { baseEnv, killAll, runToExit, serverEnv, startProcess, type ServerProcess } from '../helpers/server-process';
 import { csvRecords } from '../helpers/csv';
 import { sleep, waitFor } from '../helpers/wait';
 
-let dirs: string[] = [];
-const sockets: Inbox[] = [];
-afterEach(async () => {
-  Inbox.closeAll(sockets);
-  await killAll();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  dirs = [];
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'quiz-crash-'));
-  dirs.push(dir);
-  return dir;
-}
+// Real server processes rather than in-process worlds: each test's are killed after it.
+const cleanup = useTestWorlds({ afterEach: killAll });
+const tempDir = () => cleanup.tempDir('quiz-crash-');
 
 function writePool(dir: string, pool: unknown): string {
   const path = join(dir, 'pool.json');
@@ -58,7 +47,7 @@ async function joinAs(server: ServerProcess, id: string): Promise<string> {
 
 async function connect(url: string, cookie: string): Promise<Inbox> {
   const inbox = Inbox.connect(url, cookie);
-  sockets.push(inbox);
+  cleanup.track(inbox);
   await inbox.opened;
   return inbox;
 }

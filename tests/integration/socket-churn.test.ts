@@ -3,19 +3,14 @@
  * before the handshake finished, refused) must leave no trace in the session's socket
  * sets or in Bun's topic subscriptions, and `end` leaves no timer behind.
  */
-import { afterEach, expect, test } from 'bun:test';
+import { expect, test } from 'bun:test';
 import { Inbox } from '../helpers/inbox';
-import { makePool, startTestWorld, type TestWorld } from '../helpers/test-server';
+import { makePool, type TestWorld } from '../helpers/test-server';
+import { useTestWorlds } from '../helpers/test-worlds';
 import { seededRandom } from '../helpers/seeded-random';
 import { sleep, waitFor } from '../helpers/wait';
 
-let world: TestWorld | null = null;
-const sockets: Inbox[] = [];
-afterEach(async () => {
-  Inbox.closeAll(sockets);
-  await world?.stop();
-  world = null;
-});
+const worlds = useTestWorlds();
 
 type Ending = 'close_before_open' | 'close' | 'terminate' | 'close_after_snapshot' | 'terminate_after_snapshot';
 const ENDINGS: Ending[] = ['close_before_open', 'close', 'terminate', 'close_after_snapshot', 'terminate_after_snapshot'];
@@ -59,8 +54,7 @@ async function expectCounts(world: TestWorld, students: number, admins: number):
 }
 
 test('50 flaky connect/disconnect cycles leave no leaked sockets or subscribers', async () => {
-  world = await startTestWorld({ fakeTime: true, pool: makePool(3) });
-  const w = world;
+  const w = await worlds.start({ fakeTime: true, pool: makePool(3) });
   const cookies: string[] = [];
   for (let index = 0; index < 12; index++) {
     const { response, cookie } = await w.join(`c${index}`, `Churner ${index}`);
@@ -75,10 +69,10 @@ test('50 flaky connect/disconnect cycles leave no leaked sockets or subscribers'
   for (const cookie of [cookies[0]!, cookies[1]!, cookies[2]!, cookies[2]!]) {
     const inbox = await w.connectStudent(cookie);
     steady.push(inbox);
-    sockets.push(inbox);
+    worlds.track(inbox);
   }
   const admin = await w.connectAdmin();
-  sockets.push(admin);
+  worlds.track(admin);
   await admin.next('snapshot');
   await expectCounts(w, 4, 1);
   admin.send({ type: 'next' });
@@ -154,10 +148,9 @@ test('50 flaky connect/disconnect cycles leave no leaked sockets or subscribers'
 });
 
 test('pendingTimers is 0 right after `end`, even with a lobby update and answer progress just requested', async () => {
-  world = await startTestWorld({ fakeTime: true, pool: makePool(2) });
-  const w = world;
+  const w = await worlds.start({ fakeTime: true, pool: makePool(2) });
   const admin = await w.connectAdmin();
-  sockets.push(admin);
+  worlds.track(admin);
   await admin.next('snapshot');
   // Several joins within the coalescing interval leave a trailing lobby update armed.
   const cookies: string[] = [];
@@ -167,7 +160,7 @@ test('pendingTimers is 0 right after `end`, even with a lobby update and answer 
   const students: Inbox[] = [];
   for (const cookie of cookies) {
     const inbox = await w.connectStudent(cookie);
-    sockets.push(inbox);
+    worlds.track(inbox);
     students.push(inbox);
     inbox.send({ type: 'submit', question_idx: 0, choice: 'A' });
     await inbox.next('submit_ack');
@@ -179,14 +172,13 @@ test('pendingTimers is 0 right after `end`, even with a lobby update and answer 
 });
 
 test('sockets of a released student and of a reset run are dropped from the counts', async () => {
-  world = await startTestWorld({ fakeTime: true, pool: makePool(2) });
-  const w = world;
+  const w = await worlds.start({ fakeTime: true, pool: makePool(2) });
   const a = (await w.join('r1')).cookie;
   const b = (await w.join('r2')).cookie;
   const first = await w.connectStudent(a);
   const second = await w.connectStudent(a);
   const third = await w.connectStudent(b);
-  sockets.push(first, second, third);
+  worlds.track(first, second, third);
   await expectCounts(w, 3, 0);
   expect((await w.adminPost('/admin/api/students/r1/release')).status).toBe(200);
   expect(await first.expectClose()).toBe(4401);
@@ -197,7 +189,7 @@ test('sockets of a released student and of a reset run are dropped from the coun
   await expectCounts(w, 0, 0);
   // An old-run cookie is refused at connect and never counted.
   const stale = Inbox.connect(w.wsUrl, b);
-  sockets.push(stale);
+  worlds.track(stale);
   expect(await stale.expectClose()).toBe(4401);
   await expectCounts(w, 0, 0);
 });
