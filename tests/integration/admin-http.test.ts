@@ -142,8 +142,7 @@ test('a tampered, forged or unsigned admin cookie is refused with 401', async ()
   }
   expect((await adminState(w)).phase).toBe('lobby');
   // The admin socket refuses them too.
-  const socket = Inbox.connect(w.adminWsUrl, candidates[0]!);
-  worlds.track(socket);
+  const socket = worlds.track(Inbox.connect(w.adminWsUrl, candidates[0]!));
   expect(await socket.expectClose()).toBe(4401);
 });
 
@@ -179,8 +178,7 @@ test('admin routes without a cookie answer 401 JSON', async () => {
     await expectCleanJsonError(response, 401);
   }
   // The socket without a cookie closes with 4401.
-  const socket = Inbox.connect(w.adminWsUrl);
-  worlds.track(socket);
+  const socket = worlds.track(Inbox.connect(w.adminWsUrl));
   expect(await socket.expectClose()).toBe(4401);
   expect((await adminState(w)).phase).toBe('lobby');
 });
@@ -238,15 +236,13 @@ test('/admin/ws with a foreign Origin is refused with HTTP 403; same origin upgr
   expect(await rawStatus(w, upgradeRequest(w, '/admin/ws', { Origin: w.baseUrl, Cookie: cookie }))).toBe(101);
   expect(await rawStatus(w, upgradeRequest(w, '/admin/ws', { Cookie: cookie }))).toBe(101);
   // Through a real WebSocket client too.
-  const evil = Inbox.connect(w.adminWsUrl, cookie, { origin: EVIL });
-  worlds.track(evil);
+  const evil = worlds.track(Inbox.connect(w.adminWsUrl, cookie, { origin: EVIL }));
   let failed = false;
   await evil.opened.catch(() => {
     failed = true;
   });
   expect(failed).toBe(true);
-  const good = Inbox.connect(w.adminWsUrl, cookie, { origin: w.baseUrl });
-  worlds.track(good);
+  const good = worlds.track(Inbox.connect(w.adminWsUrl, cookie, { origin: w.baseUrl }));
   await good.opened;
   expect((await good.next('snapshot')).phase).toBe('lobby');
   await sleep(20);
@@ -292,8 +288,7 @@ const INVALID_POOLS: Array<{ name: string; body: string; paths: string[] }> = [
 test.each(INVALID_POOLS)('an invalid pool upload ($name) is refused with 400 invalid_pool and changes nothing', async (bad) => {
   const w = await boot();
   const { cookie: studentCookie } = await w.join('p1');
-  const student = await w.connectStudent(studentCookie);
-  worlds.track(student);
+  const student = worlds.track(await w.connectStudent(studentCookie));
   await student.next('snapshot');
   const before = await adminState(w);
   const response = await w.http('/admin/api/pool', {
@@ -318,11 +313,9 @@ test.each(INVALID_POOLS)('an invalid pool upload ($name) is refused with 400 inv
 test('a valid pool upload in the lobby is played at once and students get a new snapshot', async () => {
   const w = await boot(makePool(3));
   const { cookie } = await w.join('p2', 'Pool Watcher');
-  const student = await w.connectStudent(cookie);
-  worlds.track(student);
+  const student = worlds.track(await w.connectStudent(cookie));
   expect((await student.next('snapshot')).total_questions).toBe(3);
-  const admin = await w.connectAdmin();
-  worlds.track(admin);
+  const admin = worlds.track(await w.connectAdmin());
   await admin.next('snapshot');
 
   const pool = { ...makePool(5, { choices: 3 }), title: 'Fresh pool' };
@@ -392,15 +385,13 @@ test('results.csv: header, RFC 4180 quoting, neutralised formulas, older runs an
     expect(response.status).toBe(200);
     cookies.set(person.id, cookie);
   }
-  const admin = await w.connectAdmin();
-  worlds.track(admin);
+  const admin = worlds.track(await w.connectAdmin());
   await admin.next('snapshot');
   admin.send({ type: 'next' });
   await admin.next('question_open');
   const answers: Record<string, string> = { plain: 'A', quoted: 'B', formula: 'A' };
   for (const [id, choice] of Object.entries(answers)) {
-    const socket = await w.connectStudent(cookies.get(id)!);
-    worlds.track(socket);
+    const socket = worlds.track(await w.connectStudent(cookies.get(id)!));
     socket.send({ type: 'submit', question_idx: 0, choice });
     expect((await socket.next('submit_ack')).accepted).toBe(true);
   }
@@ -448,12 +439,10 @@ test('results.csv: header, RFC 4180 quoting, neutralised formulas, older runs an
 test('GET /admin/api/backup returns a SQLite database holding the answers', async () => {
   const w = await boot(makePool(2));
   const { cookie } = await w.join('b1', 'Backup Person');
-  const admin = await w.connectAdmin();
-  worlds.track(admin);
+  const admin = worlds.track(await w.connectAdmin());
   admin.send({ type: 'next' });
   await admin.next('question_open');
-  const student = await w.connectStudent(cookie);
-  worlds.track(student);
+  const student = worlds.track(await w.connectStudent(cookie));
   student.send({ type: 'submit', question_idx: 0, choice: 'A' });
   expect((await student.next('submit_ack')).accepted).toBe(true);
 

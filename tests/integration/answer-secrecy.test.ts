@@ -79,12 +79,10 @@ test('no student frame, GET /api/me or reconnect snapshot reveals an answer befo
   for (let index = 0; index < 6; index++) {
     const { cookie } = await w.join(`k${index}`, `Keeper ${index}`);
     cookies.push(cookie);
-    const inbox = await w.connectStudent(cookie);
+    const inbox = worlds.track(await w.connectStudent(cookie));
     students.push(inbox);
-    worlds.track(inbox);
   }
-  const admin = await w.connectAdmin();
-  worlds.track(admin);
+  const admin = worlds.track(await w.connectAdmin());
   await admin.next('snapshot');
   const reconnects: Inbox[] = [];
   const apiMe: string[] = [];
@@ -125,8 +123,7 @@ test('no student frame, GET /api/me or reconnect snapshot reveals an answer befo
       if (body.score !== scoresBefore.get(cookies[position]!)) {
         scoreProblems.push(`GET /api/me of k${position} during q${index}: score ${scoresBefore.get(cookies[position]!)} -> ${body.score}`);
       }
-      const again = await w.connectStudent(cookies[position]!);
-      worlds.track(again);
+      const again = worlds.track(await w.connectStudent(cookies[position]!));
       reconnects.push(again);
       const snapshot = await again.next('snapshot');
       expect(snapshot.phase).toBe('question');
@@ -150,8 +147,7 @@ test('no student frame, GET /api/me or reconnect snapshot reveals an answer befo
     expect(adminClosed.correct).toBe(question.answer);
 
     // After the close the score may move, and a reconnect in review may show the answer.
-    const review = await w.connectStudent(cookies[0]!);
-    worlds.track(review);
+    const review = worlds.track(await w.connectStudent(cookies[0]!));
     const reviewSnapshot = await review.next('snapshot');
     expect(reviewSnapshot.phase).toBe('review');
     expect(reviewSnapshot.question.correct).toBe(question.answer);
@@ -176,10 +172,8 @@ test('no student frame, GET /api/me or reconnect snapshot reveals an answer befo
 async function answerCorrectlyWhileOpen(studentId: string, name: string) {
   const w = await worlds.start({ fakeTime: true, pool: POOL });
   const { cookie } = await w.join(studentId, name);
-  const student = await w.connectStudent(cookie);
-  worlds.track(student);
-  const admin = await w.connectAdmin();
-  worlds.track(admin);
+  const student = worlds.track(await w.connectStudent(cookie));
+  const admin = worlds.track(await w.connectAdmin());
   admin.send({ type: 'next' });
   await student.next('question_open');
   student.send({ type: 'submit', question_idx: 0, choice: 'C' });
@@ -200,8 +194,7 @@ test('a correct answer does not move the score seen by the student until the que
   const { w, cookie, student, admin } = await answerCorrectlyWhileOpen('quick', 'Quick');
 
   const me = await (await w.http('/api/me', { cookie })).json();
-  const again = await w.connectStudent(cookie);
-  worlds.track(again);
+  const again = worlds.track(await w.connectStudent(cookie));
   const snapshot = await again.next('snapshot');
   // Both still say 0: a 1000 here would tell the student (and their neighbours) that C is right.
   expect({ api_me_score: me.score, snapshot_score: snapshot.me.score }).toEqual({ api_me_score: 0, snapshot_score: 0 });

@@ -54,13 +54,11 @@ test.each(SPLITS)('submits racing the deadline: $name', async (split) => {
     const { response, cookie } = await world.join(id, `Student ${index}`);
     expect(response.status).toBe(200);
     ids.push(id);
-    const inbox = await world.connectStudent(cookie);
-    worlds.track(inbox);
+    const inbox = worlds.track(await world.connectStudent(cookie));
     students.push(inbox);
   }
   for (const student of students) await student.next('snapshot');
-  const admin = await world.connectAdmin();
-  worlds.track(admin);
+  const admin = worlds.track(await world.connectAdmin());
   await admin.next('snapshot');
 
   admin.send({ type: 'next' });

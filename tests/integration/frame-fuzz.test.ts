@@ -84,13 +84,11 @@ async function setUp(studentCount: number) {
   const students: Inbox[] = [];
   for (let index = 0; index < studentCount; index++) {
     const { cookie } = await world.join(`f${index}`, `Fuzzer ${index}`);
-    const inbox = await world.connectStudent(cookie);
-    worlds.track(inbox);
+    const inbox = worlds.track(await world.connectStudent(cookie));
     students.push(inbox);
     await inbox.next('snapshot');
   }
-  const admin = await world.connectAdmin();
-  worlds.track(admin);
+  const admin = worlds.track(await world.connectAdmin());
   await admin.next('snapshot');
   return { world, students, admin };
 }

@@ -14,8 +14,7 @@ async function connectedIds(w: TestWorld): Promise<string[]> {
 // left the Wi-Fi) stayed "connected" for as long as the quiz kept broadcasting to it.
 test('a peer that stops answering pings is terminated while the quiz keeps broadcasting; live ones stay', async () => {
   const w = await worlds.start({ pool: makePool(50), heartbeat: { intervalMs: 100, deadAfterMs: 400 } });
-  const live = await w.connectStudent((await w.join('live')).cookie);
-  worlds.track(live);
+  const live = worlds.track(await w.connectStudent((await w.join('live')).cookie));
   await live.next('snapshot');
   const { cookie: deadCookie } = await w.join('dead');
   const dead = await RawWebSocket.connect({ url: w.baseUrl, path: '/ws', cookie: deadCookie });

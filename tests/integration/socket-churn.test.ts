@@ -67,12 +67,10 @@ test('50 flaky connect/disconnect cycles leave no leaked sockets or subscribers'
   // Steady clients: three students (one with two tabs) and one admin stay connected throughout.
   const steady: Inbox[] = [];
   for (const cookie of [cookies[0]!, cookies[1]!, cookies[2]!, cookies[2]!]) {
-    const inbox = await w.connectStudent(cookie);
+    const inbox = worlds.track(await w.connectStudent(cookie));
     steady.push(inbox);
-    worlds.track(inbox);
   }
-  const admin = await w.connectAdmin();
-  worlds.track(admin);
+  const admin = worlds.track(await w.connectAdmin());
   await admin.next('snapshot');
   await expectCounts(w, 4, 1);
   admin.send({ type: 'next' });
@@ -149,8 +147,7 @@ test('50 flaky connect/disconnect cycles leave no leaked sockets or subscribers'
 
 test('pendingTimers is 0 right after `end`, even with a lobby update and answer progress just requested', async () => {
   const w = await worlds.start({ fakeTime: true, pool: makePool(2) });
-  const admin = await w.connectAdmin();
-  worlds.track(admin);
+  const admin = worlds.track(await w.connectAdmin());
   await admin.next('snapshot');
   // Several joins within the coalescing interval leave a trailing lobby update armed.
   const cookies: string[] = [];
@@ -159,8 +156,7 @@ test('pendingTimers is 0 right after `end`, even with a lobby update and answer 
   await admin.next('question_open');
   const students: Inbox[] = [];
   for (const cookie of cookies) {
-    const inbox = await w.connectStudent(cookie);
-    worlds.track(inbox);
+    const inbox = worlds.track(await w.connectStudent(cookie));
     students.push(inbox);
     inbox.send({ type: 'submit', question_idx: 0, choice: 'A' });
     await inbox.next('submit_ack');
@@ -188,8 +184,7 @@ test('sockets of a released student and of a reset run are dropped from the coun
   expect(await third.expectClose()).toBe(4401);
   await expectCounts(w, 0, 0);
   // An old-run cookie is refused at connect and never counted.
-  const stale = Inbox.connect(w.wsUrl, b);
-  worlds.track(stale);
+  const stale = worlds.track(Inbox.connect(w.wsUrl, b));
   expect(await stale.expectClose()).toBe(4401);
   await expectCounts(w, 0, 0);
 });
