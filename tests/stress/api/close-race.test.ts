@@ -28,7 +28,7 @@ test(
       const { admin, recorder } = scenario;
       const waitMs = scaledMs(10_000, 6);
       const adminSocket = await scenario.openAdminSocket();
-      const students = await scenario.connectAll(await scenario.joinClass(profile.students, 'race'));
+      const students = await scenario.connectClass(profile.students, 'race');
 
       await admin.command('next');
       const open = await adminSocket.next('question_open', waitMs);

@@ -146,8 +146,8 @@ test(
       const waitMs = scaledMs(10_000, 6, profile.students + profile.sockets);
       const adminSocket = await scenario.openAdminSocket();
       const adminFuzzSocket = await scenario.openAdminSocket();
-      const students = await scenario.connectAll(await scenario.joinClass(profile.students, 'class'));
-      const fuzzers = await scenario.connectAll(await scenario.joinClass(profile.sockets, 'fuzz'));
+      const students = await scenario.connectClass(profile.students, 'class');
+      const fuzzers = await scenario.connectClass(profile.sockets, 'fuzz');
       recorder.gauge('fuzz_sockets', fuzzers.length + 1);
 
       await admin.command('next');

@@ -27,7 +27,7 @@ test(
       const { admin, recorder } = scenario;
       const waitMs = scaledMs(10_000, 6);
       const adminSocket = await scenario.openAdminSocket();
-      const early = await scenario.connectAll(await scenario.joinClass(profile.students, 'early'));
+      const early = await scenario.connectClass(profile.students, 'early');
 
       const nextSent = performance.now();
       await admin.command('next');

@@ -53,7 +53,7 @@ test(
       const { admin, recorder } = scenario;
       const waitMs = scaledMs(10_000, 6);
       const adminSocket = await scenario.openAdminSocket();
-      const students = await scenario.connectAll(await scenario.joinClass(profile.students, 'recon'));
+      const students = await scenario.connectClass(profile.students, 'recon');
       await admin.command('next');
       await scenario.everyoneGets(students, 'question_open', waitMs);
 
@@ -149,7 +149,7 @@ test(
       const { admin, recorder } = scenario;
       const waitMs = scaledMs(10_000, 6);
       const adminSocket = await scenario.openAdminSocket();
-      const students = await scenario.connectAll(await scenario.joinClass(Math.max(6, profile.students), 'sleep'));
+      const students = await scenario.connectClass(Math.max(6, profile.students), 'sleep');
       await admin.command('next');
       await scenario.everyoneGets(students, 'question_open', waitMs);
 

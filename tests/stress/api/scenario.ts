@@ -183,6 +183,11 @@ export class Scenario {
     return results.filter((student): student is Student => student !== null);
   }
 
+  /** Joins `count` students and connects them (joinClass, then connectAll). */
+  async connectClass(count: number, prefix: string): Promise<Student[]> {
+    return this.connectAll(await this.joinClass(count, prefix));
+  }
+
   /** Opens a tracked admin socket and waits for its first snapshot. */
   async openAdminSocket(timeoutMs = 10_000): Promise<LiveSocket> {
     const socket = this.track(this.admin.socket());

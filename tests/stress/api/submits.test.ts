@@ -36,7 +36,7 @@ test(
       const { admin, recorder } = scenario;
       const waitMs = scaledMs(10_000, 8);
       const adminSocket = await scenario.openAdminSocket();
-      const students = await scenario.connectAll(await scenario.joinClass(profile.students, 'bad'));
+      const students = await scenario.connectClass(profile.students, 'bad');
 
       await Promise.all(students.map((student) => expectAck(scenario, student, { questionIdx: 0, choice: 'A', accepted: false, reason: 'closed' }, waitMs)));
 
