@@ -53,6 +53,16 @@ export function makeStressPool(questions: number, timeLimitS = 600) {
   };
 }
 
+/** A memory field of /proc/<pid>/status (VmRSS, VmHWM) in MB, or null when it cannot be read. */
+function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Math.round((Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024) * 100) / 100;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Spawns a server process and waits for its JSON `listening` line (with `url`); its stdout
  * keeps being drained so the process never blocks on a full pipe. Used for the quiz server
@@ -145,22 +155,8 @@ export async function startTarget(options: LocalTargetOptions = {}): Promise<Tar
     adminPassword: LOCAL_ADMIN_PASSWORD,
     local: true,
     dbPath: env.QUIZ_DB_PATH!,
-    rssMb() {
-      try {
-        const status = readFileSync(`/proc/${server.proc.pid}/status`, 'utf8');
-        return Math.round((Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024) * 100) / 100;
-      } catch {
-        return null;
-      }
-    },
-    peakRssMb() {
-      try {
-        const status = readFileSync(`/proc/${server.proc.pid}/status`, 'utf8');
-        return Math.round((Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024) * 100) / 100;
-      } catch {
-        return null;
-      }
-    },
+    rssMb: () => procStatusMb(server.proc.pid, 'VmRSS'),
+    peakRssMb: () => procStatusMb(server.proc.pid, 'VmHWM'),
     openFds() {
       try {
         return readdirSync(`/proc/${server.proc.pid}/fd`).length;
