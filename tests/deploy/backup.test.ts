@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Inbox } from '../helpers/inbox';
 import { makePool, startTestWorld, TEST_ADMIN_PASSWORD, type TestWorld } from '../helpers/test-server';
-import { REPO, requireTool, run, runAsync } from './support';
+import { REPO, requireTool, run, runAsync } from '../helpers/run-command';
 
 const STUDENTS = 8;
 const EARLY = 4; // answer before the backup starts; the others answer while it runs

@@ -5,10 +5,11 @@
  */
 import { afterAll, expect, test } from 'bun:test';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BOOTSTRAP, bootstrapEnv, DOMAIN, REPO, run } from './support';
+import { BOOTSTRAP, bootstrapEnv, DOMAIN } from '../helpers/bootstrap-script';
+import { REPO, run } from '../helpers/run-command';
 
 const WATCHED = [
   '/opt/quiz',
@@ -42,7 +43,7 @@ function snapshot(): Record<string, string> {
 const STAGE_HEADERS = ['[preflight]', '[1/8 swap]', '[2/8 packages]', '[3/8 user]', '[4/8 app]', '[5/8 secrets]', '[6/8 pool]', '[7/8 service]', '[8/8 start]'];
 
 const scratch = mkdtempSync(join(tmpdir(), 'quiz-dry-run-'));
-chmodSync(scratch, 0o755); // the non-root run (as nobody) reads a fake os-release from here
+chmodSync(scratch, 0o755); // the non-root run (as nobody) reads a fake os-release and the script from here
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 test('--dry-run prints the plan of every stage and touches nothing', () => {
@@ -105,10 +106,15 @@ test('a real run on a non-Ubuntu system stops in preflight with a clear message'
 test('a real run as a non-root user stops in preflight with a clear message', () => {
   const fake = join(scratch, 'os-release-ubuntu');
   writeFileSync(fake, 'ID=ubuntu\nVERSION_ID="24.04"\n', { mode: 0o644 });
+  // `nobody` may not be able to read the clone (a 0700 temp folder, a home directory): run
+  // a world-readable copy of the script (it sources nothing) from the scratch folder.
+  const script = join(scratch, 'bootstrap.sh');
+  copyFileSync(BOOTSTRAP, script);
+  chmodSync(script, 0o644);
   // As root, drop to `nobody` for this run; as any other user, run as we are.
   const asUser = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--'] : [];
   const before = snapshot();
-  const result = run([...asUser, 'bash', BOOTSTRAP], { env: bootstrapEnv({ DOMAIN, QUIZ_OS_RELEASE: fake }), cwd: '/' });
+  const result = run([...asUser, 'bash', script], { env: bootstrapEnv({ DOMAIN, QUIZ_OS_RELEASE: fake }), cwd: '/' });
   expect(result.stderr).toContain('error: run as root');
   expect(result.code).toBe(1);
   expect(result.stdout).not.toContain('[1/8 swap]');

@@ -7,7 +7,8 @@ import { afterAll, expect, test } from 'bun:test';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { BOOTSTRAP, bootstrapEnv, DOMAIN, run } from './support';
+import { BOOTSTRAP, bootstrapEnv, DOMAIN } from '../helpers/bootstrap-script';
+import { run } from '../helpers/run-command';
 
 const scratch = mkdtempSync(join(tmpdir(), 'quiz-root-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

@@ -1,7 +1,7 @@
 import { expect, test } from 'bun:test';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO, requireTool, run } from './support';
+import { REPO, requireTool, run } from '../helpers/run-command';
 
 const deployDir = join(REPO, 'deploy');
 /** Every shell script in deploy/: *.sh, or anything with a sh/bash shebang. */

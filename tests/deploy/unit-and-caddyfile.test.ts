@@ -9,7 +9,8 @@ import { afterAll, expect, test } from 'bun:test';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BOOTSTRAP, bootstrapEnv, DOMAIN, requireTool, run } from './support';
+import { BOOTSTRAP, bootstrapEnv, DOMAIN } from '../helpers/bootstrap-script';
+import { requireTool, run } from '../helpers/run-command';
 
 const scratch = mkdtempSync(join(tmpdir(), 'quiz-unit-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

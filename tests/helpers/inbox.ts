@@ -4,8 +4,9 @@
  */
 import { Value } from '@sinclair/typebox/value';
 import { SERVER_FRAME_SCHEMAS, type ServerFrameType } from '../../src/protocol/server-frames';
+import type { Frame } from './frame';
 
-export type Frame = { type: string; [key: string]: any };
+export type { Frame };
 
 export class Inbox {
   readonly frames: Frame[] = [];

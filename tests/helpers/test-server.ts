@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config';
 import type { Logger } from '../../src/logger';
+import { CHOICE_LETTERS } from '../../src/protocol/constants';
 import { startServer, type QuizServer } from '../../src/server';
 import type { Pool } from '../../src/protocol/pool';
 import type { HeartbeatOptions } from '../../src/realtime/sockets';
@@ -30,16 +31,15 @@ export interface TestWorldOptions {
 }
 
 export function makePool(questionCount: number, options: { timeLimitS?: number; choices?: number } = {}): Pool {
-  const letters = ['A', 'B', 'C', 'D', 'E', 'F'] as const;
   const choiceCount = options.choices ?? 4;
   return {
     title: `Test pool (${questionCount})`,
     questions: Array.from({ length: questionCount }, (_, index) => ({
       text: `Question ${index + 1}?`,
-      choices: Array.from({ length: choiceCount }, (_, choice) => `Choice ${letters[choice]} of ${index + 1}`),
-      answer: letters[index % choiceCount]!,
+      choices: Array.from({ length: choiceCount }, (_, choice) => `Choice ${CHOICE_LETTERS[choice]} of ${index + 1}`),
+      answer: CHOICE_LETTERS[index % choiceCount]!,
       time_limit_s: options.timeLimitS ?? 20,
-      explanation: `Because ${letters[index % choiceCount]}.`,
+      explanation: `Because ${CHOICE_LETTERS[index % choiceCount]}.`,
     })),
   };
 }

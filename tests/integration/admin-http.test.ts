@@ -4,41 +4,29 @@
  * health, unknown routes and oversized bodies.
  */
 import { Database } from 'bun:sqlite';
-import { afterEach, expect, test } from 'bun:test';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { expect, test } from 'bun:test';
+import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Inbox } from '../helpers/inbox';
-import { cookieFrom, makePool, startTestWorld, TEST_ADMIN_PASSWORD, type TestWorld } from '../helpers/test-server';
-import { csvRecords, parseCsv, sleep } from './support';
+import { cookieFrom, makePool, TEST_ADMIN_PASSWORD, type TestWorld } from '../helpers/test-server';
+import { useTestWorlds } from '../helpers/test-worlds';
+import { csvRecords, parseCsv } from '../helpers/csv';
+import { expectJsonError } from '../helpers/json-error';
+import { sleep } from '../helpers/wait';
 
 const EVIL = 'https://evil.example';
 
-let world: TestWorld | null = null;
-const sockets: Inbox[] = [];
-let tempDirs: string[] = [];
-afterEach(async () => {
-  Inbox.closeAll(sockets);
-  await world?.stop();
-  world = null;
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-  tempDirs = [];
-});
+const worlds = useTestWorlds();
 
-async function boot(pool: unknown = makePool(3)): Promise<TestWorld> {
-  world = await startTestWorld({ fakeTime: true, pool });
-  return world;
+function boot(pool: unknown = makePool(3)): Promise<TestWorld> {
+  return worlds.start({ fakeTime: true, pool });
 }
 
-async function expectJsonError(response: Response, status: number, code?: string) {
-  expect(response.status).toBe(status);
-  expect(response.headers.get('content-type') ?? '').toContain('application/json');
-  const body = await response.json();
-  expect(typeof body.error).toBe('string');
+/** The contract's error shape, with a snake_case code and no stack trace or schema in it. */
+async function expectCleanJsonError(response: Response, status: number, code?: string) {
+  const body = await expectJsonError(response, status, code);
   expect(body.error).toMatch(/^[a-z][a-z0-9_]*$/);
-  expect(typeof body.message).toBe('string');
-  if (code) expect(body.error).toBe(code);
   const text = JSON.stringify(body);
   expect(text).not.toMatch(/\bat .*\.ts:\d+/);
   expect(text).not.toContain('"schema"');
@@ -95,8 +83,8 @@ function upgradeRequest(w: TestWorld, path: string, headers: Record<string, stri
 
 test('login: wrong password 401, right password 200 with an HttpOnly SameSite=Strict 12-hour cookie', async () => {
   const w = await boot();
-  await expectJsonError(await w.http('/admin/login', { method: 'POST', json: { password: 'not-the-password' } }), 401);
-  await expectJsonError(await w.http('/admin/login', { method: 'POST', json: {} }), 400);
+  await expectCleanJsonError(await w.http('/admin/login', { method: 'POST', json: { password: 'not-the-password' } }), 401);
+  await expectCleanJsonError(await w.http('/admin/login', { method: 'POST', json: {} }), 400);
   const response = await w.http('/admin/login', { method: 'POST', json: { password: TEST_ADMIN_PASSWORD } });
   expect(response.status).toBe(200);
   const header = response.headers.getSetCookie().find((value) => value.startsWith('quiz_admin='));
@@ -119,7 +107,7 @@ test('the 11th login attempt within a minute is refused with 429 and Retry-After
   }
   for (const password of ['wrong-11', 'wrong-12']) {
     const response = await w.http('/admin/login', { method: 'POST', json: { password } });
-    await expectJsonError(response, 429);
+    await expectCleanJsonError(response, 429);
     const retryAfter = Number(response.headers.get('retry-after'));
     expect(Number.isInteger(retryAfter)).toBe(true);
     expect(retryAfter).toBeGreaterThanOrEqual(1);
@@ -149,13 +137,12 @@ test('a tampered, forged or unsigned admin cookie is refused with 401', async ()
     `${name}=garbage`,
   ];
   for (const cookie of candidates) {
-    await expectJsonError(await w.http('/admin/api/state', { cookie }), 401);
-    await expectJsonError(await w.http('/admin/api/next', { method: 'POST', cookie }), 401);
+    await expectCleanJsonError(await w.http('/admin/api/state', { cookie }), 401);
+    await expectCleanJsonError(await w.http('/admin/api/next', { method: 'POST', cookie }), 401);
   }
   expect((await adminState(w)).phase).toBe('lobby');
   // The admin socket refuses them too.
-  const socket = Inbox.connect(w.adminWsUrl, candidates[0]!);
-  sockets.push(socket);
+  const socket = worlds.track(Inbox.connect(w.adminWsUrl, candidates[0]!));
   expect(await socket.expectClose()).toBe(4401);
 });
 
@@ -188,11 +175,10 @@ test('admin routes without a cookie answer 401 JSON', async () => {
   for (const [method, path] of routes) {
     const response = await w.http(path, { method, ...(method === 'POST' ? { json: makePool(1) } : {}) });
     expect({ path, status: response.status }).toEqual({ path, status: 401 });
-    await expectJsonError(response, 401);
+    await expectCleanJsonError(response, 401);
   }
   // The socket without a cookie closes with 4401.
-  const socket = Inbox.connect(w.adminWsUrl);
-  sockets.push(socket);
+  const socket = worlds.track(Inbox.connect(w.adminWsUrl));
   expect(await socket.expectClose()).toBe(4401);
   expect((await adminState(w)).phase).toBe('lobby');
 });
@@ -217,17 +203,17 @@ test('admin POSTs with a foreign Origin are refused with 403 and change nothing;
   for (const [path, json] of attempts) {
     const response = await w.http(path, { method: 'POST', cookie, headers: foreign, ...(json ? { json } : {}) });
     expect({ path, status: response.status }).toEqual({ path, status: 403 });
-    await expectJsonError(response, 403, 'forbidden_origin');
+    await expectCleanJsonError(response, 403, 'forbidden_origin');
     expect(response.headers.getSetCookie().filter((value) => value.startsWith('quiz_admin='))).toEqual([]);
   }
   // Login from another site is refused as well (a login CSRF would plant the attacker's session).
-  await expectJsonError(
+  await expectCleanJsonError(
     await w.http('/admin/login', { method: 'POST', headers: foreign, json: { password: TEST_ADMIN_PASSWORD } }),
     403,
     'forbidden_origin',
   );
-  await expectJsonError(await w.http('/admin/api/next', { method: 'POST', cookie, headers: { origin: 'null' } }), 403);
-  await expectJsonError(
+  await expectCleanJsonError(await w.http('/admin/api/next', { method: 'POST', cookie, headers: { origin: 'null' } }), 403);
+  await expectCleanJsonError(
     await w.http('/admin/api/next', { method: 'POST', cookie, headers: { origin: w.baseUrl.replace('127.0.0.1', 'localhost') } }),
     403,
   );
@@ -250,15 +236,13 @@ test('/admin/ws with a foreign Origin is refused with HTTP 403; same origin upgr
   expect(await rawStatus(w, upgradeRequest(w, '/admin/ws', { Origin: w.baseUrl, Cookie: cookie }))).toBe(101);
   expect(await rawStatus(w, upgradeRequest(w, '/admin/ws', { Cookie: cookie }))).toBe(101);
   // Through a real WebSocket client too.
-  const evil = Inbox.connect(w.adminWsUrl, cookie, { origin: EVIL });
-  sockets.push(evil);
+  const evil = worlds.track(Inbox.connect(w.adminWsUrl, cookie, { origin: EVIL }));
   let failed = false;
   await evil.opened.catch(() => {
     failed = true;
   });
   expect(failed).toBe(true);
-  const good = Inbox.connect(w.adminWsUrl, cookie, { origin: w.baseUrl });
-  sockets.push(good);
+  const good = worlds.track(Inbox.connect(w.adminWsUrl, cookie, { origin: w.baseUrl }));
   await good.opened;
   expect((await good.next('snapshot')).phase).toBe('lobby');
   await sleep(20);
@@ -304,8 +288,7 @@ const INVALID_POOLS: Array<{ name: string; body: string; paths: string[] }> = [
 test.each(INVALID_POOLS)('an invalid pool upload ($name) is refused with 400 invalid_pool and changes nothing', async (bad) => {
   const w = await boot();
   const { cookie: studentCookie } = await w.join('p1');
-  const student = await w.connectStudent(studentCookie);
-  sockets.push(student);
+  const student = worlds.track(await w.connectStudent(studentCookie));
   await student.next('snapshot');
   const before = await adminState(w);
   const response = await w.http('/admin/api/pool', {
@@ -314,7 +297,7 @@ test.each(INVALID_POOLS)('an invalid pool upload ($name) is refused with 400 inv
     headers: { 'content-type': 'application/json' },
     body: bad.body,
   });
-  const body = await expectJsonError(response, 400, 'invalid_pool');
+  const body = await expectCleanJsonError(response, 400, 'invalid_pool');
   expect(Array.isArray(body.details)).toBe(true);
   for (const detail of body.details) {
     expect(typeof detail.path).toBe('string');
@@ -330,11 +313,9 @@ test.each(INVALID_POOLS)('an invalid pool upload ($name) is refused with 400 inv
 test('a valid pool upload in the lobby is played at once and students get a new snapshot', async () => {
   const w = await boot(makePool(3));
   const { cookie } = await w.join('p2', 'Pool Watcher');
-  const student = await w.connectStudent(cookie);
-  sockets.push(student);
+  const student = worlds.track(await w.connectStudent(cookie));
   expect((await student.next('snapshot')).total_questions).toBe(3);
-  const admin = await w.connectAdmin();
-  sockets.push(admin);
+  const admin = worlds.track(await w.connectAdmin());
   await admin.next('snapshot');
 
   const pool = { ...makePool(5, { choices: 3 }), title: 'Fresh pool' };
@@ -357,12 +338,12 @@ test('a pool upload while a question is open (or in review) is refused with 409 
   const w = await boot(makePool(3));
   expect((await w.adminPost('/admin/api/next')).status).toBe(200);
   const before = await adminState(w);
-  await expectJsonError(await w.adminPost('/admin/api/pool', makePool(6)), 409, 'wrong_phase');
+  await expectCleanJsonError(await w.adminPost('/admin/api/pool', makePool(6)), 409, 'wrong_phase');
   const during = await adminState(w);
   expect(during.pool).toEqual(before.pool);
   expect(during.total_questions).toBe(3);
   expect((await w.adminPost('/admin/api/close')).status).toBe(200);
-  await expectJsonError(await w.adminPost('/admin/api/pool', makePool(6)), 409, 'wrong_phase');
+  await expectCleanJsonError(await w.adminPost('/admin/api/pool', makePool(6)), 409, 'wrong_phase');
   expect((await adminState(w)).total_questions).toBe(3);
   // After the end the upload is kept for the next run; the ended run keeps its pool.
   expect((await w.adminPost('/admin/api/end')).status).toBe(200);
@@ -374,11 +355,11 @@ test('a pool upload while a question is open (or in review) is refused with 409 
 
 test('admin commands that do not apply answer 409 JSON and change nothing', async () => {
   const w = await boot();
-  await expectJsonError(await w.adminPost('/admin/api/close'), 409);
+  await expectCleanJsonError(await w.adminPost('/admin/api/close'), 409);
   expect((await adminState(w)).phase).toBe('lobby');
   expect((await w.adminPost('/admin/api/end')).status).toBe(200);
-  await expectJsonError(await w.adminPost('/admin/api/end'), 409);
-  await expectJsonError(await w.adminPost('/admin/api/next'), 409);
+  await expectCleanJsonError(await w.adminPost('/admin/api/end'), 409);
+  await expectCleanJsonError(await w.adminPost('/admin/api/next'), 409);
   expect((await adminState(w)).phase).toBe('ended');
 });
 
@@ -404,15 +385,13 @@ test('results.csv: header, RFC 4180 quoting, neutralised formulas, older runs an
     expect(response.status).toBe(200);
     cookies.set(person.id, cookie);
   }
-  const admin = await w.connectAdmin();
-  sockets.push(admin);
+  const admin = worlds.track(await w.connectAdmin());
   await admin.next('snapshot');
   admin.send({ type: 'next' });
   await admin.next('question_open');
   const answers: Record<string, string> = { plain: 'A', quoted: 'B', formula: 'A' };
   for (const [id, choice] of Object.entries(answers)) {
-    const socket = await w.connectStudent(cookies.get(id)!);
-    sockets.push(socket);
+    const socket = worlds.track(await w.connectStudent(cookies.get(id)!));
     socket.send({ type: 'submit', question_idx: 0, choice });
     expect((await socket.next('submit_ack')).accepted).toBe(true);
   }
@@ -451,8 +430,8 @@ test('results.csv: header, RFC 4180 quoting, neutralised formulas, older runs an
   const old = await csv(w, `?run=${oldRun}`);
   expect(old.status).toBe(200);
   expect(await old.text()).toBe(text);
-  await expectJsonError(await csv(w, '?run=999999'), 404);
-  await expectJsonError(await csv(w, '?run=abc'), 404);
+  await expectCleanJsonError(await csv(w, '?run=999999'), 404);
+  await expectCleanJsonError(await csv(w, '?run=abc'), 404);
 });
 
 // ---- backup ----
@@ -460,12 +439,10 @@ test('results.csv: header, RFC 4180 quoting, neutralised formulas, older runs an
 test('GET /admin/api/backup returns a SQLite database holding the answers', async () => {
   const w = await boot(makePool(2));
   const { cookie } = await w.join('b1', 'Backup Person');
-  const admin = await w.connectAdmin();
-  sockets.push(admin);
+  const admin = worlds.track(await w.connectAdmin());
   admin.send({ type: 'next' });
   await admin.next('question_open');
-  const student = await w.connectStudent(cookie);
-  sockets.push(student);
+  const student = worlds.track(await w.connectStudent(cookie));
   student.send({ type: 'submit', question_idx: 0, choice: 'A' });
   expect((await student.next('submit_ack')).accepted).toBe(true);
 
@@ -473,8 +450,7 @@ test('GET /admin/api/backup returns a SQLite database holding the answers', asyn
   expect(response.status).toBe(200);
   const bytes = new Uint8Array(await response.arrayBuffer());
   expect(new TextDecoder().decode(bytes.slice(0, 16))).toBe('SQLite format 3\0');
-  const dir = mkdtempSync(join(tmpdir(), 'quiz-backup-'));
-  tempDirs.push(dir);
+  const dir = worlds.tempDir('quiz-backup-');
   const path = join(dir, 'copy.db');
   writeFileSync(path, bytes);
   const db = new Database(path, { readonly: true });
@@ -509,20 +485,20 @@ test('unknown routes answer 404 JSON', async () => {
   for (const path of ['/nope', '/api/nope', '/admin/api/nope/../../etc/passwd', '/static/../../package.json']) {
     const response = await w.http(path);
     expect({ path, status: response.status }).toEqual({ path, status: 404 });
-    await expectJsonError(response, 404);
+    await expectCleanJsonError(response, 404);
   }
-  await expectJsonError(await w.http('/api/nope', { method: 'POST', json: {} }), 404);
+  await expectCleanJsonError(await w.http('/api/nope', { method: 'POST', json: {} }), 404);
 });
 
 test('a request body over 1 MiB is refused with 413 JSON', async () => {
   const w = await boot();
   const big = JSON.stringify({ student_id: 'big', name: 'x'.repeat(1024 * 1024 + 10) });
-  const tooBig = await expectJsonError(
+  const tooBig = await expectCleanJsonError(
     await w.http('/api/join', { method: 'POST', headers: { 'content-type': 'application/json' }, body: big }),
     413,
   );
   expect(tooBig.error).toBe('body_too_large');
-  await expectJsonError(
+  await expectCleanJsonError(
     await w.http('/admin/api/pool', {
       method: 'POST',
       cookie: await w.adminLogin(),

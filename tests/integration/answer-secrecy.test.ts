@@ -4,10 +4,12 @@
  * question is still open. Every raw frame every student receives is checked, plus GET
  * /api/me and the snapshot on reconnect during an open question.
  */
-import { afterEach, expect, test } from 'bun:test';
-import { Inbox, type Frame } from '../helpers/inbox';
-import { startTestWorld, type TestWorld } from '../helpers/test-server';
-import { findKeys, sleep, waitForFrames } from './support';
+import { expect, test } from 'bun:test';
+import { CHOICE_LETTERS } from '../../src/protocol/constants';
+import type { Frame, Inbox } from '../helpers/inbox';
+import { useTestWorlds } from '../helpers/test-worlds';
+import { findKeys } from '../helpers/find-keys';
+import { sleep, waitForFrames } from '../helpers/wait';
 
 const POOL = {
   title: 'Secrets',
@@ -22,13 +24,7 @@ const POOL = {
 const QUESTION_KEYS_WHILE_OPEN = ['choices', 'remaining_ms', 'text', 'time_limit_ms'];
 const ACK_KEYS = ['accepted', 'choice', 'question_idx', 'reason', 'type'];
 
-let world: TestWorld | null = null;
-const sockets: Inbox[] = [];
-afterEach(async () => {
-  Inbox.closeAll(sockets);
-  await world?.stop();
-  world = null;
-});
+const worlds = useTestWorlds();
 
 /**
  * Checks one student's raw frames, in order: until question i's question_closed arrives,
@@ -77,20 +73,16 @@ function leaks(raw: readonly string[], who: string): string[] {
 }
 
 test('no student frame, GET /api/me or reconnect snapshot reveals an answer before its question_closed, through a whole pool', async () => {
-  world = await startTestWorld({ fakeTime: true, pool: POOL });
-  const w = world;
-  const letters = ['A', 'B', 'C', 'D', 'E', 'F'];
+  const w = await worlds.start({ fakeTime: true, pool: POOL });
   const students: Inbox[] = [];
   const cookies: string[] = [];
   for (let index = 0; index < 6; index++) {
     const { cookie } = await w.join(`k${index}`, `Keeper ${index}`);
     cookies.push(cookie);
-    const inbox = await w.connectStudent(cookie);
+    const inbox = worlds.track(await w.connectStudent(cookie));
     students.push(inbox);
-    sockets.push(inbox);
   }
-  const admin = await w.connectAdmin();
-  sockets.push(admin);
+  const admin = worlds.track(await w.connectAdmin());
   await admin.next('snapshot');
   const reconnects: Inbox[] = [];
   const apiMe: string[] = [];
@@ -113,7 +105,7 @@ test('no student frame, GET /api/me or reconnect snapshot reveals an answer befo
     // Every student answers (some correctly, one late-ish), including an invalid try first.
     w.time!.advance(1000);
     for (let position = 0; position < students.length; position++) {
-      const choice = letters[position % question.choices.length]!;
+      const choice = CHOICE_LETTERS[position % question.choices.length]!;
       students[position]!.send({ type: 'submit', question_idx: index, choice: 'Z' });
       students[position]!.send({ type: 'submit', question_idx: index, choice });
     }
@@ -131,12 +123,11 @@ test('no student frame, GET /api/me or reconnect snapshot reveals an answer befo
       if (body.score !== scoresBefore.get(cookies[position]!)) {
         scoreProblems.push(`GET /api/me of k${position} during q${index}: score ${scoresBefore.get(cookies[position]!)} -> ${body.score}`);
       }
-      const again = await w.connectStudent(cookies[position]!);
-      sockets.push(again);
+      const again = worlds.track(await w.connectStudent(cookies[position]!));
       reconnects.push(again);
       const snapshot = await again.next('snapshot');
       expect(snapshot.phase).toBe('question');
-      expect(snapshot.me.answer).toBe(letters[position % question.choices.length]!);
+      expect(snapshot.me.answer).toBe(CHOICE_LETTERS[position % question.choices.length]!);
       expect(snapshot.me.points).toBeNull();
       if (snapshot.me.score !== scoresBefore.get(cookies[position]!)) {
         scoreProblems.push(`snapshot me.score of k${position} during q${index}: ${scoresBefore.get(cookies[position]!)} -> ${snapshot.me.score}`);
@@ -156,8 +147,7 @@ test('no student frame, GET /api/me or reconnect snapshot reveals an answer befo
     expect(adminClosed.correct).toBe(question.answer);
 
     // After the close the score may move, and a reconnect in review may show the answer.
-    const review = await w.connectStudent(cookies[0]!);
-    sockets.push(review);
+    const review = worlds.track(await w.connectStudent(cookies[0]!));
     const reviewSnapshot = await review.next('snapshot');
     expect(reviewSnapshot.phase).toBe('review');
     expect(reviewSnapshot.question.correct).toBe(question.answer);
@@ -180,13 +170,10 @@ test('no student frame, GET /api/me or reconnect snapshot reveals an answer befo
 
 /** One student and the admin connected; question 0 open; the student's correct C acknowledged. */
 async function answerCorrectlyWhileOpen(studentId: string, name: string) {
-  world = await startTestWorld({ fakeTime: true, pool: POOL });
-  const w = world;
+  const w = await worlds.start({ fakeTime: true, pool: POOL });
   const { cookie } = await w.join(studentId, name);
-  const student = await w.connectStudent(cookie);
-  sockets.push(student);
-  const admin = await w.connectAdmin();
-  sockets.push(admin);
+  const student = worlds.track(await w.connectStudent(cookie));
+  const admin = worlds.track(await w.connectAdmin());
   admin.send({ type: 'next' });
   await student.next('question_open');
   student.send({ type: 'submit', question_idx: 0, choice: 'C' });
@@ -207,8 +194,7 @@ test('a correct answer does not move the score seen by the student until the que
   const { w, cookie, student, admin } = await answerCorrectlyWhileOpen('quick', 'Quick');
 
   const me = await (await w.http('/api/me', { cookie })).json();
-  const again = await w.connectStudent(cookie);
-  sockets.push(again);
+  const again = worlds.track(await w.connectStudent(cookie));
   const snapshot = await again.next('snapshot');
   // Both still say 0: a 1000 here would tell the student (and their neighbours) that C is right.
   expect({ api_me_score: me.score, snapshot_score: snapshot.me.score }).toEqual({ api_me_score: 0, snapshot_score: 0 });

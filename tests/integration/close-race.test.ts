@@ -4,22 +4,20 @@
  * accepted ones are exactly what question_closed counts, results.csv and each student's
  * your_choice report.
  */
-import { afterEach, expect, test } from 'bun:test';
-import { Inbox } from '../helpers/inbox';
-import { makePool, startTestWorld, type TestWorld } from '../helpers/test-server';
-import { csvRecords, nextTurn, sleep, waitForFrames } from './support';
+import { expect, test } from 'bun:test';
+import { choiceLettersFor } from '../../src/protocol/constants';
+import type { Inbox } from '../helpers/inbox';
+import { makePool } from '../helpers/test-server';
+import { useTestWorlds } from '../helpers/test-worlds';
+import { csvRecords } from '../helpers/csv';
+import { nextTurn, sleep, waitForFrames } from '../helpers/wait';
 
 const STUDENTS = 30;
-const LETTERS = ['A', 'B', 'C', 'D'] as const;
+/** makePool's questions have four choices. */
+const POOL_LETTERS = choiceLettersFor(4);
 const TIME_LIMIT_MS = 20_000;
 
-let worlds: TestWorld[] = [];
-const sockets: Inbox[] = [];
-afterEach(async () => {
-  Inbox.closeAll(sockets);
-  for (const world of worlds) await world.stop();
-  worlds = [];
-});
+const worlds = useTestWorlds();
 
 interface Split {
   name: string;
@@ -45,8 +43,7 @@ const SPLITS: Split[] = [
 const outcomes: Array<{ accepted: number; refused: number }> = [];
 
 test.each(SPLITS)('submits racing the deadline: $name', async (split) => {
-  const world = await startTestWorld({ fakeTime: true, pool: makePool(2, { timeLimitS: TIME_LIMIT_MS / 1000 }) });
-  worlds.push(world);
+  const world = await worlds.start({ fakeTime: true, pool: makePool(2, { timeLimitS: TIME_LIMIT_MS / 1000 }) });
   const time = world.time!;
   const correct = makePool(2).questions[0]!.answer;
 
@@ -57,19 +54,17 @@ test.each(SPLITS)('submits racing the deadline: $name', async (split) => {
     const { response, cookie } = await world.join(id, `Student ${index}`);
     expect(response.status).toBe(200);
     ids.push(id);
-    const inbox = await world.connectStudent(cookie);
-    sockets.push(inbox);
+    const inbox = worlds.track(await world.connectStudent(cookie));
     students.push(inbox);
   }
   for (const student of students) await student.next('snapshot');
-  const admin = await world.connectAdmin();
-  sockets.push(admin);
+  const admin = worlds.track(await world.connectAdmin());
   await admin.next('snapshot');
 
   admin.send({ type: 'next' });
   for (const student of students) expect((await student.next('question_open')).question_idx).toBe(0);
 
-  const choiceOf = (index: number) => LETTERS[index % LETTERS.length]!;
+  const choiceOf = (index: number) => POOL_LETTERS[index % POOL_LETTERS.length]!;
   const send = (index: number) => students[index]!.send({ type: 'submit', question_idx: 0, choice: choiceOf(index) });
 
   // Some answers land well before the deadline.
@@ -140,7 +135,7 @@ test.each(SPLITS)('submits racing the deadline: $name', async (split) => {
   outcomes.push({ accepted: accepted.size, refused: STUDENTS - accepted.size });
   const countsTotal = Object.values(adminClosed.counts as Record<string, number>).reduce((sum, n) => sum + n, 0);
   expect(countsTotal).toBe(accepted.size);
-  for (const letter of LETTERS) {
+  for (const letter of POOL_LETTERS) {
     const expected = [...accepted.values()].filter((choice) => choice === letter).length;
     expect(adminClosed.counts[letter] ?? 0).toBe(expected);
   }

@@ -4,29 +4,20 @@
  * deadline, students reconnect with their old cookies. Also: a restart after the deadline
  * closes the question, and bad start-up configurations exit 1 with a clear message.
  */
-import { afterEach, expect, test } from 'bun:test';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { expect, test } from 'bun:test';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { choiceLettersFor } from '../../src/protocol/constants';
 import { Inbox, type Frame } from '../helpers/inbox';
 import { cookieFrom, makePool, TEST_ADMIN_PASSWORD } from '../helpers/test-server';
-import { baseEnv, killAll, runToExit, serverEnv, startProcess, type ServerProcess } from './process-server';
-import { csvRecords, sleep, waitFor } from './support';
+import { useTestWorlds } from '../helpers/test-worlds';
+import { baseEnv, killAll, runToExit, serverEnv, startProcess, type ServerProcess } from '../helpers/server-process';
+import { csvRecords } from '../helpers/csv';
+import { sleep, waitFor } from '../helpers/wait';
 
-let dirs: string[] = [];
-const sockets: Inbox[] = [];
-afterEach(async () => {
-  Inbox.closeAll(sockets);
-  await killAll();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  dirs = [];
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'quiz-crash-'));
-  dirs.push(dir);
-  return dir;
-}
+// Real server processes rather than in-process worlds: each test's are killed after it.
+const cleanup = useTestWorlds({ afterEach: killAll });
+const tempDir = () => cleanup.tempDir('quiz-crash-');
 
 function writePool(dir: string, pool: unknown): string {
   const path = join(dir, 'pool.json');
@@ -56,7 +47,7 @@ async function joinAs(server: ServerProcess, id: string): Promise<string> {
 
 async function connect(url: string, cookie: string): Promise<Inbox> {
   const inbox = Inbox.connect(url, cookie);
-  sockets.push(inbox);
+  cleanup.track(inbox);
   await inbox.opened;
   return inbox;
 }
@@ -78,7 +69,8 @@ async function resultsCsv(server: ServerProcess, cookie: string) {
 }
 
 const STUDENTS = 15;
-const LETTERS = ['A', 'B', 'C', 'D'];
+/** makePool's questions have four choices. */
+const POOL_LETTERS = choiceLettersFor(4);
 
 test('SIGKILL mid-question: acknowledged answers survive once, the question continues, students reconnect', async () => {
   const dir = tempDir();
@@ -98,7 +90,7 @@ test('SIGKILL mid-question: acknowledged answers survive once, the question cont
   for (const inbox of live.values()) await inbox.next('question_open');
   const before = await getJson(first, '/admin/api/state', admin);
   expect(before.phase).toBe('question');
-  const choiceOf = (id: string) => LETTERS[ids.indexOf(id) % LETTERS.length]!;
+  const choiceOf = (id: string) => POOL_LETTERS[ids.indexOf(id) % POOL_LETTERS.length]!;
 
   // k00..k07 answer and are acknowledged; k08..k11 answer right before the kill; the rest never do.
   const settled = ids.slice(0, 8);

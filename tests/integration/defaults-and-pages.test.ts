@@ -4,45 +4,25 @@
  * pool uploaded over HTTP surviving a restart. Then the pages, the plain-HTTP answers of
  * the socket endpoints, chunked request bodies and `/api/me` without a cookie.
  */
-import { afterEach, expect, test } from 'bun:test';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { expect, test } from 'bun:test';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO_POOL_PATH, loadConfig } from '../../src/config';
 import { MAX_BODY_BYTES } from '../../src/protocol/constants';
 import { createLogger } from '../../src/logger';
 import { startServer, type QuizServer } from '../../src/server';
-import { cookieFrom, makePool, startTestWorld, type TestWorld } from '../helpers/test-server';
-import { parseCsv, expectJsonError } from './support';
+import { cookieFrom, makePool, type TestWorld } from '../helpers/test-server';
+import { useTestWorlds } from '../helpers/test-worlds';
+import { parseCsv } from '../helpers/csv';
+import { expectJsonError } from '../helpers/json-error';
 
 let servers: QuizServer[] = [];
-let worlds: TestWorld[] = [];
-let tempDirs: string[] = [];
-afterEach(async () => {
-  for (const server of servers) await server.stop();
-  servers = [];
-  for (const world of worlds) await world.stop();
-  worlds = [];
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-  tempDirs = [];
+const worlds = useTestWorlds({
+  afterEach: async () => {
+    for (const server of servers) await server.stop();
+    servers = [];
+  },
 });
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'quiz-defaults-'));
-  tempDirs.push(dir);
-  return dir;
-}
-
-async function world(options: Parameters<typeof startTestWorld>[0] = {}): Promise<TestWorld> {
-  const started = await startTestWorld(options);
-  worlds.push(started);
-  return started;
-}
-
-async function stopWorld(target: TestWorld): Promise<void> {
-  worlds = worlds.filter((w) => w !== target);
-  await target.stop({ keepDir: true });
-}
 
 
 // ---------------------------------------------------------------------------------------
@@ -84,7 +64,7 @@ async function login(baseUrl: string, password: string): Promise<Response> {
 }
 
 test('no environment: the data folder, a generated password logged once, a 0600 key and the demo pool', async () => {
-  const dir = tempDir();
+  const dir = worlds.tempDir('quiz-defaults-');
   const dataDir = join(dir, 'data');
   const dbPath = join(dataDir, 'quiz.db');
   expect(existsSync(dataDir)).toBe(false);
@@ -128,7 +108,7 @@ test('no environment: the data folder, a generated password logged once, a 0600 
 });
 
 test('a restart on the same folder logs no new password, keeps it, and reuses the signing key', async () => {
-  const dir = tempDir();
+  const dir = worlds.tempDir('quiz-defaults-');
   const dbPath = join(dir, 'data', 'quiz.db');
   const keyPath = join(dir, 'data', 'secret.key');
 
@@ -170,7 +150,7 @@ test('a restart on the same folder logs no new password, keeps it, and reuses th
 });
 
 test('a signing key file that is too short is replaced by a fresh one (and old cookies stop working)', async () => {
-  const dir = tempDir();
+  const dir = worlds.tempDir('quiz-defaults-');
   const dbPath = join(dir, 'data', 'quiz.db');
   const keyPath = join(dir, 'data', 'secret.key');
 
@@ -198,8 +178,8 @@ test('a signing key file that is too short is replaced by a fresh one (and old c
 // ---------------------------------------------------------------------------------------
 
 test('a pool uploaded in the lobby is what a restart without QUIZ_POOL_PATH plays (stored pool beats the demo)', async () => {
-  const dir = tempDir();
-  const first = await world({ dir });
+  const dir = worlds.tempDir('quiz-defaults-');
+  const first = await worlds.start({ dir });
   const demo = JSON.parse(readFileSync(DEMO_POOL_PATH, 'utf8'));
   const before = await (await first.http('/admin/api/state', { cookie: await first.adminLogin() })).json();
   expect(before.pool.title).toBe(demo.title);
@@ -208,9 +188,9 @@ test('a pool uploaded in the lobby is what a restart without QUIZ_POOL_PATH play
   const upload = await first.adminPost('/admin/api/pool', uploaded);
   expect(upload.status).toBe(200);
   expect(await upload.json()).toMatchObject({ ok: true, title: 'Uploaded over HTTP', questions: 3 });
-  await stopWorld(first);
+  await worlds.stop(first, { keepDir: true });
 
-  const second = await world({ dir });
+  const second = await worlds.start({ dir });
   const state = await (await second.http('/admin/api/state', { cookie: await second.adminLogin() })).json();
   expect(state.phase).toBe('lobby');
   expect(state.total_questions).toBe(3);
@@ -225,7 +205,7 @@ test('a pool uploaded in the lobby is what a restart without QUIZ_POOL_PATH play
 });
 
 test('a pool uploaded after the end keeps the ended run for results.csv; reset plays the new pool', async () => {
-  const w = await world({ pool: makePool(2) });
+  const w = await worlds.start({ pool: makePool(2) });
   expect((await w.join('s1', 'Ada')).response.status).toBe(200);
   expect((await w.adminPost('/admin/api/next')).status).toBe(200);
   expect((await w.adminPost('/admin/api/end')).status).toBe(200);
@@ -281,7 +261,7 @@ function scriptSrc(csp: string): string {
 
 for (const path of ['/', '/admin/']) {
   test(`GET ${path} is an HTML page with a CSP that forbids inline scripts`, async () => {
-    const w = await world();
+    const w = await worlds.start();
     const response = await w.http(path, { redirect: 'manual' });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type') ?? '').toContain('text/html');
@@ -299,7 +279,7 @@ for (const path of ['/', '/admin/']) {
 }
 
 test('GET /admin redirects to /admin/', async () => {
-  const w = await world();
+  const w = await worlds.start();
   const response = await w.http('/admin', { redirect: 'manual' });
   expect([301, 302, 303, 307, 308]).toContain(response.status);
   expect(new URL(response.headers.get('location')!, w.baseUrl).pathname).toBe('/admin/');
@@ -312,7 +292,7 @@ test('GET /admin redirects to /admin/', async () => {
 });
 
 test('GET /screen needs the admin cookie: 401 JSON without (or with a forged one), 200 HTML with', async () => {
-  const w = await world();
+  const w = await worlds.start();
   await expectJsonError(await w.http('/screen'), 401, 'not_signed_in');
   const forged = await w.http('/screen', { cookie: 'quiz_admin=%7B%22exp%22%3A9999999999999%7D.bogus' });
   expect(forged.status).toBe(401);
@@ -329,7 +309,7 @@ test('GET /screen needs the admin cookie: 401 JSON without (or with a forged one
 });
 
 test('GET /static/common.css is served as text/css; unknown static files are 404 JSON', async () => {
-  const w = await world();
+  const w = await worlds.start();
   const response = await w.http('/static/common.css');
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type') ?? '').toContain('text/css');
@@ -344,7 +324,7 @@ test('GET /static/common.css is served as text/css; unknown static files are 404
 
 for (const path of ['/ws', '/admin/ws']) {
   test(`plain GET ${path} without Upgrade → 426 upgrade_required`, async () => {
-    const w = await world();
+    const w = await worlds.start();
     await expectJsonError(await w.http(path), 426, 'upgrade_required');
     // Even with valid cookies it is still not a socket.
     const { cookie } = await w.join('s1');
@@ -387,7 +367,7 @@ async function postChunked(w: TestWorld, bytes: Uint8Array): Promise<Response> {
 }
 
 test('a small chunked join body (no Content-Length) is accepted', async () => {
-  const w = await world();
+  const w = await worlds.start();
   const response = await postChunked(w, new TextEncoder().encode(JSON.stringify({ student_id: 'c1', name: 'Chunky' })));
   expect(response.status).toBe(200);
   expect(await response.json()).toEqual({ student_id: 'c1', name: 'Chunky' });
@@ -399,7 +379,7 @@ test('a small chunked join body (no Content-Length) is accepted', async () => {
 });
 
 test('a chunked body of exactly 1 MiB is accepted; one byte more → 413 body_too_large', async () => {
-  const w = await world();
+  const w = await worlds.start();
   expect(MAX_BODY_BYTES).toBe(1024 * 1024);
   const atLimit = await postChunked(w, paddedJoinBody('edge', MAX_BODY_BYTES));
   expect(atLimit.status).toBe(200);
@@ -421,7 +401,7 @@ test('a chunked body of exactly 1 MiB is accepted; one byte more → 413 body_to
 // ---------------------------------------------------------------------------------------
 
 test('GET /api/me: 401 JSON without a cookie or with a forged one; 200 with the real one', async () => {
-  const w = await world();
+  const w = await worlds.start();
   await expectJsonError(await w.http('/api/me'), 401, 'invalid_cookie');
   const forged = await w.http('/api/me', { cookie: 'quiz_student=s1.forged-signature' });
   expect(forged.status).toBe(401);
@@ -436,7 +416,7 @@ test('GET /api/me: 401 JSON without a cookie or with a forged one; 200 with the 
 // Regression: a phone holding an altered quiz_student cookie got a raw 401 JSON body for
 // GET / (Elysia refuses the whole request on a bad signature) instead of the join page.
 test('pages and assets are served despite a forged cookie, and the forged cookie is cleared', async () => {
-  const w = await world();
+  const w = await worlds.start();
   const { cookie } = await w.join('s1');
   const forged = `${cookie.slice(0, -3)}xyz`;
   for (const path of ['/', '/admin/', '/static/common.css']) {

@@ -3,10 +3,11 @@
  * exactly one `error` frame with the right code, the socket stays open, and afterwards the
  * same sockets and other clients keep working.
  */
-import { afterEach, expect, test } from 'bun:test';
-import { Inbox } from '../helpers/inbox';
-import { makePool, startTestWorld, type TestWorld } from '../helpers/test-server';
-import { sleep, waitForFrames } from './support';
+import { expect, test } from 'bun:test';
+import type { Inbox } from '../helpers/inbox';
+import { makePool } from '../helpers/test-server';
+import { useTestWorlds } from '../helpers/test-worlds';
+import { sleep, waitForFrames } from '../helpers/wait';
 
 type Payload = string | Uint8Array<ArrayBuffer> | ArrayBuffer;
 interface FuzzCase {
@@ -76,26 +77,18 @@ function sendRaw(inbox: Inbox, payload: Payload): void {
   inbox.socket.send(payload);
 }
 
-let world: TestWorld | null = null;
-const sockets: Inbox[] = [];
-afterEach(async () => {
-  Inbox.closeAll(sockets);
-  await world?.stop();
-  world = null;
-});
+const worlds = useTestWorlds();
 
 async function setUp(studentCount: number) {
-  world = await startTestWorld({ fakeTime: true, pool: makePool(3) });
+  const world = await worlds.start({ fakeTime: true, pool: makePool(3) });
   const students: Inbox[] = [];
   for (let index = 0; index < studentCount; index++) {
     const { cookie } = await world.join(`f${index}`, `Fuzzer ${index}`);
-    const inbox = await world.connectStudent(cookie);
-    sockets.push(inbox);
+    const inbox = worlds.track(await world.connectStudent(cookie));
     students.push(inbox);
     await inbox.next('snapshot');
   }
-  const admin = await world.connectAdmin();
-  sockets.push(admin);
+  const admin = worlds.track(await world.connectAdmin());
   await admin.next('snapshot');
   return { world, students, admin };
 }

@@ -5,10 +5,13 @@
  * contract's scoring and ranking.
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { choiceLettersFor, type ChoiceLetter } from '../../src/protocol/constants';
 import { makePool, startTestWorld, type TestWorld } from '../helpers/test-server';
 import type { Frame, Inbox } from '../helpers/inbox';
+import { parseCrlfCsv } from '../helpers/csv';
 
-const LETTERS = ['A', 'B', 'C', 'D'] as const;
+/** makePool's questions have four choices. */
+const POOL_LETTERS = choiceLettersFor(4);
 const STUDENT_COUNT = 20;
 const QUESTION_COUNT = 4;
 const TIME_LIMIT_MS = 20_000;
@@ -29,16 +32,8 @@ interface Student {
 function plan(i: number, q: number): { choice: string; elapsedMs: number; correct: boolean } {
   const answer = pool.questions[q]!.answer;
   const correct = (i + q) % 3 !== 0;
-  const choice = correct ? answer : LETTERS[(LETTERS.indexOf(answer as (typeof LETTERS)[number]) + 1 + (i % 3)) % 4]!;
+  const choice = correct ? answer : POOL_LETTERS[(POOL_LETTERS.indexOf(answer as ChoiceLetter) + 1 + (i % 3)) % 4]!;
   return { choice, elapsedMs: i * 500 + q * 137, correct };
-}
-
-function parseCsv(text: string): string[][] {
-  // The names and ids here hold no commas or quotes, so a plain split is exact.
-  return text
-    .split('\r\n')
-    .filter((line) => line.length > 0)
-    .map((line) => line.split(','));
 }
 
 function expectedRank(score: number, all: number[]): number {
@@ -248,7 +243,7 @@ test('results.csv has the same choices, points, totals and ranks', async () => {
   const response = await world.http('/admin/api/results.csv', { cookie: await world.adminLogin() });
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toContain('text/csv');
-  const rows = parseCsv(await response.text());
+  const rows = parseCrlfCsv(await response.text());
   const header = ['student_id', 'name'];
   for (let q = 1; q <= QUESTION_COUNT; q++) header.push(`q${q}_choice`, `q${q}_points`);
   header.push('total', 'rank');

@@ -1,17 +1,9 @@
-import { afterEach, expect, test } from 'bun:test';
-import { Inbox } from '../helpers/inbox';
-import { makePool, startTestWorld, type TestWorld } from '../helpers/test-server';
-import { RawWebSocket } from '../stress/lib/raw-websocket';
+import { expect, test } from 'bun:test';
+import { makePool, type TestWorld } from '../helpers/test-server';
+import { useTestWorlds } from '../helpers/test-worlds';
+import { RawWebSocket } from '../helpers/raw-websocket';
 
-let world: TestWorld | null = null;
-const sockets: Inbox[] = [];
-const rawSockets: RawWebSocket[] = [];
-afterEach(async () => {
-  Inbox.closeAll(sockets);
-  for (const raw of rawSockets.splice(0)) raw.terminate();
-  await world?.stop();
-  world = null;
-});
+const worlds = useTestWorlds();
 
 async function connectedIds(w: TestWorld): Promise<string[]> {
   const state = await (await w.http('/admin/api/state', { cookie: await w.adminLogin() })).json();
@@ -21,14 +13,12 @@ async function connectedIds(w: TestWorld): Promise<string[]> {
 // Regression: Bun's idleTimeout restarts on every send, so a half-open peer (a phone that
 // left the Wi-Fi) stayed "connected" for as long as the quiz kept broadcasting to it.
 test('a peer that stops answering pings is terminated while the quiz keeps broadcasting; live ones stay', async () => {
-  world = await startTestWorld({ pool: makePool(50), heartbeat: { intervalMs: 100, deadAfterMs: 400 } });
-  const w = world;
-  const live = await w.connectStudent((await w.join('live')).cookie);
-  sockets.push(live);
+  const w = await worlds.start({ pool: makePool(50), heartbeat: { intervalMs: 100, deadAfterMs: 400 } });
+  const live = worlds.track(await w.connectStudent((await w.join('live')).cookie));
   await live.next('snapshot');
   const { cookie: deadCookie } = await w.join('dead');
   const dead = await RawWebSocket.connect({ url: w.baseUrl, path: '/ws', cookie: deadCookie });
-  rawSockets.push(dead);
+  worlds.afterTest(() => dead.terminate());
   await dead.waitFor((client) => client.frames.some((frame) => frame.type === 'snapshot'), 5000);
   dead.pause();
   expect(await connectedIds(w)).toEqual(['live', 'dead']);

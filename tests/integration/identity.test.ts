@@ -2,31 +2,19 @@
  * Student identity: cookies that must not be honoured (over HTTP and WebSocket), the
  * student_id lock and its release, and join validation.
  */
-import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
+import { beforeEach, describe, expect, test } from 'bun:test';
 import { signCookie } from 'elysia/utils';
-import { cookieFrom, makePool, startTestWorld, TEST_SECRET_KEY, type TestWorld } from '../helpers/test-server';
+import { cookieFrom, makePool, TEST_SECRET_KEY, type TestWorld } from '../helpers/test-server';
+import { useTestWorlds } from '../helpers/test-worlds';
 import { Inbox } from '../helpers/inbox';
 
 const pool = makePool(3);
 
+const worlds = useTestWorlds({ checkSockets: true });
 let world: TestWorld;
-const opened: Inbox[] = [];
-
 beforeEach(async () => {
-  world = await startTestWorld({ fakeTime: true, pool });
+  world = await worlds.start({ fakeTime: true, pool });
 });
-afterEach(async () => {
-  for (const inbox of opened.splice(0)) {
-    expect(inbox.violations).toEqual([]);
-    await inbox.close();
-  }
-  await world.stop();
-});
-
-function track(inbox: Inbox): Inbox {
-  opened.push(inbox);
-  return inbox;
-}
 
 async function joinOk(id: string, name = `Student ${id}`, cookie?: string) {
   const result = await world.join(id, name, cookie);
@@ -50,7 +38,7 @@ function withValue(value: string): string {
 
 /** Upgrades with the cookie and expects the server to close with 4401 (no snapshot first). */
 async function expectSocketRefused(cookie: string | undefined): Promise<void> {
-  const inbox = track(Inbox.connect(world.wsUrl, cookie));
+  const inbox = worlds.track(Inbox.connect(world.wsUrl, cookie));
   expect(await inbox.expectClose(3000)).toBe(4401);
   expect(inbox.all('snapshot')).toEqual([]);
 }
@@ -90,7 +78,7 @@ describe('cookies that are not honoured', () => {
     const me = await world.http('/api/me', { cookie });
     expect(me.status).toBe(200);
     expect(await me.json()).toMatchObject({ student_id: 'ann', name: 'Ann' });
-    const inbox = track(await world.connectStudent(cookie));
+    const inbox = worlds.track(await world.connectStudent(cookie));
     expect((await inbox.next('snapshot')).me.student_id).toBe('ann');
     // No cookie at all.
     expect((await world.http('/api/me')).status).toBe(401);
@@ -150,7 +138,7 @@ describe('cookies that are not honoured', () => {
 
   test('a cookie from another run (after reset); reset also closes live sockets with 4401', async () => {
     const cookie = await joinOk('ann', 'Ann');
-    const live = track(await world.connectStudent(cookie));
+    const live = worlds.track(await world.connectStudent(cookie));
     await live.next('snapshot');
 
     const reset = await world.adminPost('/admin/api/reset');
@@ -165,7 +153,7 @@ describe('cookies that are not honoured', () => {
     // The cleared browser joins the new run, under the same id.
     const fresh = await joinOk('ann', 'Ann again');
     expect(cookieValue(fresh)).toContain('"run":2');
-    const inbox = track(await world.connectStudent(fresh));
+    const inbox = worlds.track(await world.connectStudent(fresh));
     expect((await inbox.next('snapshot')).me).toMatchObject({ student_id: 'ann', name: 'Ann again', score: 0 });
   });
 });
@@ -199,9 +187,9 @@ describe('student_id lock and release', () => {
 
   test('release: old cookie and socket stop working, the id rejoins from a new device and keeps its score', async () => {
     const cookie = await joinOk('ann', 'Ann');
-    const socket = track(await world.connectStudent(cookie));
+    const socket = worlds.track(await world.connectStudent(cookie));
     await socket.next('snapshot');
-    const admin = track(await world.connectAdmin());
+    const admin = worlds.track(await world.connectAdmin());
     await admin.next('snapshot');
 
     expect((await world.adminPost('/admin/api/next')).status).toBe(200);
@@ -230,7 +218,7 @@ describe('student_id lock and release', () => {
     expect(newCookie).not.toBe(cookie);
     const me = await world.http('/api/me', { cookie: newCookie });
     expect(await me.json()).toMatchObject({ student_id: 'ann', score: 950 });
-    const fresh = track(await world.connectStudent(newCookie));
+    const fresh = worlds.track(await world.connectStudent(newCookie));
     expect((await fresh.next('snapshot')).me).toMatchObject({ student_id: 'ann', score: 950, answer: 'A', points: 950 });
 
     // Now the id is locked again for everyone else, and the old cookie stays dead.
@@ -337,13 +325,13 @@ describe('join validation', () => {
   test('a name with HTML is stored and returned verbatim, as data', async () => {
     const name = '<img src=x onerror=alert(1)>';
     const id = '<b>id</b>&"\'';
-    const admin = track(await world.connectAdmin());
+    const admin = worlds.track(await world.connectAdmin());
     await admin.next('snapshot');
     const cookie = await joinOk(id, name);
 
     const me = await world.http('/api/me', { cookie });
     expect(await me.json()).toMatchObject({ student_id: id, name });
-    const inbox = track(await world.connectStudent(cookie));
+    const inbox = worlds.track(await world.connectStudent(cookie));
     expect((await inbox.next('snapshot')).me).toMatchObject({ student_id: id, name });
     const lobby = await admin.next('lobby_update');
     expect(lobby.names).toEqual([name]);

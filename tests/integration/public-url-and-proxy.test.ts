@@ -3,21 +3,16 @@
  * Secure flag on cookies, which client the login rate limit counts, and which Origins an
  * admin POST accepts.
  */
-import { afterEach, expect, test } from 'bun:test';
+import { expect, test } from 'bun:test';
 import QRCode from 'qrcode';
-import { cookieFrom, startTestWorld, TEST_ADMIN_PASSWORD, type TestWorld } from '../helpers/test-server';
-import { expectJsonError } from './support';
+import { cookieFrom, TEST_ADMIN_PASSWORD, type TestWorld } from '../helpers/test-server';
+import { useTestWorlds } from '../helpers/test-worlds';
+import { expectJsonError } from '../helpers/json-error';
 
-let worlds: TestWorld[] = [];
-afterEach(async () => {
-  for (const world of worlds) await world.stop();
-  worlds = [];
-});
+const worlds = useTestWorlds();
 
-async function world(env: Record<string, string> = {}): Promise<TestWorld> {
-  const started = await startTestWorld({ env });
-  worlds.push(started);
-  return started;
+function world(env: Record<string, string> = {}): Promise<TestWorld> {
+  return worlds.start({ env });
 }
 
 

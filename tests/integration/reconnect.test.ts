@@ -3,44 +3,34 @@
  * exactly where the session is, with their own answer and score, and never the correct
  * answer while the question is open.
  */
-import { afterEach, beforeEach, expect, test } from 'bun:test';
-import { makePool, startTestWorld, type TestWorld } from '../helpers/test-server';
+import { beforeEach, expect, test } from 'bun:test';
+import { makePool, type TestWorld } from '../helpers/test-server';
+import { useTestWorlds } from '../helpers/test-worlds';
 import type { Inbox } from '../helpers/inbox';
 
 const TIME_LIMIT_MS = 20_000;
 const pool = makePool(4, { timeLimitS: TIME_LIMIT_MS / 1000 });
 const points = (elapsedMs: number) => Math.round(1000 * (1 - elapsedMs / TIME_LIMIT_MS / 2));
 
+const worlds = useTestWorlds({ checkSockets: true });
 let world: TestWorld;
 let admin: Inbox;
-const opened: Inbox[] = [];
-
 beforeEach(async () => {
-  world = await startTestWorld({ fakeTime: true, pool });
-  admin = await world.connectAdmin();
-  opened.push(admin);
+  world = await worlds.start({ fakeTime: true, pool });
+  admin = worlds.track(await world.connectAdmin());
   await admin.next('snapshot');
-});
-afterEach(async () => {
-  for (const inbox of opened.splice(0)) {
-    expect(inbox.violations).toEqual([]);
-    await inbox.close();
-  }
-  await world.stop();
 });
 
 async function joinAndConnect(id: string, name = `Student ${id}`) {
   const { response, cookie } = await world.join(id, name);
   expect(response.status).toBe(200);
-  const inbox = await world.connectStudent(cookie);
-  opened.push(inbox);
+  const inbox = worlds.track(await world.connectStudent(cookie));
   const snapshot = await inbox.next('snapshot');
   return { cookie, inbox, snapshot };
 }
 
 async function connect(cookie: string) {
-  const inbox = await world.connectStudent(cookie);
-  opened.push(inbox);
+  const inbox = worlds.track(await world.connectStudent(cookie));
   return { inbox, snapshot: await inbox.next('snapshot') };
 }
 

@@ -3,30 +3,14 @@
  * before the handshake finished, refused) must leave no trace in the session's socket
  * sets or in Bun's topic subscriptions, and `end` leaves no timer behind.
  */
-import { afterEach, expect, test } from 'bun:test';
+import { expect, test } from 'bun:test';
 import { Inbox } from '../helpers/inbox';
-import { makePool, startTestWorld, type TestWorld } from '../helpers/test-server';
-import { sleep, waitFor } from './support';
+import { makePool, type TestWorld } from '../helpers/test-server';
+import { useTestWorlds } from '../helpers/test-worlds';
+import { seededRandom } from '../helpers/seeded-random';
+import { sleep, waitFor } from '../helpers/wait';
 
-let world: TestWorld | null = null;
-const sockets: Inbox[] = [];
-afterEach(async () => {
-  Inbox.closeAll(sockets);
-  await world?.stop();
-  world = null;
-});
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const worlds = useTestWorlds();
 
 type Ending = 'close_before_open' | 'close' | 'terminate' | 'close_after_snapshot' | 'terminate_after_snapshot';
 const ENDINGS: Ending[] = ['close_before_open', 'close', 'terminate', 'close_after_snapshot', 'terminate_after_snapshot'];
@@ -70,8 +54,7 @@ async function expectCounts(world: TestWorld, students: number, admins: number):
 }
 
 test('50 flaky connect/disconnect cycles leave no leaked sockets or subscribers', async () => {
-  world = await startTestWorld({ fakeTime: true, pool: makePool(3) });
-  const w = world;
+  const w = await worlds.start({ fakeTime: true, pool: makePool(3) });
   const cookies: string[] = [];
   for (let index = 0; index < 12; index++) {
     const { response, cookie } = await w.join(`c${index}`, `Churner ${index}`);
@@ -84,19 +67,18 @@ test('50 flaky connect/disconnect cycles leave no leaked sockets or subscribers'
   // Steady clients: three students (one with two tabs) and one admin stay connected throughout.
   const steady: Inbox[] = [];
   for (const cookie of [cookies[0]!, cookies[1]!, cookies[2]!, cookies[2]!]) {
-    const inbox = await w.connectStudent(cookie);
+    const inbox = worlds.track(await w.connectStudent(cookie));
     steady.push(inbox);
-    sockets.push(inbox);
   }
-  const admin = await w.connectAdmin();
-  sockets.push(admin);
+  const admin = worlds.track(await w.connectAdmin());
   await admin.next('snapshot');
   await expectCounts(w, 4, 1);
   admin.send({ type: 'next' });
   for (const inbox of steady) await inbox.next('question_open');
 
   const adminCookie = await w.adminLogin();
-  const next = random(20240611);
+  // Deterministic pseudo-random numbers, so a failure can be replayed.
+  const next = seededRandom(20240611);
   const churned: Inbox[] = [];
   let submits = 0;
   const cycle = async (number: number) => {
@@ -163,10 +145,8 @@ test('50 flaky connect/disconnect cycles leave no leaked sockets or subscribers'
 });
 
 test('pendingTimers is 0 right after `end`, even with a lobby update and answer progress just requested', async () => {
-  world = await startTestWorld({ fakeTime: true, pool: makePool(2) });
-  const w = world;
-  const admin = await w.connectAdmin();
-  sockets.push(admin);
+  const w = await worlds.start({ fakeTime: true, pool: makePool(2) });
+  const admin = worlds.track(await w.connectAdmin());
   await admin.next('snapshot');
   // Several joins within the coalescing interval leave a trailing lobby update armed.
   const cookies: string[] = [];
@@ -175,8 +155,7 @@ test('pendingTimers is 0 right after `end`, even with a lobby update and answer 
   await admin.next('question_open');
   const students: Inbox[] = [];
   for (const cookie of cookies) {
-    const inbox = await w.connectStudent(cookie);
-    sockets.push(inbox);
+    const inbox = worlds.track(await w.connectStudent(cookie));
     students.push(inbox);
     inbox.send({ type: 'submit', question_idx: 0, choice: 'A' });
     await inbox.next('submit_ack');
@@ -188,14 +167,13 @@ test('pendingTimers is 0 right after `end`, even with a lobby update and answer 
 });
 
 test('sockets of a released student and of a reset run are dropped from the counts', async () => {
-  world = await startTestWorld({ fakeTime: true, pool: makePool(2) });
-  const w = world;
+  const w = await worlds.start({ fakeTime: true, pool: makePool(2) });
   const a = (await w.join('r1')).cookie;
   const b = (await w.join('r2')).cookie;
   const first = await w.connectStudent(a);
   const second = await w.connectStudent(a);
   const third = await w.connectStudent(b);
-  sockets.push(first, second, third);
+  worlds.track(first, second, third);
   await expectCounts(w, 3, 0);
   expect((await w.adminPost('/admin/api/students/r1/release')).status).toBe(200);
   expect(await first.expectClose()).toBe(4401);
@@ -205,8 +183,7 @@ test('sockets of a released student and of a reset run are dropped from the coun
   expect(await third.expectClose()).toBe(4401);
   await expectCounts(w, 0, 0);
   // An old-run cookie is refused at connect and never counted.
-  const stale = Inbox.connect(w.wsUrl, b);
-  sockets.push(stale);
+  const stale = worlds.track(Inbox.connect(w.wsUrl, b));
   expect(await stale.expectClose()).toBe(4401);
   await expectCounts(w, 0, 0);
 });

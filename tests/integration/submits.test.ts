@@ -3,42 +3,33 @@
  * that do not apply, over HTTP and over the admin socket. Every refusal leaves the
  * session exactly as it was.
  */
-import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
-import { makePool, startTestWorld, type TestWorld } from '../helpers/test-server';
+import { beforeEach, describe, expect, test } from 'bun:test';
+import { makePool, type TestWorld } from '../helpers/test-server';
+import { useTestWorlds } from '../helpers/test-worlds';
 import type { Frame, Inbox } from '../helpers/inbox';
 
 const TIME_LIMIT_MS = 20_000;
 
+const worlds = useTestWorlds({ checkSockets: true });
 let world: TestWorld;
 let admin: Inbox;
 let ann: Inbox;
 let bob: Inbox;
-const opened: Inbox[] = [];
 
 async function setup(pool = makePool(3)) {
-  world = await startTestWorld({ fakeTime: true, pool });
-  admin = await world.connectAdmin();
-  opened.push(admin);
+  world = await worlds.start({ fakeTime: true, pool });
+  admin = worlds.track(await world.connectAdmin());
   await admin.next('snapshot');
   const students: Inbox[] = [];
   for (const id of ['ann', 'bob']) {
     const { response, cookie } = await world.join(id, id.toUpperCase());
     expect(response.status).toBe(200);
-    const inbox = await world.connectStudent(cookie);
-    opened.push(inbox);
+    const inbox = worlds.track(await world.connectStudent(cookie));
     await inbox.next('snapshot');
     students.push(inbox);
   }
   [ann, bob] = students as [Inbox, Inbox];
 }
-
-afterEach(async () => {
-  for (const inbox of opened.splice(0)) {
-    expect(inbox.violations).toEqual([]);
-    await inbox.close();
-  }
-  await world.stop();
-});
 
 async function state(): Promise<Frame> {
   const response = await world.http('/admin/api/state', { cookie: await world.adminLogin() });

@@ -12,7 +12,7 @@
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { clockTime, formatMs, parseDuration, parseFlags, positiveInteger, requireHttpUrl, resolvePassword, seconds, UsageError } from './lib/live-cli';
+import { clockTime, formatMs, parseDuration, parseFlags, positiveInteger, requireHttpUrl, resolvePassword, seconds, usageExit, UsageError } from './lib/live-cli';
 import { LoopControl } from './lib/live-cycles';
 import type { LiveResult } from './lib/live-run';
 import { RUNS_DIR } from './lib/report';
@@ -27,23 +27,23 @@ function say(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-/** The line appended to the summary file for one finished cycle. */
-export interface LiveCycleLine {
-  at: string;
-  url: string;
-  cycle: number;
-  passed: boolean;
-  students: number;
-  questions: number;
-  acks: number;
-  expected_acks: number;
-  ack_p50_ms: number | null;
-  ack_p95_ms: number | null;
-  ack_p99_ms: number | null;
-  errors: number;
-  duration_ms: number;
-  failures: string[];
-}
+/** The line appended to the summary file for one finished cycle: the cycle's number and most of its live result. */
+export type LiveCycleLine = { cycle: number } & Pick<
+  LiveResult,
+  | 'at'
+  | 'url'
+  | 'passed'
+  | 'students'
+  | 'questions'
+  | 'acks'
+  | 'expected_acks'
+  | 'ack_p50_ms'
+  | 'ack_p95_ms'
+  | 'ack_p99_ms'
+  | 'errors'
+  | 'duration_ms'
+  | 'failures'
+>;
 
 async function main(): Promise<number> {
   let flags;
@@ -76,10 +76,7 @@ async function main(): Promise<number> {
     seconds(flags['snapshot-timeout'], '--snapshot-timeout', 12);
     password = await resolvePassword(flags.password);
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    if (error.message) process.stderr.write(`live-loop: ${error.message}\n`);
-    process.stderr.write(`${USAGE}\n`);
-    return error.message ? 2 : 0;
+    return usageExit('live-loop', USAGE, error);
   }
 
   const summaryFile = flags.summary ?? join(RUNS_DIR, 'live_summary.jsonl');

@@ -11,7 +11,7 @@
  * a terminal. Exit code 0 only if every check held; 1 a check failed or the server did not
  * answer in time; 2 a usage error; 130 interrupted (Ctrl-C / SIGTERM abort the run cleanly).
  */
-import { formatMs, parseFlags, positiveInteger, requireHttpUrl, resolvePassword, seconds, UsageError } from './lib/live-cli';
+import { formatMs, parseFlags, positiveInteger, requireHttpUrl, resolvePassword, seconds, usageExit, UsageError } from './lib/live-cli';
 import { runLive, type LiveOptions, type LiveResult } from './lib/live-run';
 import { progress, progressDone } from './lib/report';
 
@@ -67,10 +67,7 @@ async function main(): Promise<number> {
   try {
     options = await parseLiveArgs(Bun.argv.slice(2));
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    if (error.message) say(`live: ${error.message}`);
-    say(USAGE);
-    return error.message ? 2 : 0;
+    return usageExit('live', USAGE, error);
   }
 
   const abort = new AbortController();

@@ -14,7 +14,7 @@
  */
 import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { clockTime, parseDuration, parseFlags, positiveInteger, seconds, UsageError } from './lib/live-cli';
+import { clockTime, parseDuration, parseFlags, positiveInteger, seconds, usageExit, UsageError } from './lib/live-cli';
 import { LoopControl } from './lib/live-cycles';
 import { loadProfile, PROFILE_NAMES, type ProfileName } from './lib/profiles';
 import { RUNS_DIR } from './lib/report';
@@ -90,10 +90,7 @@ async function main(): Promise<number> {
     const invalid = suites.find((suite) => !/^[\w-]+$/.test(suite));
     if (invalid !== undefined || suites.length === 0) throw new UsageError(`--suites takes names of folders under tests/stress, got ${JSON.stringify(flags.suites)}`);
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    if (error.message) process.stderr.write(`stress-loop: ${error.message}\n`);
-    process.stderr.write(`${USAGE}\n`);
-    return error.message ? 2 : 0;
+    return usageExit('stress-loop', USAGE, error);
   }
 
   const summaryFile = flags.summary ?? join(RUNS_DIR, 'summary.jsonl');

@@ -16,8 +16,7 @@ test(
   async () => {
     const failures = await runScenario('api-classroom', makeStressPool(profile.questions), async (scenario) => {
       const { admin, recorder } = scenario;
-      const adminSocket = scenario.track(admin.socket());
-      await adminSocket.next('snapshot', 10_000);
+      const adminSocket = await scenario.openAdminSocket();
 
       const joined = await scenario.joinClass(profile.students, 'class');
       const students = await scenario.connectAll(joined);

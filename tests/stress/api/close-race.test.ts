@@ -27,9 +27,8 @@ test(
     const failures = await runScenario('api-close-race', makeStressPool(1, TIME_LIMIT_S), async (scenario) => {
       const { admin, recorder } = scenario;
       const waitMs = scaledMs(10_000, 6);
-      const adminSocket = scenario.track(admin.socket());
-      await adminSocket.next('snapshot', 10_000);
-      const students = await scenario.connectAll(await scenario.joinClass(profile.students, 'race'));
+      const adminSocket = await scenario.openAdminSocket();
+      const students = await scenario.connectClass(profile.students, 'race');
 
       await admin.command('next');
       const open = await adminSocket.next('question_open', waitMs);

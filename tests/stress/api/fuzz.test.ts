@@ -144,12 +144,10 @@ test(
     const failures = await runScenario('api-fuzz', makeStressPool(1), async (scenario) => {
       const { admin, recorder } = scenario;
       const waitMs = scaledMs(10_000, 6, profile.students + profile.sockets);
-      const adminSocket = scenario.track(admin.socket());
-      await adminSocket.next('snapshot', 10_000);
-      const adminFuzzSocket = scenario.track(admin.socket());
-      await adminFuzzSocket.next('snapshot', 10_000);
-      const students = await scenario.connectAll(await scenario.joinClass(profile.students, 'class'));
-      const fuzzers = await scenario.connectAll(await scenario.joinClass(profile.sockets, 'fuzz'));
+      const adminSocket = await scenario.openAdminSocket();
+      const adminFuzzSocket = await scenario.openAdminSocket();
+      const students = await scenario.connectClass(profile.students, 'class');
+      const fuzzers = await scenario.connectClass(profile.sockets, 'fuzz');
       recorder.gauge('fuzz_sockets', fuzzers.length + 1);
 
       await admin.command('next');

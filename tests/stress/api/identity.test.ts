@@ -84,7 +84,7 @@ test(
     const failures = await runScenario('api-cookie-tampering', makeStressPool(2), async (scenario) => {
       const { admin, recorder } = scenario;
       const waitMs = scaledMs(10_000, 4);
-      const students = await scenario.connectAll(await scenario.joinClass(profile.students, 'cookie'));
+      const students = await scenario.connectClass(profile.students, 'cookie');
       const byKind = new Map<string, { refused: number; total: number }>();
       const tally = (kind: string, refused: boolean) => {
         const entry = byKind.get(kind) ?? { refused: 0, total: 0 };

@@ -26,9 +26,8 @@ test(
     const failures = await runScenario('api-late-joiners', makeStressPool(2), async (scenario) => {
       const { admin, recorder } = scenario;
       const waitMs = scaledMs(10_000, 6);
-      const adminSocket = scenario.track(admin.socket());
-      await adminSocket.next('snapshot', 10_000);
-      const early = await scenario.connectAll(await scenario.joinClass(profile.students, 'early'));
+      const adminSocket = await scenario.openAdminSocket();
+      const early = await scenario.connectClass(profile.students, 'early');
 
       const nextSent = performance.now();
       await admin.command('next');

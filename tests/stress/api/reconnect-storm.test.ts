@@ -15,7 +15,8 @@
 import { expect, test } from 'bun:test';
 import { makeStressPool } from '../lib/target';
 import { LiveSocket } from '../lib/quiz-client';
-import { profile, randomLetter, runScenario, scaledMs, TEST_TIMEOUT_MS, total, withTimeout, type Scenario, type Student } from './scenario';
+import { withTimeout } from '../lib/scenario-kit';
+import { profile, randomLetter, runScenario, scaledMs, TEST_TIMEOUT_MS, total, type Scenario, type Student } from './scenario';
 
 const CYCLES_PER_WORKER = 3;
 /** Server fds may differ a little from the baseline (SQLite WAL/shm, the listen socket). */
@@ -72,8 +73,7 @@ test(
     const failures = await runScenario('api-reconnect-storm', makeStressPool(1), async (scenario) => {
       const { admin, recorder, target } = scenario;
       const waitMs = scaledMs(10_000, 6, profile.students + profile.sockets);
-      const adminSocket = scenario.track(admin.socket());
-      await adminSocket.next('snapshot', 10_000);
+      const adminSocket = await scenario.openAdminSocket();
       const joined = await scenario.joinClass(profile.students, 'storm');
       // After the joins: their keep-alive HTTP connections are part of the baseline.
       const baselineFds = target.openFds();

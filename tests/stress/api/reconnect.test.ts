@@ -52,9 +52,8 @@ test(
     const failures = await runScenario('api-reconnect', makeStressPool(1), async (scenario) => {
       const { admin, recorder } = scenario;
       const waitMs = scaledMs(10_000, 6);
-      const adminSocket = scenario.track(admin.socket());
-      await adminSocket.next('snapshot', 10_000);
-      const students = await scenario.connectAll(await scenario.joinClass(profile.students, 'recon'));
+      const adminSocket = await scenario.openAdminSocket();
+      const students = await scenario.connectClass(profile.students, 'recon');
       await admin.command('next');
       await scenario.everyoneGets(students, 'question_open', waitMs);
 
@@ -149,9 +148,8 @@ test(
     const failures = await runScenario('api-sleep-wake', makeStressPool(3), async (scenario) => {
       const { admin, recorder } = scenario;
       const waitMs = scaledMs(10_000, 6);
-      const adminSocket = scenario.track(admin.socket());
-      await adminSocket.next('snapshot', 10_000);
-      const students = await scenario.connectAll(await scenario.joinClass(Math.max(6, profile.students), 'sleep'));
+      const adminSocket = await scenario.openAdminSocket();
+      const students = await scenario.connectClass(Math.max(6, profile.students), 'sleep');
       await admin.command('next');
       await scenario.everyoneGets(students, 'question_open', waitMs);
 

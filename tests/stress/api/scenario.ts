@@ -6,10 +6,12 @@
  * `failures` (they fail the test); latencies and memory only go into the report.
  */
 import { loadavg } from 'node:os';
+import { seededRandom } from '../../helpers/seeded-random';
 import { checkThresholds, progress, progressDone, Recorder } from '../lib/report';
 import { loadProfile, type Profile } from '../lib/profiles';
-import { startTarget, type Target } from '../lib/target';
+import { startTarget, STRESS_POOL_LETTERS, type Target } from '../lib/target';
 import { AdminClient, inParallel, joinStudent, LiveSocket, type Frame } from '../lib/quiz-client';
+import { withTimeout } from '../lib/scenario-kit';
 
 export const profile: Profile = loadProfile();
 
@@ -32,29 +34,16 @@ export interface Student {
   socket: LiveSocket | null;
 }
 
-const LETTERS = ['A', 'B', 'C', 'D'] as const;
-
-/** A small seeded PRNG (mulberry32) so a failing run can be replayed with STRESS_SEED. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
+/** The seed of the scenario's random picks (seededRandom), so a failing run can be replayed with STRESS_SEED. */
 export const SEED = Number(process.env.STRESS_SEED ?? Date.now() % 1_000_000);
 
 export function randomLetter(random: () => number): string {
-  return LETTERS[Math.floor(random() * LETTERS.length)]!;
+  return STRESS_POOL_LETTERS[Math.floor(random() * STRESS_POOL_LETTERS.length)]!;
 }
 
 /** The letter a stress pool marks correct for question `index` (see makeStressPool). */
 export function correctLetter(index: number): string {
-  return LETTERS[index % LETTERS.length]!;
+  return STRESS_POOL_LETTERS[index % STRESS_POOL_LETTERS.length]!;
 }
 
 export class Scenario {
@@ -194,6 +183,18 @@ export class Scenario {
     return results.filter((student): student is Student => student !== null);
   }
 
+  /** Joins `count` students and connects them (joinClass, then connectAll). */
+  async connectClass(count: number, prefix: string): Promise<Student[]> {
+    return this.connectAll(await this.joinClass(count, prefix));
+  }
+
+  /** Opens a tracked admin socket and waits for its first snapshot. */
+  async openAdminSocket(timeoutMs = 10_000): Promise<LiveSocket> {
+    const socket = this.track(this.admin.socket());
+    await socket.next('snapshot', timeoutMs);
+    return socket;
+  }
+
   track(socket: LiveSocket): LiveSocket {
     this.sockets.add(socket);
     return socket;
@@ -273,20 +274,6 @@ export class Scenario {
       await this.target.stop();
     }
     return this.failures;
-  }
-}
-
-export async function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms: ${what}`)), timeoutMs);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -35,9 +35,8 @@ test(
     const failures = await runScenario('api-bad-submits', makeStressPool(2), async (scenario) => {
       const { admin, recorder } = scenario;
       const waitMs = scaledMs(10_000, 8);
-      const adminSocket = scenario.track(admin.socket());
-      await adminSocket.next('snapshot', 10_000);
-      const students = await scenario.connectAll(await scenario.joinClass(profile.students, 'bad'));
+      const adminSocket = await scenario.openAdminSocket();
+      const students = await scenario.connectClass(profile.students, 'bad');
 
       await Promise.all(students.map((student) => expectAck(scenario, student, { questionIdx: 0, choice: 'A', accepted: false, reason: 'closed' }, waitMs)));
 

@@ -16,11 +16,10 @@ import { loadProfile } from '../lib/profiles';
 import { AdminClient, LiveSocket, type Frame } from '../lib/quiz-client';
 import { checkThresholds, Recorder } from '../lib/report';
 import { closeAll, joinAndConnect, sampleRss, scenarioTimeoutMs, waitUntil, withTimeout, type ConnectedStudent } from '../lib/scenario-kit';
-import { makeStressPool, startTarget, type Target } from '../lib/target';
+import { makeStressPool, startTarget, STRESS_POOL_LETTERS, type Target } from '../lib/target';
 
 const profile = loadProfile();
-const LETTERS = ['A', 'B', 'C', 'D'];
-const choiceFor = (index: number) => LETTERS[index % LETTERS.length]!;
+const choiceFor = (index: number) => STRESS_POOL_LETTERS[index % STRESS_POOL_LETTERS.length]!;
 
 let target: Target | null = null;
 const sockets: LiveSocket[] = [];

@@ -1,6 +1,6 @@
 /**
  * A slow consumer: a student whose socket is a hand-made WebSocket client
- * (lib/raw-websocket.ts) that completes the upgrade, reads its snapshot and then stops
+ * (tests/helpers/raw-websocket.ts) that completes the upgrade, reads its snapshot and then stops
  * reading, while the admin drives the quiz through many large questions (every
  * question_open and question_closed is published to it too) and the rest of the class
  * plays along.
@@ -18,23 +18,23 @@
  * question_open and question_closed (delivered = subscribers × messages) and every ack.
  */
 import { afterAll, expect, test } from 'bun:test';
+import { CHOICE_LETTERS } from '../../../src/protocol/constants';
+import { RawWebSocket } from '../../helpers/raw-websocket';
 import { loadProfile } from '../lib/profiles';
 import { AdminClient, joinStudent, type LiveSocket } from '../lib/quiz-client';
-import { RawWebSocket } from '../lib/raw-websocket';
 import { checkThresholds, Recorder } from '../lib/report';
 import { answerAll, closeAll, connectedCount, joinAndConnect, sampleRss, scenarioTimeoutMs, waitUntil } from '../lib/scenario-kit';
 import { startTarget, type Target } from '../lib/target';
 
 const profile = loadProfile();
-const LETTERS = ['A', 'B', 'C', 'D', 'E', 'F'];
 /** Questions at the pool's size limits: the most bytes per broadcast. */
 function makeLargePool(questions: number) {
   return {
     title: 'Slow consumer pool',
     questions: Array.from({ length: questions }, (_, index) => ({
       text: `Question ${index + 1} `.padEnd(2000, 'q'),
-      choices: LETTERS.map((letter) => `${letter} `.padEnd(500, 'c')),
-      answer: LETTERS[index % LETTERS.length],
+      choices: CHOICE_LETTERS.map((letter) => `${letter} `.padEnd(500, 'c')),
+      answer: CHOICE_LETTERS[index % CHOICE_LETTERS.length],
       time_limit_s: 600,
       explanation: 'e'.repeat(4000),
     })),
@@ -85,7 +85,7 @@ test.skipIf(!!process.env.STRESS_URL)(
       await admin.command('next');
       if (index < answeredQuestions) {
         await Promise.all(observers.map((student) => student.socket.next('question_open', 10_000)));
-        const acks = await answerAll(observers, index, (studentIndex) => LETTERS[studentIndex % 4]!, recorder);
+        const acks = await answerAll(observers, index, (studentIndex) => CHOICE_LETTERS[studentIndex % 4]!, recorder);
         attempted += acks.length;
         accepted += acks.filter((ack) => ack.accepted === true).length;
       }

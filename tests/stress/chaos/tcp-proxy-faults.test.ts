@@ -33,13 +33,12 @@ import {
   type ConnectedStudent,
 } from '../lib/scenario-kit';
 import { startTcpProxy, type TcpProxy } from '../lib/tcp-proxy';
-import { makeStressPool, startTarget, type Target } from '../lib/target';
+import { makeStressPool, startTarget, STRESS_POOL_LETTERS, type Target } from '../lib/target';
 
 const profile = loadProfile();
 const PROXY_LATENCY_MS = 40;
 const IDLE_REAP_WAIT_MS = 75_000;
 const LECTURE_QUESTION_EVERY_MS = 10_000;
-const LETTERS = ['A', 'B', 'C', 'D'];
 
 let target: Target | null = null;
 const proxies: TcpProxy[] = [];
@@ -99,7 +98,7 @@ test.skipIf(!!process.env.STRESS_URL)(
       const opened = await Promise.all(answering.map((student) => student.socket.next('question_open', 10_000)));
       if (opened.some((frame) => frame.question_idx !== questionIdx)) failures.push(`question_open for the wrong question at ${questionIdx}`);
       const started = performance.now();
-      const liveAcks = answerAll(live, questionIdx, (index) => LETTERS[index % 4]!, recorder);
+      const liveAcks = answerAll(live, questionIdx, (index) => STRESS_POOL_LETTERS[index % 4]!, recorder);
       const laggyAcks = withLaggy
         ? Promise.all(
             groups.laggy!.map(async (student) => {

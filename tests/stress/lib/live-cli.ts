@@ -9,6 +9,17 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 /** A mistake on the command line: printed with the usage text, exit code 2. */
 export class UsageError extends Error {}
 
+/**
+ * How a tool ends when its arguments do not parse: `tool: message` (none for --help) and the
+ * usage on stderr; returns the exit code, 2 (0 for --help). Anything but a UsageError is rethrown.
+ */
+export function usageExit(tool: string, usage: string, error: unknown): number {
+  if (!(error instanceof UsageError)) throw error;
+  if (error.message) process.stderr.write(`${tool}: ${error.message}\n`);
+  process.stderr.write(`${usage}\n`);
+  return error.message ? 2 : 0;
+}
+
 export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T) {
   const args = argv[0] === '--' ? argv.slice(1) : argv;
   try {

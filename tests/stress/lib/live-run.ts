@@ -10,6 +10,7 @@
  * message, never a hang. `runLive` never throws for a server problem: it returns a result
  * whose `failures` say what broke. Ack latency (submit sent → ack received) is reported.
  */
+import { seededRandom } from '../../helpers/seeded-random';
 import { percentiles } from './report';
 import { AdminClient, inParallel, joinStudent, LiveSocket, type Frame } from './quiz-client';
 
@@ -93,15 +94,6 @@ function waitFrame(socket: LiveSocket, type: string, ms: number, label: string, 
   });
 }
 
-function mulberry32(state: number): () => number {
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -156,7 +148,7 @@ export async function runLive(options: LiveOptions): Promise<LiveResult> {
   const adminSnapshotMs = options.adminSnapshotTimeoutMs ?? 15_000;
   const frameMs = options.frameTimeoutMs ?? 15_000;
   const seed = options.seed ?? Date.now() % 1_000_000_007;
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const { signal } = options;
 
   const failures: string[] = [];

@@ -3,8 +3,10 @@
  * calls, and a WebSocket that buffers frames and waits for them with timeouts. It imports
  * nothing from src/, so it can be pointed at any deployed server.
  */
+import { parseCsv } from '../../helpers/csv';
+import type { Frame } from '../../helpers/frame';
 
-export type Frame = { type: string; [key: string]: any };
+export type { Frame };
 
 export class ContractError extends Error {}
 
@@ -191,38 +193,6 @@ export class LiveSocket {
     this.frames.length = 0;
     this.#cursor.clear();
   }
-}
-
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let index = 0; index < text.length; index += 1) {
-    const char = text[index]!;
-    if (quoted) {
-      if (char === '"' && text[index + 1] === '"') {
-        cell += '"';
-        index += 1;
-      } else if (char === '"') quoted = false;
-      else cell += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (char === '\n' || (char === '\r' && text[index + 1] === '\n')) {
-      if (char === '\r') index += 1;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += char;
-  }
-  if (cell !== '' || row.length > 0) {
-    row.push(cell);
-    rows.push(row);
-  }
-  return rows;
 }
 
 /** Runs `task` for 0..count-1 with at most `limit` in flight. */

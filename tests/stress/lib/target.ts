@@ -6,6 +6,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { choiceLettersFor } from '../../../src/protocol/constants';
 
 const REPO_ROOT = join(import.meta.dir, '../../..');
 export const LOCAL_ADMIN_PASSWORD = 'stress-admin-password';
@@ -36,17 +37,30 @@ export interface LocalTargetOptions {
   env?: Record<string, string>;
 }
 
+/** The letters of a stress pool question's four choices. */
+export const STRESS_POOL_LETTERS = choiceLettersFor(4);
+
+/** `questions` four-choice questions; question i's answer is STRESS_POOL_LETTERS[i % 4]. */
 export function makeStressPool(questions: number, timeLimitS = 600) {
-  const letters = ['A', 'B', 'C', 'D'];
   return {
     title: `Stress pool (${questions})`,
     questions: Array.from({ length: questions }, (_, index) => ({
       text: `Stress question ${index + 1}`,
-      choices: letters.map((letter) => `Choice ${letter}`),
-      answer: letters[index % letters.length],
+      choices: STRESS_POOL_LETTERS.map((letter) => `Choice ${letter}`),
+      answer: STRESS_POOL_LETTERS[index % STRESS_POOL_LETTERS.length],
       time_limit_s: timeLimitS,
     })),
   };
+}
+
+/** A memory field of /proc/<pid>/status (VmRSS, VmHWM) in MB, or null when it cannot be read. */
+function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Math.round((Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024) * 100) / 100;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -141,22 +155,8 @@ export async function startTarget(options: LocalTargetOptions = {}): Promise<Tar
     adminPassword: LOCAL_ADMIN_PASSWORD,
     local: true,
     dbPath: env.QUIZ_DB_PATH!,
-    rssMb() {
-      try {
-        const status = readFileSync(`/proc/${server.proc.pid}/status`, 'utf8');
-        return Math.round((Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024) * 100) / 100;
-      } catch {
-        return null;
-      }
-    },
-    peakRssMb() {
-      try {
-        const status = readFileSync(`/proc/${server.proc.pid}/status`, 'utf8');
-        return Math.round((Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024) * 100) / 100;
-      } catch {
-        return null;
-      }
-    },
+    rssMb: () => procStatusMb(server.proc.pid, 'VmRSS'),
+    peakRssMb: () => procStatusMb(server.proc.pid, 'VmHWM'),
     openFds() {
       try {
         return readdirSync(`/proc/${server.proc.pid}/fd`).length;

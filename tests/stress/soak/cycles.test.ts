@@ -17,10 +17,9 @@ import { loadProfile } from '../lib/profiles';
 import { AdminClient, LiveSocket } from '../lib/quiz-client';
 import { checkThresholds, Recorder } from '../lib/report';
 import { answerAll, closeAll, connectedCount, healthz, joinAndConnect, scenarioTimeoutMs, waitUntil } from '../lib/scenario-kit';
-import { makeStressPool, startTarget, type Target } from '../lib/target';
+import { makeStressPool, startTarget, STRESS_POOL_LETTERS, type Target } from '../lib/target';
 
 const profile = loadProfile();
-const LETTERS = ['A', 'B', 'C', 'D'];
 /** fds the harness itself may hold open on the server (pooled keep-alive HTTP connections). */
 const FD_SLACK = 6;
 /** Bun.serve closes idle keep-alive connections after 10 s; wait a bit longer than that. */
@@ -80,7 +79,7 @@ test.skipIf(!!process.env.STRESS_URL)(
         }
         await admin.command('next');
         await Promise.all(students.map((student) => student.socket.next('question_open', 10_000)));
-        const acks = await answerAll(students, index, (position) => LETTERS[(position + cycle) % 4]!, recorder);
+        const acks = await answerAll(students, index, (position) => STRESS_POOL_LETTERS[(position + cycle) % 4]!, recorder);
         attempted += acks.length;
         accepted += acks.filter((ack) => ack.accepted === true).length;
         for (const ack of acks) if (ack.accepted !== true) recorder.error(`cycle ${cycle} q${index}: ${JSON.stringify(ack)}`);

@@ -1,23 +1,39 @@
-import { describe, expect, test } from 'bun:test';
-import { signCookie } from 'elysia/utils';
+import { beforeAll, describe, expect, test } from 'bun:test';
 import { AppError } from '../../../src/errors';
-import { ADMIN_SESSION_MS, adminFingerprint } from '../../../src/identity/cookies';
+import { ADMIN_SESSION_MS, adminFingerprint, type AdminClaim } from '../../../src/identity/cookies';
 import { createInstructorCheck } from '../../../src/identity/instructor';
-import { ADMIN_COOKIE, STUDENT_COOKIE } from '../../../src/protocol/constants';
+import type { SignInStore } from '../../../src/identity/ports';
+import { VERIFICATIONS_AT_ONCE, VERIFICATIONS_WAITING } from '../../../src/identity/verification-budget';
 import { FakeTime } from '../../helpers/fake-time';
 
 const HASH = '$argon2id$v=19$m=65536,t=2,p=1$current-hash';
 const OTHER_HASH = '$argon2id$v=19$m=65536,t=2,p=1$previous-hash';
-const KEY = 'unit-test-signing-key-0123456789abcdef';
 
-function setup() {
-  const time = new FakeTime();
-  const check = createInstructorCheck(HASH, KEY, time);
-  return { time, check };
+/** An in-memory SignInStore that behaves like the SQLite one (expired rows go on liveSignIns). */
+class MemorySignInStore implements SignInStore {
+  readonly rows = new Map<string, { createdAtMs: number; expiresAtMs: number }>();
+
+  recordSignIn(id: string, createdAtMs: number, expiresAtMs: number): void {
+    this.rows.set(id, { createdAtMs, expiresAtMs });
+  }
+  forgetSignIn(id: string): void {
+    this.rows.delete(id);
+  }
+  forgetAllSignIns(): void {
+    this.rows.clear();
+  }
+  liveSignIns(now: number): string[] {
+    for (const [id, row] of this.rows) if (row.expiresAtMs <= now) this.rows.delete(id);
+    return [...this.rows.keys()];
+  }
+  ids(): string[] {
+    return [...this.rows.keys()].sort();
+  }
 }
 
-async function cookieHeader(value: unknown, name = ADMIN_COOKIE, key = KEY): Promise<string> {
-  return `${name}=${encodeURIComponent(await signCookie(JSON.stringify(value), key))}`;
+function setup(hash = HASH, time = new FakeTime(), signIns = new MemorySignInStore()) {
+  const check = createInstructorCheck({ adminPasswordHash: hash, clock: time, signIns });
+  return { time, signIns, check };
 }
 
 function thrownBy(fn: () => void): unknown {
@@ -29,51 +45,130 @@ function thrownBy(fn: () => void): unknown {
   throw new Error('expected a throw');
 }
 
-describe('newClaim', () => {
-  test('expires ADMIN_SESSION_MS from now and carries the current hash’s fingerprint', () => {
+describe('signIn', () => {
+  test('returns a claim expiring ADMIN_SESSION_MS from now, with the current hash’s fingerprint and a new sign-in id', () => {
     const { time, check } = setup();
-    expect(check.newClaim()).toEqual({ exp: time.now() + ADMIN_SESSION_MS, fp: adminFingerprint(HASH) });
+    const claim = check.signIn();
+    expect(claim).toEqual({ exp: time.now() + ADMIN_SESSION_MS, fp: adminFingerprint(HASH), sid: expect.any(String) });
+    expect(claim.sid.length).toBeGreaterThan(0);
+    expect(claim.sid.length).toBeLessThanOrEqual(64);
   });
 
-  test('a new claim is accepted until just before it expires, then refused', () => {
+  test('records the sign-in in the store, with its creation and expiry times', () => {
+    const { time, signIns, check } = setup();
+    const claim = check.signIn();
+    expect(signIns.rows.get(claim.sid)).toEqual({ createdAtMs: time.now(), expiresAtMs: claim.exp });
+  });
+
+  test('each sign-in gets its own id', () => {
+    const { signIns, check } = setup();
+    const first = check.signIn();
+    const second = check.signIn();
+    expect(first.sid).not.toBe(second.sid);
+    expect(signIns.ids()).toEqual([first.sid, second.sid].sort());
+  });
+
+  test('drops expired sign-ins from the store, keeping live ones', () => {
+    const { time, signIns, check } = setup();
+    const old = check.signIn();
+    time.advance(ADMIN_SESSION_MS / 2);
+    const middle = check.signIn();
+    time.advance(ADMIN_SESSION_MS / 2);
+    expect(signIns.ids()).toContain(old.sid);
+    const fresh = check.signIn();
+    expect(signIns.ids()).toEqual([middle.sid, fresh.sid].sort());
+    expect(check.isInstructor(middle)).toBe(true);
+    expect(check.isInstructor(fresh)).toBe(true);
+  });
+});
+
+describe('isInstructor and claimOf', () => {
+  test('a signed-in claim is honoured until just before it expires, then refused', () => {
     const { time, check } = setup();
-    const claim = check.newClaim();
+    const claim = check.signIn();
     expect(check.isInstructor(claim)).toBe(true);
+    expect(check.claimOf(claim)).toEqual(claim);
     time.advance(ADMIN_SESSION_MS - 1);
     expect(check.isInstructor(claim)).toBe(true);
     time.advance(1);
     expect(check.isInstructor(claim)).toBe(false);
+    expect(check.claimOf(claim)).toBeNull();
   });
-});
 
-describe('isInstructor', () => {
-  test('refuses an expired claim', () => {
+  test('a copy of the claim (what a cookie carries) is honoured like the original', () => {
+    const { check } = setup();
+    const claim = check.signIn();
+    expect(check.isInstructor(JSON.parse(JSON.stringify(claim)))).toBe(true);
+  });
+
+  test('an expired claim naming a live sign-in is refused', () => {
     const { time, check } = setup();
-    expect(check.isInstructor({ exp: time.now() - 1, fp: adminFingerprint(HASH) })).toBe(false);
+    const claim = check.signIn();
+    expect(check.isInstructor({ ...claim, exp: time.now() - 1 })).toBe(false);
+    expect(check.isInstructor({ ...claim, exp: time.now() })).toBe(false);
   });
 
-  test('refuses a claim made under another password (fingerprint differs)', () => {
+  test('a claim made under another password (fingerprint differs) is refused', () => {
+    const time = new FakeTime();
+    const signIns = new MemorySignInStore();
+    const before = setup(OTHER_HASH, time, signIns).check;
+    const oldClaim = before.signIn();
+    expect(before.isInstructor(oldClaim)).toBe(true);
+    // Same store, so the sign-in itself is known: only the fingerprint refuses it.
+    const after = setup(HASH, time, signIns).check;
+    expect(after.isInstructor(oldClaim)).toBe(false);
+    expect(after.isInstructor({ ...oldClaim, fp: adminFingerprint(HASH) })).toBe(true);
+  });
+
+  test('a well-formed claim naming a sign-in the store does not hold is refused', () => {
     const { time, check } = setup();
-    const oldCheck = createInstructorCheck(OTHER_HASH, KEY, time);
-    const oldClaim = oldCheck.newClaim();
-    expect(oldCheck.isInstructor(oldClaim)).toBe(true);
-    expect(check.isInstructor(oldClaim)).toBe(false);
+    const real = check.signIn();
+    const madeUp = { exp: time.now() + ADMIN_SESSION_MS, fp: adminFingerprint(HASH), sid: 'made-up-sign-in' };
+    expect(check.isInstructor(madeUp)).toBe(false);
+    expect(check.claimOf(madeUp)).toBeNull();
+    expect(check.isInstructor({ ...real, sid: `${real.sid}x` })).toBe(false);
   });
 
-  test.each([
-    ['nothing', undefined],
-    ['null', null],
-    ['a string', 'admin'],
-    ['a student claim', { sid: 'main', run: 1, student: 's', epoch: 0 }],
-  ])('refuses %s', (_label, value) => {
-    expect(setup().check.isInstructor(value)).toBe(false);
+  describe('malformed values are refused', () => {
+    let claim: AdminClaim;
+    let check: ReturnType<typeof setup>['check'];
+    beforeAll(() => {
+      ({ check } = setup());
+      claim = check.signIn();
+    });
+
+    test('the well-formed claim they are made from is honoured', () => {
+      expect(check.isInstructor(claim)).toBe(true);
+    });
+
+    test.each<[string, (claim: AdminClaim) => unknown]>([
+      ['nothing', () => undefined],
+      ['null', () => null],
+      ['a string', () => 'admin'],
+      ['the claim as a JSON string', (c) => JSON.stringify(c)],
+      ['the sign-in id alone', (c) => c.sid],
+      ['an array holding the claim', (c) => [c]],
+      ['a student claim', () => ({ sid: 'main', run: 1, student: 's', epoch: 0 })],
+      ['missing sid', ({ exp, fp }) => ({ exp, fp })],
+      ['missing exp', ({ fp, sid }) => ({ fp, sid })],
+      ['missing fp', ({ exp, sid }) => ({ exp, sid })],
+      ['empty sid', (c) => ({ ...c, sid: '' })],
+      ['numeric sid', (c) => ({ ...c, sid: 42 })],
+      ['string exp', (c) => ({ ...c, exp: String(c.exp) })],
+      ['fractional exp', (c) => ({ ...c, exp: c.exp + 0.5 })],
+      ['numeric fp', (c) => ({ ...c, fp: 123 })],
+    ])('%s', (_label, make) => {
+      expect(check.isInstructor(make(claim))).toBe(false);
+      expect(check.claimOf(make(claim))).toBeNull();
+    });
   });
 });
 
 describe('assertInstructor', () => {
-  test('passes for a valid claim', () => {
+  test('returns the claim of a signed-in cookie', () => {
     const { check } = setup();
-    expect(() => check.assertInstructor(check.newClaim())).not.toThrow();
+    const claim = check.signIn();
+    expect(check.assertInstructor(claim)).toEqual(claim);
   });
 
   test('throws a 401 not_signed_in AppError otherwise, whose response says so', async () => {
@@ -88,67 +183,136 @@ describe('assertInstructor', () => {
 
   test('throws for an expired claim too', () => {
     const { time, check } = setup();
-    const claim = check.newClaim();
+    const claim = check.signIn();
     time.advance(ADMIN_SESSION_MS);
+    expect(thrownBy(() => check.assertInstructor(claim))).toMatchObject({ status: 401, code: 'not_signed_in' });
+  });
+
+  test('throws after sign-out', () => {
+    const { check } = setup();
+    const claim = check.signIn();
+    check.signOut(claim);
     expect(thrownBy(() => check.assertInstructor(claim))).toMatchObject({ status: 401, code: 'not_signed_in' });
   });
 });
 
-describe('fromCookieHeader', () => {
-  test('accepts a properly signed admin cookie holding a new claim', async () => {
+describe('signOut', () => {
+  test('ends only that sign-in, in memory and in the store', () => {
+    const { signIns, check } = setup();
+    const mine = check.signIn();
+    const other = check.signIn();
+    const copy = { ...mine };
+    check.signOut(mine);
+    expect(check.isInstructor(mine)).toBe(false);
+    expect(check.isInstructor(copy)).toBe(false);
+    expect(check.isInstructor(other)).toBe(true);
+    expect(signIns.ids()).toEqual([other.sid]);
+  });
+
+  test('a sign-in ended before a restart stays ended after it', () => {
+    const time = new FakeTime();
+    const signIns = new MemorySignInStore();
+    const first = setup(HASH, time, signIns).check;
+    const claim = first.signIn();
+    first.signOut(claim);
+    expect(setup(HASH, time, signIns).check.isInstructor(claim)).toBe(false);
+  });
+});
+
+describe('signOutEverywhere', () => {
+  test('ends every sign-in and empties the store; a new sign-in works afterwards', () => {
+    const { signIns, check } = setup();
+    const claims = [check.signIn(), check.signIn(), check.signIn()];
+    check.signOutEverywhere();
+    for (const claim of claims) expect(check.isInstructor(claim)).toBe(false);
+    expect(signIns.ids()).toEqual([]);
+    const fresh = check.signIn();
+    expect(check.isInstructor(fresh)).toBe(true);
+    for (const claim of claims) expect(check.isInstructor(claim)).toBe(false);
+  });
+});
+
+describe('onSignOut', () => {
+  test('listeners are told the sign-in id, or null for every sign-in', () => {
     const { check } = setup();
-    expect(await check.fromCookieHeader(await cookieHeader(check.newClaim()))).toBe(true);
+    const heardA: (string | null)[] = [];
+    const heardB: (string | null)[] = [];
+    check.onSignOut((id) => heardA.push(id));
+    check.onSignOut((id) => heardB.push(id));
+    const claim = check.signIn();
+    expect(heardA).toEqual([]);
+    check.signOut(claim);
+    check.signOutEverywhere();
+    expect(heardA).toEqual([claim.sid, null]);
+    expect(heardB).toEqual([claim.sid, null]);
   });
 
-  test('finds the admin cookie among other cookies', async () => {
+  test('the returned function unsubscribes only that listener', () => {
     const { check } = setup();
-    const header = `theme=dark; ${await cookieHeader(check.newClaim())}; lang=en`;
-    expect(await check.fromCookieHeader(header)).toBe(true);
+    const heardA: (string | null)[] = [];
+    const heardB: (string | null)[] = [];
+    const unsubscribeA = check.onSignOut((id) => heardA.push(id));
+    check.onSignOut((id) => heardB.push(id));
+    unsubscribeA();
+    const claim = check.signIn();
+    check.signOut(claim);
+    check.signOutEverywhere();
+    expect(heardA).toEqual([]);
+    expect(heardB).toEqual([claim.sid, null]);
+  });
+});
+
+describe('restart', () => {
+  test('sign-ins already in the store at creation are honoured', () => {
+    const time = new FakeTime();
+    const signIns = new MemorySignInStore();
+    const claim = setup(HASH, time, signIns).check.signIn();
+    time.advance(60_000);
+    const restarted = setup(HASH, time, signIns).check;
+    expect(restarted.isInstructor(claim)).toBe(true);
+    restarted.signOut(claim);
+    expect(restarted.isInstructor(claim)).toBe(false);
   });
 
-  test('refuses a missing header or a header without the admin cookie', async () => {
-    const { check } = setup();
-    expect(await check.fromCookieHeader(null)).toBe(false);
-    expect(await check.fromCookieHeader('')).toBe(false);
-    expect(await check.fromCookieHeader('theme=dark')).toBe(false);
+  test('a row put in the store before creation by someone else is honoured', () => {
+    const time = new FakeTime();
+    const signIns = new MemorySignInStore();
+    const exp = time.now() + 1_000;
+    signIns.recordSignIn('stored-sign-in', time.now(), exp);
+    const { check } = setup(HASH, time, signIns);
+    expect(check.isInstructor({ exp, fp: adminFingerprint(HASH), sid: 'stored-sign-in' })).toBe(true);
   });
 
-  test('refuses a valid claim under the student cookie name', async () => {
-    const { check } = setup();
-    expect(await check.fromCookieHeader(await cookieHeader(check.newClaim(), STUDENT_COOKIE))).toBe(false);
+  test('sign-ins already expired at creation are not honoured and leave the store', () => {
+    const time = new FakeTime();
+    const signIns = new MemorySignInStore();
+    const claim = setup(HASH, time, signIns).check.signIn();
+    time.advance(ADMIN_SESSION_MS);
+    const restarted = setup(HASH, time, signIns).check;
+    expect(restarted.isInstructor(claim)).toBe(false);
+    expect(signIns.ids()).toEqual([]);
+  });
+});
+
+describe('verifyPassword', () => {
+  let realHash: string;
+  beforeAll(async () => {
+    realHash = await Bun.password.hash('correct horse', { algorithm: 'argon2id', memoryCost: 19456, timeCost: 2 });
   });
 
-  test('refuses a claim signed with another key', async () => {
-    const { check } = setup();
-    expect(await check.fromCookieHeader(await cookieHeader(check.newClaim(), ADMIN_COOKIE, 'another-key-0123456789abcdefghijklmn'))).toBe(false);
+  test('true for the right password, false for a wrong one', async () => {
+    const { check } = setup(realHash);
+    expect(await check.verifyPassword('correct horse')).toBe(true);
+    expect(await check.verifyPassword('correct horse ')).toBe(false);
+    expect(await check.verifyPassword('')).toBe(false);
   });
 
-  test('refuses an unsigned claim', async () => {
-    const { check } = setup();
-    expect(await check.fromCookieHeader(`${ADMIN_COOKIE}=${encodeURIComponent(JSON.stringify(check.newClaim()))}`)).toBe(false);
-  });
-
-  test('refuses a signed cookie whose expiry was pushed forward by hand', async () => {
-    const { check } = setup();
-    const signed = await signCookie(JSON.stringify(check.newClaim()), KEY);
-    const tampered = signed.replace(/"exp":\d+/, '"exp":9999999999999');
-    expect(tampered).not.toBe(signed);
-    expect(await check.fromCookieHeader(`${ADMIN_COOKIE}=${encodeURIComponent(tampered)}`)).toBe(false);
-  });
-
-  test('refuses a properly signed but expired claim', async () => {
-    const { time, check } = setup();
-    const header = await cookieHeader(check.newClaim());
-    time.advance(ADMIN_SESSION_MS + 1);
-    expect(await check.fromCookieHeader(header)).toBe(false);
-  });
-
-  test('refuses a properly signed claim from before the password changed', async () => {
-    const { time } = setup();
-    const before = createInstructorCheck(OTHER_HASH, KEY, time);
-    const after = createInstructorCheck(HASH, KEY, time);
-    const header = await cookieHeader(before.newClaim());
-    expect(await before.fromCookieHeader(header)).toBe(true);
-    expect(await after.fromCookieHeader(header)).toBe(false);
-  });
+  test('busy when more checks are asked for than run and wait at once; free again afterwards', async () => {
+    const { check } = setup(realHash);
+    const total = VERIFICATIONS_AT_ONCE + VERIFICATIONS_WAITING + 1;
+    const results = await Promise.all(Array.from({ length: total }, () => check.verifyPassword('wrong')));
+    expect(results.filter((result) => result === 'busy')).toHaveLength(1);
+    expect(results.filter((result) => result === false)).toHaveLength(total - 1);
+    expect(await check.verifyPassword('correct horse')).toBe(true);
+  }, 30_000);
 });

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test';
 import type { AnswerRow, StudentRow } from '../../../src/session/ports';
 import { buildResultsCsv, csvCell } from '../../../src/results/results-csv';
 import { makePool } from '../../helpers/test-server';
-import { parseCsv as parseCsvCells } from '../../stress/lib/quiz-client';
+import { parseCrlfCsv } from '../../helpers/csv';
 
 const pool = makePool(2);
 
@@ -14,12 +14,6 @@ function student(studentId: string, name: string): StudentRow {
 
 function answer(studentId: string, questionIdx: number, choice: string, points: number): AnswerRow {
   return { studentId, questionIdx, choice, points, receivedAtMs: 5_000 };
-}
-
-/** Parses like a spreadsheet would, after checking every row ends with CRLF. */
-function parseCsv(text: string): string[][] {
-  if (!text.endsWith('\r\n') || /[^\r]\n/.test(text.replace(/"[^"]*"/g, ''))) throw new Error('CSV rows must end with CRLF');
-  return parseCsvCells(text);
 }
 
 describe('buildResultsCsv', () => {
@@ -38,7 +32,7 @@ describe('buildResultsCsv', () => {
       answer('s3', 0, 'A', 1000),
       answer('s3', 1, 'D', 0),
     ];
-    const rows = parseCsv(buildResultsCsv(pool, students, answers));
+    const rows = parseCrlfCsv(buildResultsCsv(pool, students, answers));
     expect(rows[0]).toEqual(['student_id', 'name', 'q1_choice', 'q1_points', 'q2_choice', 'q2_points', 'total', 'rank']);
     expect(rows.slice(1)).toEqual([
       ['s2', 'Bob', 'A', '900', 'B', '800', '1700', '1'],
@@ -50,7 +44,7 @@ describe('buildResultsCsv', () => {
   test('a student with no answers gets empty cells, total 0, and is ranked', () => {
     const students = [student('s1', 'Ann'), student('s2', 'Bob'), student('s3', 'Cid')];
     const answers = [answer('s1', 0, 'A', 1000), answer('s3', 1, 'C', 0)];
-    const rows = parseCsv(buildResultsCsv(pool, students, answers));
+    const rows = parseCrlfCsv(buildResultsCsv(pool, students, answers));
     expect(rows).toHaveLength(4);
     expect(rows[1]).toEqual(['s1', 'Ann', 'A', '1000', '', '', '1000', '1']);
     const bob = rows.find((row) => row[0] === 's2')!;
@@ -60,14 +54,14 @@ describe('buildResultsCsv', () => {
   });
 
   test('a wrong answer shows its choice and 0 points, distinct from no answer', () => {
-    const rows = parseCsv(buildResultsCsv(pool, [student('s1', 'Ann')], [answer('s1', 1, 'D', 0)]));
+    const rows = parseCrlfCsv(buildResultsCsv(pool, [student('s1', 'Ann')], [answer('s1', 1, 'D', 0)]));
     expect(rows[1]!.slice(2, 6)).toEqual(['', '', 'D', '0']);
   });
 
   test('ties share a rank and the next rank skips', () => {
     const students = [student('a', 'A'), student('b', 'B'), student('c', 'C'), student('d', 'D')];
     const answers = [answer('a', 0, 'A', 500), answer('b', 0, 'A', 900), answer('c', 0, 'A', 900), answer('d', 0, 'A', 100)];
-    const rows = parseCsv(buildResultsCsv(pool, students, answers)).slice(1);
+    const rows = parseCrlfCsv(buildResultsCsv(pool, students, answers)).slice(1);
     expect(rows.map((row) => [row[0], row.at(-2), row.at(-1)])).toEqual([
       ['b', '900', '1'],
       ['c', '900', '1'],
@@ -89,7 +83,7 @@ describe('buildResultsCsv', () => {
     expect(csv).toContain('"Smith, Ann"');
     expect(csv).toContain('"Bob ""Bobby"" Jones"');
     expect(csv).toContain('"line one\nline two"');
-    const rows = parseCsv(csv);
+    const rows = parseCrlfCsv(csv);
     expect(rows.slice(1).map((row) => row[1])).toEqual(['Smith, Ann', 'Bob "Bobby" Jones', 'line one\nline two']);
     for (const row of rows) expect(row).toHaveLength(8);
   });
@@ -97,24 +91,24 @@ describe('buildResultsCsv', () => {
   test.each(['=1+2', '+1', '-1', '@SUM(A1)', '=HYPERLINK("http://x","y")'])(
     'a name starting with a formula trigger (%p) is neutralised with a leading quote',
     (name) => {
-      const rows = parseCsv(buildResultsCsv(pool, [student('s1', name)], []));
+      const rows = parseCrlfCsv(buildResultsCsv(pool, [student('s1', name)], []));
       expect(rows[1]![1]).toBe(`'${name}`);
     },
   );
 
   test('a student_id starting with a formula trigger is neutralised too', () => {
-    const rows = parseCsv(buildResultsCsv(pool, [student('=cmd', 'Ann'), student('-5', 'Bob')], []));
+    const rows = parseCrlfCsv(buildResultsCsv(pool, [student('=cmd', 'Ann'), student('-5', 'Bob')], []));
     expect(rows.slice(1).map((row) => row[0])).toEqual(["'=cmd", "'-5"]);
   });
 
   test('a formula trigger that is not leading is left alone', () => {
-    const rows = parseCsv(buildResultsCsv(pool, [student('a=b', 'Ann-Marie')], []));
+    const rows = parseCrlfCsv(buildResultsCsv(pool, [student('a=b', 'Ann-Marie')], []));
     expect(rows[1]!.slice(0, 2)).toEqual(['a=b', 'Ann-Marie']);
   });
 
   test('an answer for one student does not leak into another student’s row', () => {
     const students = [student('s1', 'Ann'), student('s10', 'Ten')];
-    const rows = parseCsv(buildResultsCsv(pool, students, [answer('s10', 0, 'A', 1000)]));
+    const rows = parseCrlfCsv(buildResultsCsv(pool, students, [answer('s10', 0, 'A', 1000)]));
     expect(rows.find((row) => row[0] === 's1')!.slice(2, 4)).toEqual(['', '']);
   });
 });

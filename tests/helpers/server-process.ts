@@ -5,9 +5,8 @@
  */
 import type { Subprocess } from 'bun';
 import { join } from 'node:path';
-import { TEST_ADMIN_PASSWORD, TEST_SECRET_KEY } from '../helpers/test-server';
-
-export const PROJECT_DIR = join(import.meta.dir, '../..');
+import { REPO } from './run-command';
+import { TEST_ADMIN_PASSWORD, TEST_SECRET_KEY } from './test-server';
 
 const running = new Set<Subprocess>();
 
@@ -36,6 +35,13 @@ export function serverEnv(dir: string, extra: Record<string, string | undefined>
   });
 }
 
+/** `bun src/main.ts` in the clone, tracked for `killAll`. */
+function spawnServer(env: Record<string, string>) {
+  const proc = Bun.spawn(['bun', 'src/main.ts'], { cwd: REPO, env, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' });
+  running.add(proc);
+  return proc;
+}
+
 async function drain(stream: ReadableStream<Uint8Array>, onText: (text: string) => void): Promise<void> {
   const decoder = new TextDecoder();
   for await (const chunk of stream) onText(decoder.decode(chunk, { stream: true }));
@@ -55,8 +61,7 @@ export interface ServerProcess {
 
 /** Starts the server and resolves once it logs "listening" (rejects on exit or timeout). */
 export async function startProcess(env: Record<string, string>, timeoutMs = 15_000): Promise<ServerProcess> {
-  const proc = Bun.spawn(['bun', 'src/main.ts'], { cwd: PROJECT_DIR, env, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' });
-  running.add(proc);
+  const proc = spawnServer(env);
   let out = '';
   let err = '';
   let resolveListening!: (url: string) => void;
@@ -112,8 +117,7 @@ export async function startProcess(env: Record<string, string>, timeoutMs = 15_0
 
 /** Runs the server expecting it to exit by itself; returns its exit code and output. */
 export async function runToExit(env: Record<string, string>, timeoutMs = 15_000) {
-  const proc = Bun.spawn(['bun', 'src/main.ts'], { cwd: PROJECT_DIR, env, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' });
-  running.add(proc);
+  const proc = spawnServer(env);
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     const [code, stdout, stderr] = await Promise.race([

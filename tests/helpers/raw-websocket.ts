@@ -1,12 +1,12 @@
 /**
- * A WebSocket client written by hand on a raw TCP socket (Bun.connect), for the chaos
- * scenarios that need what a browser-grade client hides: stop reading while the server
+ * A WebSocket client written by hand on a raw TCP socket (Bun.connect), for the tests and
+ * chaos scenarios that need what a browser-grade client hides: stop reading while the server
  * keeps sending (a slow consumer), keep writing while not reading, and see exactly which
  * frames and which close code arrive once reading resumes. Speaks only RFC 6455 and the
  * contract's `/ws` path; imports nothing from src/.
  */
 import type { Socket } from 'bun';
-import type { Frame } from './quiz-client';
+import type { Frame } from './frame';
 
 const OPCODE_TEXT = 0x1;
 const OPCODE_CLOSE = 0x8;
