@@ -13,6 +13,7 @@ import { parsePoolText } from '../pool/pool';
 import { readJarValue } from '../identity/cookies';
 import type { AdminCommand } from '../protocol/constants';
 import { LoginBody, StudentIdBody } from '../protocol/http-bodies';
+import { checkStudentId } from '../protocol/person-text';
 import type { Pool } from '../protocol/pool';
 import { buildResultsCsv } from '../results/results-csv';
 import { clearOurCookie, setOurCookie, type AppDeps } from './deps';
@@ -22,7 +23,10 @@ export function adminRoutes(deps: AppDeps) {
   const { controller, store, config, clock, instructor } = deps;
   const loginLimiter = createLoginFailureLimiter();
 
-  const releaseStudent = (studentId: string) => {
+  const releaseStudent = (requestedId: string) => {
+    // Ids are stored in NFKC (protocol/person-text.ts): find the student as join would.
+    const normalised = checkStudentId(requestedId);
+    const studentId = normalised.ok ? normalised.value : requestedId;
     unwrapOutcome(controller.release(studentId));
     return { student_id: studentId, released: true };
   };

@@ -5,20 +5,18 @@ import { AppError } from '../errors';
 import type { CookieNaming } from '../identity/cookie-names';
 import { asStudentClaim, clearedCookie, readJarValue, STUDENT_COOKIE_MAX_AGE_S } from '../identity/cookies';
 import { assertAllowedOrigin, publicBaseUrl } from '../identity/request-origin';
+import { MAX_ID_LENGTH, MAX_NAME_LENGTH } from '../protocol/constants';
 import { JoinBody } from '../protocol/http-bodies';
+import { checkDisplayName, checkStudentId, type PersonTextCheck } from '../protocol/person-text';
 import { setOurCookie, type AppDeps } from './deps';
 import { unwrapOutcome } from './refusals';
 
-// Control characters would corrupt logs, CSV rows and the projector.
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-
-function cleanField(value: string, field: string): string {
-  const trimmed = value.trim();
-  if (trimmed.length === 0) throw new AppError(400, 'invalid_body', `"${field}" must not be blank`);
-  if (CONTROL_CHARACTERS.test(trimmed)) {
-    throw new AppError(400, 'invalid_body', `"${field}" must not contain control characters`);
-  }
-  return trimmed;
+function cleanField(value: string, field: string, rule: (raw: string) => PersonTextCheck, maxLength: number): string {
+  const checked = rule(value);
+  if (!checked.ok) throw new AppError(400, 'invalid_body', `"${field}" ${checked.problem}`);
+  // Normalising can lengthen a string ("ﷺ" is 18 characters in NFKC).
+  if (checked.value.length > maxLength) throw new AppError(400, 'invalid_body', `"${field}" is longer than ${maxLength} characters`);
+  return checked.value;
 }
 
 /** Refuses a cookie that is not honoured and clears it, so the same browser can join again. */
@@ -45,8 +43,8 @@ export function publicRoutes(deps: AppDeps) {
       ({ body, cookie, request }) => {
         // A page on another origin must not join (or rejoin) with this browser's cookie.
         assertAllowedOrigin(request, config);
-        const studentId = cleanField(body.student_id, 'student_id');
-        const name = cleanField(body.name, 'name');
+        const studentId = cleanField(body.student_id, 'student_id', checkStudentId, MAX_ID_LENGTH);
+        const name = cleanField(body.name, 'name', checkDisplayName, MAX_NAME_LENGTH);
         const cookieValue = readJarValue(cookie, studentCookieNames);
         let claim = null;
         if (cookieValue !== undefined) {
