@@ -16,6 +16,7 @@ const EnvSchema = t.Object({
   QUIZ_SECRET_KEY: t.Optional(t.String()),
   QUIZ_PUBLIC_URL: t.Optional(t.String()),
   QUIZ_TRUST_PROXY: t.Optional(t.Union([t.Literal('0'), t.Literal('1'), t.Literal('')])),
+  QUIZ_MAX_SOCKETS_PER_ADDRESS: t.Optional(t.String({ pattern: '^[0-9]{1,7}$' })),
   QUIZ_LOG_LEVEL: t.Optional(t.Union([...LOG_LEVELS.map((level) => t.Literal(level)), t.Literal('')])),
   NODE_ENV: t.Optional(t.String()),
 });
@@ -28,6 +29,8 @@ export const DEFAULT_DB_PATH = './data/quiz.db';
 export const DEMO_POOL_PATH = new URL('../examples/demo10_pool.json', import.meta.url).pathname;
 export const MIN_SECRET_KEY_LENGTH = 32;
 export const MIN_ADMIN_PASSWORD_LENGTH = 8;
+/** A lecture hall's NAT shows a whole class as one address: allow thousands, not all. */
+export const DEFAULT_MAX_SOCKETS_PER_ADDRESS = 5000;
 
 export interface Config {
   port: number;
@@ -38,6 +41,8 @@ export interface Config {
   secretKey: string | null;
   publicUrl: string | null;
   trustProxy: boolean;
+  /** Open sockets one client address may hold, so one client cannot take every file descriptor. */
+  maxSocketsPerAddress: number;
   production: boolean;
   logLevel: LogLevel;
 }
@@ -70,6 +75,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     secretKey: blankToNull(checked.QUIZ_SECRET_KEY),
     publicUrl: parsePublicUrl(blankToNull(checked.QUIZ_PUBLIC_URL)),
     trustProxy: checked.QUIZ_TRUST_PROXY === '1',
+    maxSocketsPerAddress: checked.QUIZ_MAX_SOCKETS_PER_ADDRESS
+      ? Number(checked.QUIZ_MAX_SOCKETS_PER_ADDRESS)
+      : DEFAULT_MAX_SOCKETS_PER_ADDRESS,
     production,
     logLevel: (blankToNull(checked.QUIZ_LOG_LEVEL) as LogLevel | null) ?? (checked.NODE_ENV === 'test' ? 'silent' : 'info'),
   };

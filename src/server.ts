@@ -103,7 +103,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
     };
     const app = createApp(deps);
     const sockets = createSocketEndpoints(
-      { controller, instructor, signingKey, cookieNames, origins: config },
+      { controller, instructor, signingKey, cookieNames, origins: config, maxSocketsPerAddress: config.maxSocketsPerAddress },
       overrides.heartbeat,
     );
 

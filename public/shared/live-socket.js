@@ -4,7 +4,7 @@
 //
 //   const socket = connectLive(SOCKET_PATHS.STUDENT, {
 //     onFrame(frame) { ... },              // every server frame, parsed
-//     onStatus(status) { ... },            // 'connecting' | 'online' | 'offline'
+//     onStatus(status) { ... },            // 'connecting' | 'online' | 'offline' | 'displaced'
 //     onRevoked(code, reason) { ... },     // CLOSE_CODES.UNAUTHORIZED: the cookie is no longer honoured
 //   });
 //   socket.send({ type: 'submit', question_idx: 0, choice: 'B' });   // false if not open
@@ -59,6 +59,13 @@ export function connectLive(path, { onFrame, onStatus = () => {}, onRevoked = ()
         stopped = true;
         onStatus('offline');
         onRevoked(event.code, event.reason);
+        return;
+      }
+      if (event.code === CLOSE_CODES.TOO_MANY_CONNECTIONS) {
+        // Newer tabs or devices of the same student took over: reconnecting would only
+        // displace one of them in turn.
+        stopped = true;
+        onStatus('displaced');
         return;
       }
       onStatus('offline');

@@ -93,6 +93,8 @@ export function setConnection(status) {
   if (status === 'online') {
     state.wasOnline = true;
     el.connectionText.textContent = 'Online';
+  } else if (status === 'displaced') {
+    el.connectionText.textContent = 'Open in too many tabs or devices: this one stopped. Reload to use it here.';
   } else if (state.wasOnline || status === 'offline') {
     el.connectionText.textContent = 'Reconnecting…';
   } else {

@@ -36,6 +36,8 @@ export type FrameErrorCode = (typeof FRAME_ERROR_CODES)[number];
 export const CLOSE_CODES = {
   /** The cookie is missing, forged, from another run, or was released. */
   UNAUTHORIZED: 4401,
+  /** The student opened more than MAX_SOCKETS_PER_STUDENT sockets: the oldest is closed. */
+  TOO_MANY_CONNECTIONS: 4409,
   /** The socket's send buffer filled up: the client cannot keep up. */
   SLOW_CONSUMER: 1013,
   GOING_AWAY: 1001,
@@ -54,6 +56,9 @@ export const MAX_QUESTIONS = 500;
 export const MAX_ID_LENGTH = 64;
 export const MAX_NAME_LENGTH = 64;
 export const LEADERBOARD_SIZE = 10;
+
+/** Open sockets one student may hold (tabs, devices); a sixth closes the oldest. */
+export const MAX_SOCKETS_PER_STUDENT = 5;
 
 /** Frames larger than this get an `error` reply; the socket's hard limit sits far above it. */
 export const MAX_FRAME_BYTES = 4096;

@@ -8,7 +8,7 @@ import { AppError } from '../errors';
 import type { CookieNaming } from '../identity/cookie-names';
 import { asStudentClaim, readFirstSignedCookie, type StudentClaim } from '../identity/cookies';
 import type { InstructorCheck } from '../identity/instructor';
-import { isAllowedOrigin, type OriginSettings } from '../identity/request-origin';
+import { clientIp, isAllowedOrigin, type OriginSettings } from '../identity/request-origin';
 import {
   adminFrameChecker,
   ADMIN_FRAME_TYPES,
@@ -29,13 +29,14 @@ export interface SocketDeps {
   signingKey: string;
   cookieNames: CookieNaming;
   origins: OriginSettings;
+  maxSocketsPerAddress: number;
 }
 
 export type SocketData = (
   | { audience: 'student'; claim: StudentClaim; entry: StudentEntry | null; port: SocketPort | null }
   | { audience: 'admin'; signInId: string; port: SocketPort | null }
   | { audience: 'refused' }
-) & { lastHeardAt?: number };
+) & { lastHeardAt?: number; address: string };
 
 /**
  * Our own liveness check. Bun's idleTimeout restarts on every *send*, so a phone that
@@ -76,11 +77,19 @@ export function createSocketEndpoints(deps: SocketDeps, heartbeat: HeartbeatOpti
     const now = Date.now();
     for (const ws of openSockets) {
       if (now - (ws.data.lastHeardAt ?? now) > heartbeat.deadAfterMs) {
-        openSockets.delete(ws);
+        forgetSocket(ws);
         ws.terminate();
       } else ws.ping();
     }
   }, heartbeat.intervalMs);
+
+  const socketsByAddress = new Map<string, number>();
+  const forgetSocket = (ws: ServerWebSocket<SocketData>) => {
+    if (!openSockets.delete(ws)) return;
+    const left = (socketsByAddress.get(ws.data.address) ?? 1) - 1;
+    if (left > 0) socketsByAddress.set(ws.data.address, left);
+    else socketsByAddress.delete(ws.data.address);
+  };
 
   // Signing out ends that sign-in's consoles and projectors at once, not at their next reconnect.
   const stopListening = deps.instructor.onSignOut((signInId) => {
@@ -99,15 +108,19 @@ export function createSocketEndpoints(deps: SocketDeps, heartbeat: HeartbeatOpti
     if (!isAllowedOrigin(request, deps.origins)) {
       return new AppError(403, 'forbidden_origin', 'this request comes from another site').toResponse();
     }
+    const address = clientIp(request, deps.origins.trustProxy, (r) => server.requestIP(r)?.address ?? null);
+    if ((socketsByAddress.get(address) ?? 0) >= deps.maxSocketsPerAddress) {
+      return new AppError(429, 'too_many_connections', 'too many connections from this address').toResponse();
+    }
     const readCookie = (kind: 'student' | 'admin') =>
       readFirstSignedCookie(cookieHeader, deps.cookieNames.acceptedNames(kind), deps.signingKey);
     let data: SocketData;
     if (path === SOCKET_PATHS.ADMIN) {
       const signIn = deps.instructor.claimOf(await readCookie('admin'));
-      data = signIn ? { audience: 'admin', signInId: signIn.sid, port: null } : { audience: 'refused' };
+      data = signIn ? { audience: 'admin', signInId: signIn.sid, port: null, address } : { audience: 'refused', address };
     } else {
       const claim = asStudentClaim(await readCookie('student'));
-      data = claim ? { audience: 'student', claim, entry: null, port: null } : { audience: 'refused' };
+      data = claim ? { audience: 'student', claim, entry: null, port: null, address } : { audience: 'refused', address };
     }
     // Refused sockets are still upgraded: a browser sees close code 4401, never an HTTP status.
     if (server.upgrade(request, { data })) return undefined;
@@ -121,6 +134,7 @@ export function createSocketEndpoints(deps: SocketDeps, heartbeat: HeartbeatOpti
       if (data.audience === 'refused') return ws.close(CLOSE_CODES.UNAUTHORIZED, 'not signed in');
       data.lastHeardAt = Date.now();
       openSockets.add(ws);
+      socketsByAddress.set(data.address, (socketsByAddress.get(data.address) ?? 0) + 1);
       data.port = portFor(ws);
       if (data.audience === 'admin') {
         ws.subscribe(TOPIC_ADMINS);
@@ -164,7 +178,7 @@ export function createSocketEndpoints(deps: SocketDeps, heartbeat: HeartbeatOpti
       ws.data.lastHeardAt = Date.now();
     },
     close(ws) {
-      openSockets.delete(ws);
+      forgetSocket(ws);
       const data = ws.data;
       if (data.audience === 'refused' || !data.port) return;
       if (data.audience === 'admin') controller.disconnectAdmin(data.port);

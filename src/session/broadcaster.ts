@@ -3,7 +3,7 @@
  * to each student's own sockets. A socket whose send buffer is full is closed rather than
  * left to grow (the client reconnects and resyncs from a snapshot).
  */
-import { CLOSE_CODES } from '../protocol/constants';
+import { CLOSE_CODES, MAX_SOCKETS_PER_STUDENT } from '../protocol/constants';
 import type { PersonalisedFrame } from '../protocol/server-frames';
 import { TOPIC_ADMINS, TOPIC_STUDENTS, type Publisher, type SocketPort } from './ports';
 import type { StudentEntry } from './roster';
@@ -56,6 +56,18 @@ export class Broadcaster {
 
   removeAdmin(socket: SocketPort): void {
     this.#admins.delete(socket);
+  }
+
+  /**
+   * Closes a student's oldest sockets so that one more fits under the cap: one cookie
+   * cannot hold hundreds of sockets (and file descriptors).
+   */
+  makeRoomForSocket(entry: StudentEntry): void {
+    for (const oldest of entry.sockets) {
+      if (entry.sockets.size < MAX_SOCKETS_PER_STUDENT) return;
+      entry.sockets.delete(oldest);
+      oldest.close(CLOSE_CODES.TOO_MANY_CONNECTIONS, `more than ${MAX_SOCKETS_PER_STUDENT} connections for this student: the oldest was closed`);
+    }
   }
 
   closeStudents(students: Iterable<StudentEntry>, code: number, reason: string): void {

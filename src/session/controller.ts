@@ -157,6 +157,7 @@ export function createSessionController(deps: ControllerDeps) {
   const enrolment: EnrolmentDeps = { store, clock, logger, broadcaster, rosterChanged: () => lobbyThrottle.request() };
 
   function connectStudent(entry: StudentEntry, socket: SocketPort): void {
+    broadcaster.makeRoomForSocket(entry);
     entry.sockets.add(socket);
     broadcaster.deliver(socket, snapshotFrame(views.studentSnapshotOf(run, entry, clock.now())));
   }

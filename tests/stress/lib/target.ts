@@ -131,6 +131,8 @@ export async function startTarget(options: LocalTargetOptions = {}): Promise<Tar
     QUIZ_ADMIN_PASSWORD: LOCAL_ADMIN_PASSWORD,
     QUIZ_SECRET_KEY: LOCAL_SECRET_KEY,
     QUIZ_LOG_LEVEL: 'warn',
+    // Every simulated student connects from 127.0.0.1: lift the per-address socket cap.
+    QUIZ_MAX_SOCKETS_PER_ADDRESS: '1000000',
     ...options.env,
   };
   if (options.pool !== undefined) {

@@ -33,7 +33,7 @@ describe('pageConstantsModule', () => {
 
   test('carries the server’s own values (spot checks against constants.ts)', async () => {
     const module = await importGenerated();
-    expect(module.CLOSE_CODES).toEqual({ UNAUTHORIZED: 4401, SLOW_CONSUMER: 1013, GOING_AWAY: 1001 });
+    expect(module.CLOSE_CODES).toEqual({ UNAUTHORIZED: 4401, TOO_MANY_CONNECTIONS: 4409, SLOW_CONSUMER: 1013, GOING_AWAY: 1001 });
     expect(module.CLOSE_CODES).toEqual(CLOSE_CODES);
     expect(module.PHASES).toEqual([...PHASES]);
     expect(module.SOCKET_PATHS).toEqual(SOCKET_PATHS);
