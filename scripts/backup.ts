@@ -1,16 +1,20 @@
 /**
  * Back up a running quiz server from the lecturer's laptop:
  *
- *   bun run backup -- --url https://quiz.example.org [--out DIR] [--password …] [--run ID]
+ *   bun run backup -- --url https://quiz.example.org [--out DIR] [--password-file PATH] [--run ID]
  *
- * Logs in as the instructor (password from --password, else QUIZ_ADMIN_PASSWORD, else
- * prompted on the terminal without echo), then downloads a consistent copy of the database
- * (GET /admin/api/backup) and the results (GET /admin/api/results.csv) to
- * DIR/quiz-YYYY-MM-DD.db and .csv (DIR defaults to ./backups). An existing file is never
+ * Logs in as the instructor (password from the first line of --password-file, else
+ * QUIZ_ADMIN_PASSWORD, else prompted on the terminal without echo), then downloads a
+ * consistent copy of the database (GET /admin/api/backup) and the results
+ * (GET /admin/api/results.csv) to DIR/quiz-YYYY-MM-DD.db and .csv (DIR defaults to ./backups). An existing file is never
  * overwritten: the name gets the time of day instead. Exits 1 with a message on failure.
+ *
+ * There is no --password: a process's arguments are readable by every local user (`ps`,
+ * /proc/PID/cmdline) and stay in shell history. /proc/PID/environ is readable only by the
+ * process's own user and root, so QUIZ_ADMIN_PASSWORD stays supported.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 class BackupError extends Error {}
@@ -18,19 +22,26 @@ class BackupError extends Error {}
 interface Options {
   url: string;
   out: string;
-  password: string | null;
+  passwordFile: string | null;
   run: string | null;
 }
 
-const USAGE = `usage: bun run backup -- --url https://DOMAIN [--out DIR] [--password PASSWORD] [--run ID]
+const USAGE = `usage: bun run backup -- --url https://DOMAIN [--out DIR] [--password-file PATH] [--run ID]
 
-  --url       the quiz server (https:// is assumed when no scheme is given)
-  --out       folder for the files (default: backups)
-  --password  the admin password (default: $QUIZ_ADMIN_PASSWORD, else asked on the terminal)
-  --run       results.csv of an older run (default: the current run)`;
+  --url            the quiz server (https:// is assumed when no scheme is given)
+  --out            folder for the files (default: backups)
+  --password-file  a file whose first line is the admin password; only you may read it
+                   (chmod 600). Default: $QUIZ_ADMIN_PASSWORD, else asked on the terminal
+  --run            results.csv of an older run (default: the current run)`;
+
+const PASSWORD_FLAG_REFUSED =
+  '--password is not accepted: command-line arguments are visible to every user on this machine (ps) ' +
+  'and stay in shell history. Use --password-file PATH (chmod 600), QUIZ_ADMIN_PASSWORD, or type it when asked.';
 
 function parseArgs(argv: string[]): Options | 'help' {
-  const options: Options = { url: '', out: 'backups', password: null, run: null };
+  const options: Options = { url: '', out: 'backups', passwordFile: null, run: null };
+  // Refused wherever it stands and before anything else; its value is never read or repeated.
+  if (argv.some((arg) => arg === '--password' || arg.startsWith('--password='))) throw new BackupError(PASSWORD_FLAG_REFUSED);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '-h' || arg === '--help') return 'help';
@@ -48,8 +59,8 @@ function parseArgs(argv: string[]): Options | 'help' {
       case '--out':
         options.out = value();
         break;
-      case '--password':
-        options.password = value();
+      case '--password-file':
+        options.passwordFile = value();
         break;
       case '--run':
         options.run = value();
@@ -74,6 +85,35 @@ function normaliseUrl(raw: string): string {
   return url.origin + url.pathname.replace(/\/+$/, '');
 }
 
+/**
+ * The first line of a password file, without its line ending. Like ssh with a private key,
+ * refuses a file that its group or other users may read.
+ */
+export function readPasswordFile(path: string): string {
+  let mode: number;
+  let text: string;
+  try {
+    const stats = statSync(path);
+    if (!stats.isFile()) throw new BackupError(`the password file ${path} is not a regular file`);
+    mode = stats.mode & 0o777;
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if (error instanceof BackupError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new BackupError(`cannot read the password file ${path}: ${reason}`);
+  }
+  if (process.platform !== 'win32' && (mode & 0o044) !== 0) {
+    throw new BackupError(
+      `permissions 0${mode.toString(8)} for the password file ${path} are too open: ` +
+        `other users may read it. Run: chmod 600 ${path}`,
+    );
+  }
+  const newline = text.indexOf('\n');
+  const password = (newline === -1 ? text : text.slice(0, newline)).replace(/\r$/, '');
+  if (!password) throw new BackupError(`the password file ${path} is empty (the password is its first line)`);
+  return password;
+}
+
 /** Asks on the terminal with echo off; the shell restores echo even on Ctrl-C. */
 function promptPassword(): string {
   const script = [
@@ -94,7 +134,7 @@ function promptPassword(): string {
     ttyAvailable = false;
   }
   if (!ttyAvailable) {
-    throw new BackupError('no password: pass --password or set QUIZ_ADMIN_PASSWORD (there is no terminal to ask on)');
+    throw new BackupError('no password: pass --password-file PATH or set QUIZ_ADMIN_PASSWORD (there is no terminal to ask on)');
   }
   const result = spawnSync('sh', ['-c', script], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
   if (result.status !== 0) throw new BackupError('no password entered');
@@ -187,7 +227,9 @@ function writeNew(path: string, data: Uint8Array): void {
 
 export async function backup(options: Options): Promise<string[]> {
   const base = normaliseUrl(options.url);
-  const password = options.password ?? process.env.QUIZ_ADMIN_PASSWORD ?? promptPassword();
+  const password = options.passwordFile !== null
+    ? readPasswordFile(options.passwordFile)
+    : (process.env.QUIZ_ADMIN_PASSWORD ?? promptPassword());
   if (!password) throw new BackupError('the password is empty');
 
   const cookie = await login(base, password);

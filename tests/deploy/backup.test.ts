@@ -2,10 +2,10 @@
  * scripts/backup.ts against a live local server: students answer while the backup runs;
  * the copy opens with the sqlite3 CLI and holds the answers, and results.csv is written.
  * Then the failures a lecturer can meet: wrong password, rate limit, nothing listening,
- * no password and no terminal.
+ * no password and no terminal, and --password (refused: argv is public).
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Inbox } from '../helpers/inbox';
@@ -122,16 +122,34 @@ test('a second backup on the same day gets a time suffix; nothing is overwritten
   expect(Number(sqlite(db, 'SELECT count(*) FROM answers;'))).toBe(STUDENTS);
 });
 
-test('--password works too; a wrong password exits 1 with a clear message and writes nothing', async () => {
+/** A password file only its owner may read, as --password-file requires. */
+function passwordFile(name: string, password: string): string {
+  const path = join(scratch, `${name}.password`);
+  writeFileSync(path, `${password}\n`, { mode: 0o600 });
+  chmodSync(path, 0o600);
+  return path;
+}
+
+test('--password-file works too; a wrong password exits 1 with a clear message and writes nothing', async () => {
   const out = join(scratch, 'wrong');
-  const result = await backupScript(['--url', world.baseUrl, '--out', out, '--password', 'not-the-password']);
+  const result = await backupScript(['--url', world.baseUrl, '--out', out, '--password-file', passwordFile('wrong', 'not-the-password')]);
   expect(result.code).toBe(1);
   expect(result.stderr).toContain('wrong password (HTTP 401');
   expect(existsSync(out)).toBe(false);
 
-  const good = await backupScript(['--url', world.baseUrl, '--out', join(scratch, 'flag'), '--password', TEST_ADMIN_PASSWORD]);
+  const file = passwordFile('right', TEST_ADMIN_PASSWORD);
+  const good = await backupScript(['--url', world.baseUrl, '--out', join(scratch, 'flag'), '--password-file', file]);
   expect(good.code).toBe(0);
   expect(readdirSync(join(scratch, 'flag'))).toHaveLength(2);
+});
+
+test('--password is refused: arguments are visible to every local user', async () => {
+  const out = join(scratch, 'argv');
+  const result = await backupScript(['--url', world.baseUrl, '--out', out, '--password', TEST_ADMIN_PASSWORD]);
+  expect(result.code).toBe(1);
+  expect(result.stderr).toContain('--password is not accepted');
+  expect(result.stderr).toContain('--password-file');
+  expect(existsSync(out)).toBe(false);
 });
 
 test('an unreachable server exits 1 with a clear message', async () => {
@@ -151,7 +169,7 @@ test('no password and no terminal: exits 1 and says how to pass one', async () =
     env: scriptEnv(),
   });
   expect(result.code).toBe(1);
-  expect(result.stderr).toContain('no password: pass --password or set QUIZ_ADMIN_PASSWORD');
+  expect(result.stderr).toContain('no password: pass --password-file PATH or set QUIZ_ADMIN_PASSWORD');
 });
 
 test('missing --url is a usage error', async () => {
