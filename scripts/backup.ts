@@ -14,7 +14,8 @@
  * process's own user and root, so QUIZ_ADMIN_PASSWORD stays supported.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { PasswordFileError, readPasswordFile } from './password-file';
 import { join, resolve } from 'node:path';
 
 class BackupError extends Error {}
@@ -85,34 +86,6 @@ function normaliseUrl(raw: string): string {
   return url.origin + url.pathname.replace(/\/+$/, '');
 }
 
-/**
- * The first line of a password file, without its line ending. Like ssh with a private key,
- * refuses a file that its group or other users may read.
- */
-export function readPasswordFile(path: string): string {
-  let mode: number;
-  let text: string;
-  try {
-    const stats = statSync(path);
-    if (!stats.isFile()) throw new BackupError(`the password file ${path} is not a regular file`);
-    mode = stats.mode & 0o777;
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    if (error instanceof BackupError) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new BackupError(`cannot read the password file ${path}: ${reason}`);
-  }
-  if (process.platform !== 'win32' && (mode & 0o044) !== 0) {
-    throw new BackupError(
-      `permissions 0${mode.toString(8)} for the password file ${path} are too open: ` +
-        `other users may read it. Run: chmod 600 ${path}`,
-    );
-  }
-  const newline = text.indexOf('\n');
-  const password = (newline === -1 ? text : text.slice(0, newline)).replace(/\r$/, '');
-  if (!password) throw new BackupError(`the password file ${path} is empty (the password is its first line)`);
-  return password;
-}
 
 /** Asks on the terminal with echo off; the shell restores echo even on Ctrl-C. */
 function promptPassword(): string {
@@ -159,6 +132,15 @@ async function errorMessage(response: Response): Promise<string> {
     // not JSON
   }
   return text.trim().slice(0, 200) || response.statusText;
+}
+
+function passwordFromFile(path: string): string {
+  try {
+    return readPasswordFile(path);
+  } catch (error) {
+    if (error instanceof PasswordFileError) throw new BackupError(error.message);
+    throw error;
+  }
 }
 
 async function login(base: string, password: string): Promise<string> {
@@ -217,7 +199,8 @@ function chooseStem(dir: string, now: Date): string {
 /** Writes beside the final name, then renames: never a half-written file under the final name. */
 function writeNew(path: string, data: Uint8Array): void {
   const partial = `${path}.part`;
-  writeFileSync(partial, data, { flag: 'w' });
+  // The database holds the admin password hash and every student's id and name: owner only.
+  writeFileSync(partial, data, { flag: 'w', mode: 0o600 });
   if (existsSync(path)) {
     rmSync(partial, { force: true });
     throw new BackupError(`${path} appeared while downloading; not overwriting it`);
@@ -228,7 +211,7 @@ function writeNew(path: string, data: Uint8Array): void {
 export async function backup(options: Options): Promise<string[]> {
   const base = normaliseUrl(options.url);
   const password = options.passwordFile !== null
-    ? readPasswordFile(options.passwordFile)
+    ? passwordFromFile(options.passwordFile)
     : (process.env.QUIZ_ADMIN_PASSWORD ?? promptPassword());
   if (!password) throw new BackupError('the password is empty');
 
@@ -242,7 +225,7 @@ export async function backup(options: Options): Promise<string[]> {
   const csv = await download(csvUrl, cookie, 'results.csv');
 
   const dir = resolve(options.out);
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const stem = chooseStem(dir, new Date());
   const written = [join(dir, `${stem}.db`), join(dir, `${stem}.csv`)];
   writeNew(written[0]!, database);

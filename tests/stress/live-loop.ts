@@ -2,7 +2,7 @@
  * The live accuracy check on a schedule (for a tmux pane before and around a lecture):
  *
  *   bun run live-loop -- --url https://quiz.example.org --every 60 [--cycles N] [--duration 2h]
- *                        [--students 50] [--password …] [--summary FILE]
+ *                        [--students 50] [--password-file PATH] [--summary FILE]
  *
  * Each cycle runs `bun tests/stress/live.ts` in a child process (the password goes to it
  * through the environment, never the command line), prints one status line, and appends
@@ -20,7 +20,7 @@ import { RUNS_DIR } from './lib/report';
 const LIVE_SCRIPT = join(import.meta.dir, 'live.ts');
 const DEFAULT_CYCLES = 10;
 const USAGE = `usage: bun run live-loop -- --url http(s)://HOST [--every 60] [--cycles N] [--duration 2h]
-           [--students 50] [--password PW] [--summary FILE] [--http-timeout 15] [--snapshot-timeout 12]
+           [--students 50] [--password-file PATH] [--summary FILE] [--http-timeout 15] [--snapshot-timeout 12]
   neither --cycles nor --duration: ${DEFAULT_CYCLES} cycles. Ctrl-C: finish the cycle and stop; again: abort it.`;
 
 function say(line: string): void {
@@ -60,7 +60,7 @@ async function main(): Promise<number> {
       cycles: { type: 'string' },
       duration: { type: 'string' },
       students: { type: 'string' },
-      password: { type: 'string' },
+      'password-file': { type: 'string' },
       summary: { type: 'string' },
       'http-timeout': { type: 'string' },
       'snapshot-timeout': { type: 'string' },
@@ -74,7 +74,7 @@ async function main(): Promise<number> {
     cycles = flags.cycles === undefined ? (durationMs === null ? DEFAULT_CYCLES : null) : positiveInteger(flags.cycles, '--cycles', DEFAULT_CYCLES);
     seconds(flags['http-timeout'], '--http-timeout', 15);
     seconds(flags['snapshot-timeout'], '--snapshot-timeout', 12);
-    password = await resolvePassword(flags.password);
+    password = await resolvePassword(flags['password-file']);
   } catch (error) {
     return usageExit('live-loop', USAGE, error);
   }

@@ -1,7 +1,7 @@
 /**
  * Live accuracy check of a deployed (or local) server:
  *
- *   bun run live -- --url https://quiz.example.org --students 50 [--password …]
+ *   bun run live -- --url https://quiz.example.org --students 50 [--password-file PATH]
  *
  * The password may also come from QUIZ_ADMIN_PASSWORD or STRESS_ADMIN_PASSWORD, or is
  * asked for on the terminal. WARNING: it resets the server (a new run) and plays the whole
@@ -15,9 +15,9 @@ import { formatMs, parseFlags, positiveInteger, requireHttpUrl, resolvePassword,
 import { runLive, type LiveOptions, type LiveResult } from './lib/live-run';
 import { progress, progressDone } from './lib/report';
 
-const USAGE = `usage: bun run live -- --url http(s)://HOST [--students 50] [--password PW]
+const USAGE = `usage: bun run live -- --url http(s)://HOST [--students 50] [--password-file PATH]
            [--http-timeout 15] [--snapshot-timeout 12] [--seed N]
-  password: --password, QUIZ_ADMIN_PASSWORD, STRESS_ADMIN_PASSWORD, or a prompt on the terminal`;
+  password: --password-file PATH, QUIZ_ADMIN_PASSWORD, STRESS_ADMIN_PASSWORD, or a prompt on the terminal`;
 
 /** Human lines go to stderr, uncoloured (Bun colours console.error on a terminal). */
 function say(line: string): void {
@@ -28,7 +28,7 @@ export async function parseLiveArgs(argv: string[]): Promise<LiveOptions> {
   const flags = parseFlags(argv, {
     url: { type: 'string' },
     students: { type: 'string' },
-    password: { type: 'string' },
+    'password-file': { type: 'string' },
     'http-timeout': { type: 'string' },
     'snapshot-timeout': { type: 'string' },
     seed: { type: 'string' },
@@ -39,7 +39,7 @@ export async function parseLiveArgs(argv: string[]): Promise<LiveOptions> {
   const students = positiveInteger(flags.students, '--students', 50);
   const snapshotS = seconds(flags['snapshot-timeout'], '--snapshot-timeout', 12);
   const httpS = seconds(flags['http-timeout'], '--http-timeout', 15);
-  const password = await resolvePassword(flags.password);
+  const password = await resolvePassword(flags['password-file']);
   return {
     url,
     password,

@@ -4,6 +4,7 @@
  * ("90s", "30m", "2h", "1h30m"), and the admin password from a flag, the environment, or
  * a no-echo prompt on the terminal.
  */
+import { PasswordFileError, readPasswordFile } from '../../../scripts/password-file';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /** A mistake on the command line: printed with the usage text, exit code 2. */
@@ -103,13 +104,24 @@ export async function promptHidden(question: string): Promise<string> {
   }
 }
 
-/** --password, else QUIZ_ADMIN_PASSWORD / STRESS_ADMIN_PASSWORD, else a prompt on a terminal. */
-export async function resolvePassword(flag: string | undefined): Promise<string> {
+/**
+ * --password-file (first line, owner-only file), else QUIZ_ADMIN_PASSWORD /
+ * STRESS_ADMIN_PASSWORD, else a prompt on a terminal. There is no --password: arguments
+ * are visible to every local user (ps) and stay in shell history.
+ */
+export async function resolvePassword(passwordFile: string | undefined): Promise<string> {
+  if (passwordFile !== undefined) {
+    try {
+      return readPasswordFile(passwordFile);
+    } catch (error) {
+      if (error instanceof PasswordFileError) throw new UsageError(error.message);
+      throw error;
+    }
+  }
   const fromEnv = process.env.QUIZ_ADMIN_PASSWORD || process.env.STRESS_ADMIN_PASSWORD;
-  const password = flag ?? fromEnv;
-  if (password) return password;
+  if (fromEnv) return fromEnv;
   if (process.stdin.isTTY) return promptHidden('Admin password: ');
-  throw new UsageError('no admin password: pass --password, or set QUIZ_ADMIN_PASSWORD (or STRESS_ADMIN_PASSWORD)');
+  throw new UsageError('no admin password: pass --password-file PATH, or set QUIZ_ADMIN_PASSWORD (or STRESS_ADMIN_PASSWORD)');
 }
 
 export function formatMs(value: number | null | undefined): string {

@@ -76,7 +76,7 @@ describe('live.ts', () => {
   });
 
   test('a wrong password: non-zero exit and a clear message', async () => {
-    const { stdout, stderr, exitCode } = await runTool('live.ts', ['--url', target.url, '--students', '2', '--password', 'not-the-password']);
+    const { stdout, stderr, exitCode } = await runTool('live.ts', ['--url', target.url, '--students', '2'], { QUIZ_ADMIN_PASSWORD: 'not-the-password' });
     expect(exitCode).toBe(1);
     expect(stderr).toContain('admin login refused: wrong password (HTTP 401)');
     const result = onlyJsonLine(stdout);
@@ -85,10 +85,10 @@ describe('live.ts', () => {
   });
 
   test('--url is required and must be http(s); usage errors exit 2 without JSON', async () => {
-    const missing = await runTool('live.ts', ['--students', '2', '--password', 'x']);
+    const missing = await runTool('live.ts', ['--students', '2'], { QUIZ_ADMIN_PASSWORD: 'x' });
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toContain('--url is required');
-    const ftp = await runTool('live.ts', ['--url', 'ftp://example.org', '--password', 'x']);
+    const ftp = await runTool('live.ts', ['--url', 'ftp://example.org'], { QUIZ_ADMIN_PASSWORD: 'x' });
     expect(ftp.exitCode).toBe(2);
     expect(ftp.stderr).toContain('--url must be http:// or https://');
     expect(ftp.stdout).toBe('');
@@ -103,11 +103,9 @@ describe('live.ts', () => {
       `http://127.0.0.1:${stall.port}`,
       '--students',
       '3',
-      '--password',
-      'x',
       '--http-timeout',
       '1.5',
-    ]);
+    ], { QUIZ_ADMIN_PASSWORD: 'x' });
     expect(exitCode).toBe(1);
     expect(stderr).toContain('GET /healthz: no answer within 1.5 s');
     expect(onlyJsonLine(stdout).failures).toEqual(['GET /healthz: no answer within 1.5 s']);
@@ -207,8 +205,8 @@ describe('live-loop.ts', () => {
     const summary = join(scratch, 'stalled.jsonl');
     const started = performance.now();
     const child = Bun.spawn(
-      [process.execPath, join(STRESS_DIR, 'live-loop.ts'), '--url', `http://127.0.0.1:${stall.port}`, '--cycles', '5', '--every', '0', '--password', 'x', '--http-timeout', '1.5', '--summary', summary],
-      { stdout: 'pipe', stderr: 'pipe' },
+      [process.execPath, join(STRESS_DIR, 'live-loop.ts'), '--url', `http://127.0.0.1:${stall.port}`, '--cycles', '5', '--every', '0', '--http-timeout', '1.5', '--summary', summary],
+      { stdout: 'pipe', stderr: 'pipe', env: { ...process.env, QUIZ_ADMIN_PASSWORD: 'x' } },
     );
     await Bun.sleep(500);
     child.kill('SIGINT');
