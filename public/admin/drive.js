@@ -1,6 +1,12 @@
 // Driving the session: the phase badge, the question, the countdown, "answered X / Y",
 // the live histogram, and the Next / Close / End commands (buttons and N / C / E).
 // Commands go over the admin socket, or over HTTP while it reconnects.
+//
+// A laptop mirrored to the projector shows this page to the class, so while a question is
+// open its histogram marks no choice until the instructor presses "Show answer". That
+// holds for one question only: each new question (and a reload) starts hidden again, so an
+// instructor who peeked once does not put the next answer on the wall by surprise. After
+// the close, review marks the answer as the projector does.
 import { ADMIN_COMMANDS } from '/static/protocol.js';
 import { createCountdown } from '/static/shared/countdown.js';
 import { $ } from '/static/shared/dom.js';
@@ -20,6 +26,10 @@ export function setUpDrive(session, { sendFrame, onSignedOut }) {
   const countdown = createCountdown($('countdown'), { format: (seconds) => `${seconds} s` });
   const histogram = createHistogram($('histogram'));
   let messageTimer = null;
+  /** The run and question "Show answer" was pressed for; any other question is hidden. */
+  let answerShownFor = null;
+  const currentQuestion = () => `${session.runId}/${session.questionIdx}`;
+  const answerShown = () => session.phase === 'review' || (session.phase === 'question' && answerShownFor === currentQuestion());
 
   function render() {
     const { phase } = session;
@@ -61,9 +71,12 @@ export function setUpDrive(session, { sendFrame, onSignedOut }) {
   /** The numbers that move while a question is open: answered and the histogram. */
   function renderProgress() {
     renderAnswered();
+    const reveal = $('reveal-answer');
+    reveal.hidden = session.phase !== 'question';
+    reveal.setAttribute('aria-pressed', String(session.phase === 'question' && answerShown()));
     const { question, counts, phase } = session;
     if (question && counts && (phase === 'question' || phase === 'review')) {
-      histogram.show({ choices: question.choices, counts, correct: session.correct });
+      histogram.show({ choices: question.choices, counts, correct: answerShown() ? session.correct : null });
     } else {
       histogram.clear();
     }
@@ -108,6 +121,11 @@ export function setUpDrive(session, { sendFrame, onSignedOut }) {
     if (!command) return;
     event.preventDefault();
     sendCommand(command);
+  });
+
+  $('reveal-answer').addEventListener('click', () => {
+    answerShownFor = answerShown() ? null : currentQuestion();
+    renderProgress();
   });
 
   $('open-screen').addEventListener('click', () => {

@@ -111,10 +111,12 @@ function handleFrame(frame) {
       break;
     case 'question_open':
       drive.render();
+      pool.renderPreview();
       break;
     case 'question_closed':
     case 'session_ended':
       drive.render();
+      pool.renderPreview();
       roster.requestRefresh();
       break;
     default:

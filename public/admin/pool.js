@@ -1,5 +1,7 @@
 // The question pool: upload (file picker or drop), every refused path listed, and a
 // preview of the loaded pool with the answers marked. Pool text is rendered as text.
+// While a run is on (a question open, or its review) the preview lists the questions
+// without answers or explanations: the console may be mirrored to the class (see drive.js).
 import { CHOICE_LETTERS, DEFAULT_TIME_LIMIT_S } from '/static/protocol.js';
 import { $, el } from '/static/shared/dom.js';
 import { PHASE_LABELS } from './drive.js';
@@ -70,21 +72,31 @@ export function setUpPool(session, { reload, onSignedOut }) {
     upload(event.dataTransfer?.files?.[0]);
   });
 
+  let shownPool;
+  let shownWithAnswers;
+
+  /** Draws the preview again when the pool, or whether it may show the answers, changed. */
   function renderPreview() {
-    const box = $('pool-preview');
     const pool = session.pool;
+    const withAnswers = session.phase !== 'question' && session.phase !== 'review';
+    if (pool === shownPool && withAnswers === shownWithAnswers) return;
+    shownPool = pool;
+    shownWithAnswers = withAnswers;
+    const box = $('pool-preview');
     if (!pool) {
       box.replaceChildren(el('p', { className: 'muted', text: 'No pool loaded.' }));
       return;
     }
-    const list = el('ol', { className: 'preview-questions' }, pool.questions.map(previewQuestion));
-    box.replaceChildren(el('h3', { text: `${pool.title} · ${pool.questions.length} questions` }), list);
+    const list = el('ol', { className: 'preview-questions' }, pool.questions.map((q) => previewQuestion(q, withAnswers)));
+    const title = el('h3', { text: `${pool.title} · ${pool.questions.length} questions` });
+    if (withAnswers) box.replaceChildren(title, list);
+    else box.replaceChildren(title, el('p', { className: 'muted small-text', text: 'Answers are hidden while the session runs.' }), list);
   }
 
   return { renderPreview };
 }
 
-function previewQuestion(question) {
+function previewQuestion(question, withAnswers) {
   return el('li', {}, [
     el('p', { className: 'preview-text', text: question.text }),
     el(
@@ -92,7 +104,7 @@ function previewQuestion(question) {
       { className: 'preview-choices' },
       question.choices.map((choice, i) => {
         const letter = CHOICE_LETTERS[i];
-        const isAnswer = letter === question.answer;
+        const isAnswer = withAnswers && letter === question.answer;
         return el('li', { className: isAnswer ? 'correct' : '', attrs: { 'data-letter': letter } }, [
           el('b', { text: `${letter}. ` }),
           document.createTextNode(choice),
@@ -102,7 +114,7 @@ function previewQuestion(question) {
     ),
     el('p', {
       className: 'muted small-text',
-      text: `${question.time_limit_s ?? DEFAULT_TIME_LIMIT_S} s${question.explanation ? ` · ${question.explanation}` : ''}`,
+      text: `${question.time_limit_s ?? DEFAULT_TIME_LIMIT_S} s${withAnswers && question.explanation ? ` · ${question.explanation}` : ''}`,
     }),
   ]);
 }

@@ -105,7 +105,12 @@ export function setUpRoster(session, { onRefreshed, onSignedOut, showMessage }) 
     const student = session.students.find((s) => s.student_id === studentId);
     const label = student ? `${student.name} (${studentId})` : studentId;
     if (!confirm(`Release ${label}? Their device is signed out; their answers and score stay, and the id can join again.`)) return;
-    const response = await fetch(`/admin/api/students/${encodeURIComponent(studentId)}/release`, { method: 'POST' }).catch(() => null);
+    // The id goes in the body: in a path, ids such as "." and ".." are normalised away.
+    const response = await fetch('/admin/api/students/release', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ student_id: studentId }),
+    }).catch(() => null);
     if (!response?.ok) {
       showMessage(`Could not release ${label}: ${(await response?.json().catch(() => null))?.message ?? 'no connection'}.`);
     }
