@@ -22,6 +22,24 @@ export interface StudentEntry {
   sockets: Set<SocketPort>;
 }
 
+/**
+ * Elysia URI-decodes a cookie value twice on the way in, which turns a "%2e" inside the
+ * claim into "." (and "%" followed by anything else into garbage). An id with a "%" (or
+ * one that looks like an encoded id) therefore travels base64url-encoded; every other id
+ * travels as itself, so cookies issued before this rule stay valid.
+ */
+const ENCODED_ID_PREFIX = '~b64~';
+
+export function studentIdForClaim(studentId: string): string {
+  if (!studentId.includes('%') && !studentId.startsWith(ENCODED_ID_PREFIX)) return studentId;
+  return `${ENCODED_ID_PREFIX}${Buffer.from(studentId).toString('base64url')}`;
+}
+
+export function studentIdFromClaim(value: string): string {
+  if (!value.startsWith(ENCODED_ID_PREFIX)) return value;
+  return Buffer.from(value.slice(ENCODED_ID_PREFIX.length), 'base64url').toString();
+}
+
 export type JoinDecision =
   | { kind: 'new' }
   | { kind: 'reclaim' | 'same'; entry: StudentEntry }
@@ -56,7 +74,7 @@ export class Roster {
   /** The entry a cookie names, if that cookie is still honoured (same sid, run, epoch; not released). */
   authenticate(claim: StudentIdentityClaim | null): StudentEntry | null {
     if (!claim || claim.sid !== this.sid || claim.run !== this.runId) return null;
-    const entry = this.#entries.get(claim.student);
+    const entry = this.#entries.get(studentIdFromClaim(claim.student));
     if (!entry || entry.released || entry.epoch !== claim.epoch) return null;
     return entry;
   }
@@ -70,7 +88,7 @@ export class Roster {
   }
 
   claimFor(entry: StudentEntry): StudentIdentityClaim {
-    return { sid: this.sid, run: this.runId, student: entry.studentId, epoch: entry.epoch };
+    return { sid: this.sid, run: this.runId, student: studentIdForClaim(entry.studentId), epoch: entry.epoch };
   }
 
   /** Joined students in join order (the order of insertion). */

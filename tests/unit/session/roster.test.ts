@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { Roster, type StudentIdentityClaim } from '../../../src/session/roster';
+import { Roster, studentIdForClaim, studentIdFromClaim, type StudentIdentityClaim } from '../../../src/session/roster';
 import { FakeSocket } from '../../helpers/fake-socket';
 
 const SID = 'main';
@@ -127,5 +127,25 @@ describe('Roster.list', () => {
     const { roster } = rosterWithAnn();
     roster.list().pop();
     expect(roster.size).toBe(1);
+  });
+});
+
+describe('ids in claims', () => {
+  test('an id with "%" (or that looks encoded) travels base64url-encoded and comes back whole', () => {
+    for (const id of ['%2e', '%', 'a%b', '~b64~JTJl', 'é%']) {
+      const carried = studentIdForClaim(id);
+      expect(carried).not.toContain('%');
+      expect(studentIdFromClaim(carried)).toBe(id);
+    }
+  });
+
+  test('any other id travels as itself, so earlier cookies stay valid', () => {
+    for (const id of ['s1', '..', 'a/b', 'x+y', 'Ａ']) expect(studentIdForClaim(id)).toBe(id);
+  });
+
+  test('a roster honours the claim of a "%" id it issued', () => {
+    const roster = new Roster('main', 1);
+    const entry = roster.add({ studentId: '%2e', name: 'P', epoch: 0, released: false, joinedAtMs: 1 });
+    expect(roster.authenticate(roster.claimFor(entry))).toBe(entry);
   });
 });
