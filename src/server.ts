@@ -10,9 +10,11 @@ import { DEMO_POOL_PATH, type Config } from './config';
 import { openDb } from './db/open';
 import { createQuizStore } from './db/quiz-store';
 import { createSignInStore } from './db/sign-in-store';
+import { AppError } from './errors';
 import { BUN_MAX_REQUEST_BODY_BYTES, enforceBodyLimit } from './http/body-limit';
 import type { AppDeps } from './http/deps';
 import { dropForgedCookies, isPageRequest, withClearedCookies } from './http/forged-cookies';
+import { securityHeaders } from './http/security-headers';
 import { cookieNaming } from './identity/cookie-names';
 import { createInstructorCheck } from './identity/instructor';
 import { resolveAdminPasswordHash, resolveSigningKey } from './identity/secrets';
@@ -102,6 +104,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
       startedAt: clock.now(),
     };
     const app = createApp(deps);
+    const secure = securityHeaders(config);
     const sockets = createSocketEndpoints(
       { controller, instructor, signingKey, cookieNames, origins: config, maxSocketsPerAddress: config.maxSocketsPerAddress },
       overrides.heartbeat,
@@ -112,15 +115,28 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
       hostname: config.host,
       reusePort: false,
       maxRequestBodySize: BUN_MAX_REQUEST_BODY_BYTES,
+      // Every response leaves through `secure`: one place for the security headers.
       async fetch(request, bunServer) {
         const path = new URL(request.url).pathname;
-        if (path === SOCKET_PATHS.STUDENT || path === SOCKET_PATHS.ADMIN) return sockets.upgrade(request, bunServer);
+        if (path === SOCKET_PATHS.STUDENT || path === SOCKET_PATHS.ADMIN) {
+          const refused = await sockets.upgrade(request, bunServer);
+          return refused && secure(refused, path);
+        }
         if (isPageRequest(request, path)) {
           const { request: cleaned, dropped } = await dropForgedCookies(request, signingKey);
-          return withClearedCookies(await app.fetch(cleaned), dropped);
+          return secure(withClearedCookies(await app.fetch(cleaned), dropped), path);
         }
         const limited = await enforceBodyLimit(request);
-        return limited instanceof Response ? limited : app.fetch(limited);
+        return secure(limited instanceof Response ? limited : await app.fetch(limited), path);
+      },
+      // Only reached if something above throws outside the app's own error mapping.
+      error(error) {
+        const requestId = crypto.randomUUID();
+        logger.error('request_failed', { request_id: requestId, error: error.message, stack: error.stack });
+        const response = new AppError(500, 'internal_error', 'something went wrong on the server', { request_id: requestId }, {
+          'x-request-id': requestId,
+        }).toResponse();
+        return secure(response, '');
       },
       websocket: sockets.handlers,
     });

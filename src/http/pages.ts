@@ -1,6 +1,7 @@
 /**
- * The three pages and their assets. Pages are plain files under `public/`; the projector
- * screen needs the instructor's cookie.
+ * The three pages and their assets. Pages are plain files under `public/`, served only at
+ * `/`, `/admin/` and `/screen` (the projector screen needs the instructor's cookie); the
+ * other files of `public/` are the assets under `/static/`.
  */
 import { join } from 'node:path';
 import { staticPlugin } from '@elysiajs/static';
@@ -11,16 +12,15 @@ import type { AppDeps } from './deps';
 
 export const PUBLIC_DIR = join(import.meta.dir, '../../public');
 
-const PAGE_HEADERS = {
-  'content-type': 'text/html; charset=utf-8',
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'same-origin',
-  'cache-control': 'no-cache',
-};
+// The CSP and the other security headers are set on every response in one place
+// (security-headers.ts, applied in server.ts).
+const PAGE_HEADERS = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' };
 
 const SCRIPT_HEADERS = { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' };
+
+/** Matched against the file's resolved path (`/…/public/admin.html`). */
+const STATIC_HTML = /\.html?\/?$/i;
+const DOTFILE = /\/\.[^/]*$/;
 
 function page(file: string): Response {
   return new Response(Bun.file(join(PUBLIC_DIR, file)), { headers: PAGE_HEADERS });
@@ -30,7 +30,21 @@ export function pageRoutes(deps: AppDeps) {
   const constantsModule = pageConstantsModule();
   return new Elysia({ name: 'pages' })
     .get(PAGE_CONSTANTS_PATH, () => new Response(constantsModule, { headers: SCRIPT_HEADERS }))
-    .use(staticPlugin({ assets: PUBLIC_DIR, prefix: '/static', alwaysStatic: false, silent: true }))
+    .use(
+      staticPlugin({
+        assets: PUBLIC_DIR,
+        prefix: '/static',
+        alwaysStatic: false,
+        silent: true,
+        // The pages are served only by the routes below (their headers, the screen's
+        // instructor check), never as files: an .html under /static/ is 404 like any
+        // unknown route. Dotfiles are never served either.
+        ignorePatterns: [STATIC_HTML, DOTFILE],
+        // Assets may be cached, but are revalidated (ETag) on every use.
+        maxAge: 0,
+        directive: 'no-cache',
+      }),
+    )
     .get('/', () => page('student.html'))
     // Elysia matches "/admin" and "/admin/" as one route: send the bare form to the
     // canonical one so relative links and bookmarks agree.
