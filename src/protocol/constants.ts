@@ -71,3 +71,17 @@ export const ADMIN_COOKIE = 'quiz_admin';
 export function choiceLettersFor(choiceCount: number): ChoiceLetter[] {
   return CHOICE_LETTERS.slice(0, choiceCount);
 }
+
+/** The values the pages need, served as `/static/protocol.js` (page-constants.ts). */
+export const PAGE_CONSTANTS = {
+  ADMIN_COMMANDS,
+  CHOICE_LETTERS,
+  CLOSE_CODES,
+  DEFAULT_TIME_LIMIT_S,
+  LEADERBOARD_SIZE,
+  MAX_ID_LENGTH,
+  MAX_NAME_LENGTH,
+  PHASES,
+  SOCKET_PATHS,
+  SUBMIT_REJECT_REASONS,
+};

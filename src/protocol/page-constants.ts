@@ -2,32 +2,9 @@
  * The protocol values the pages need, served as the ES module `/static/protocol.js` so
  * that no page keeps its own copy of a server constant.
  */
-import {
-  ADMIN_COMMANDS,
-  CHOICE_LETTERS,
-  CLOSE_CODES,
-  DEFAULT_TIME_LIMIT_S,
-  LEADERBOARD_SIZE,
-  MAX_ID_LENGTH,
-  MAX_NAME_LENGTH,
-  PHASES,
-  SOCKET_PATHS,
-  SUBMIT_REJECT_REASONS,
-} from './constants';
+import { PAGE_CONSTANTS } from './constants';
 
-export const PAGE_CONSTANTS = {
-  ADMIN_COMMANDS,
-  CHOICE_LETTERS,
-  CLOSE_CODES,
-  DEFAULT_TIME_LIMIT_S,
-  LEADERBOARD_SIZE,
-  MAX_ID_LENGTH,
-  MAX_NAME_LENGTH,
-  PHASES,
-  SOCKET_PATHS,
-  SUBMIT_REJECT_REASONS,
-};
-
+export { PAGE_CONSTANTS };
 export const PAGE_CONSTANTS_PATH = '/static/protocol.js';
 
 export function pageConstantsModule(): string {

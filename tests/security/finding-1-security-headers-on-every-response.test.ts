@@ -10,10 +10,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createApp } from '../../src/app';
-import type { AppDeps } from '../../src/http/deps';
-import { cookieNaming } from '../../src/identity/cookie-names';
 import { MAX_BODY_BYTES, SOCKET_PATHS } from '../../src/protocol/constants';
+import { appRoutes } from '../helpers/app-routes';
 import { cookieFrom, makePool, startTestWorld, TEST_ADMIN_PASSWORD, type TestWorld } from '../helpers/test-server';
 
 const PUBLIC_DIR = join(import.meta.dir, '../../public');
@@ -60,13 +58,7 @@ async function expectNotFoundJson(response: Response, label: string): Promise<vo
 
 /** Every route the app registers, as `[method, path]`, read from the app itself. */
 function registeredRoutes(): Array<[string, string]> {
-  const app = createApp({
-    config: { publicUrl: null },
-    clock: { now: () => 0 },
-    signingKey: 'k'.repeat(40),
-    cookieNames: cookieNaming(false),
-  } as unknown as AppDeps);
-  const routes = app.routes.map((route) => [route.method, route.path] as [string, string]);
+  const routes = appRoutes().map(({ method, path }) => [method, path] as [string, string]);
   routes.push(['GET', SOCKET_PATHS.STUDENT], ['GET', SOCKET_PATHS.ADMIN]);
   // Logging out ends the sign-in: those go last.
   return routes.sort(([, a], [, b]) => Number(a.includes('logout')) - Number(b.includes('logout')));

@@ -5,22 +5,17 @@
  * `POST /api/join` with `Origin: https://evil.example` returned 200. Also: Secure cookies
  * get the `__Host-` prefix, and the unprefixed names are still read for one release.
  */
-import { afterEach, expect, test } from 'bun:test';
+import { expect, test } from 'bun:test';
 import { Inbox } from '../helpers/inbox';
-import { cookieFrom, makePool, startTestWorld, TEST_ADMIN_PASSWORD, type TestWorld } from '../helpers/test-server';
+import { cookieFrom, makePool, TEST_ADMIN_PASSWORD } from '../helpers/test-server';
+import { useTestWorlds } from '../helpers/test-worlds';
 
-let world: TestWorld | null = null;
-const sockets: Inbox[] = [];
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.socket.close();
-  await world?.stop();
-  world = null;
-});
+const worlds = useTestWorlds();
 
 const EVIL = 'https://evil.example';
 
 test('POST /api/join from a foreign origin is refused with 403 and joins nobody', async () => {
-  world = await startTestWorld();
+  const world = await worlds.start();
   const response = await world.http('/api/join', {
     method: 'POST',
     json: { student_id: 's1', name: 'Mallory' },
@@ -36,22 +31,22 @@ test('POST /api/join from a foreign origin is refused with 403 and joins nobody'
 });
 
 test('the student socket refuses a foreign origin: no snapshot, no answer', async () => {
-  world = await startTestWorld({ pool: makePool(1) });
+  const world = await worlds.start({ pool: makePool(1) });
   const { cookie } = await world.join('s1');
   await world.adminPost('/admin/api/next');
   const foreign = Inbox.connect(world.wsUrl, cookie, { origin: EVIL });
-  sockets.push(foreign);
+  worlds.track(foreign);
   await expect(foreign.opened).rejects.toThrow();
   expect(foreign.frames).toEqual([]);
   // The same cookie from the page's own origin works.
   const own = Inbox.connect(world.wsUrl, cookie, { origin: world.baseUrl });
-  sockets.push(own);
+  worlds.track(own);
   await own.opened;
   expect((await own.next('snapshot')).phase).toBe('question');
 });
 
 test('the origin is compared whole: another scheme or port of the same host is foreign', async () => {
-  world = await startTestWorld();
+  const world = await worlds.start();
   const own = new URL(world.baseUrl);
   const otherPort = `http://${own.hostname}:${Number(own.port) === 65535 ? 1 : Number(own.port) + 1}`;
   const otherScheme = `https://${own.host}`;
@@ -65,7 +60,7 @@ test('the origin is compared whole: another scheme or port of the same host is f
 });
 
 test('behind a trusted proxy the scheme comes from X-Forwarded-Proto', async () => {
-  world = await startTestWorld({ env: { QUIZ_TRUST_PROXY: '1' } });
+  const world = await worlds.start({ env: { QUIZ_TRUST_PROXY: '1' } });
   const host = new URL(world.baseUrl).host;
   const viaHttps = { origin: `https://${host}`, 'x-forwarded-proto': 'https' };
   expect((await world.http('/api/join', { method: 'POST', json: { student_id: 'a', name: 'A' }, headers: viaHttps })).status).toBe(200);
@@ -74,7 +69,7 @@ test('behind a trusted proxy the scheme comes from X-Forwarded-Proto', async () 
 });
 
 test('with an https public URL the cookies are __Host- prefixed, and the old names are still honoured', async () => {
-  world = await startTestWorld({ env: { QUIZ_PUBLIC_URL: 'https://quiz.example.org' } });
+  const world = await worlds.start({ env: { QUIZ_PUBLIC_URL: 'https://quiz.example.org' } });
   const { response } = await world.join('s1');
   const setCookies = response.headers.getSetCookie();
   const student = setCookies.find((header) => header.startsWith('__Host-quiz_student='))!;
@@ -90,7 +85,7 @@ test('with an https public URL the cookies are __Host- prefixed, and the old nam
   const me = await world.http('/api/me', { cookie: legacy });
   expect(me.status).toBe(200);
   const socket = await world.connectStudent(legacy);
-  sockets.push(socket);
+  worlds.track(socket);
   expect((await socket.next('snapshot')).me.student_id).toBe('s1');
   // …and rejoining with it moves the browser to the new name and clears the old one.
   const rejoin = await world.join('s1', 'Student s1', legacy);
@@ -101,7 +96,7 @@ test('with an https public URL the cookies are __Host- prefixed, and the old nam
 });
 
 test('without https the cookies keep their plain names', async () => {
-  world = await startTestWorld();
+  const world = await worlds.start();
   const { response } = await world.join('s1');
   expect(response.headers.getSetCookie().some((header) => header.startsWith('quiz_student='))).toBe(true);
   expect(response.headers.getSetCookie().some((header) => header.startsWith('__Host-'))).toBe(false);

@@ -4,18 +4,12 @@
  * admin cookie names a sign-in the server keeps (across restarts); logout forgets it, and
  * "sign out everywhere" forgets them all.
  */
-import { afterEach, expect, test } from 'bun:test';
-import { rmSync } from 'node:fs';
+import { expect, test } from 'bun:test';
 import { Inbox } from '../helpers/inbox';
-import { cookieFrom, startTestWorld, TEST_ADMIN_PASSWORD, type TestWorld } from '../helpers/test-server';
+import { cookieFrom, TEST_ADMIN_PASSWORD, type TestWorld } from '../helpers/test-server';
+import { useTestWorlds } from '../helpers/test-worlds';
 
-let world: TestWorld | null = null;
-const sockets: Inbox[] = [];
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.socket.close();
-  await world?.stop();
-  world = null;
-});
+const worlds = useTestWorlds();
 
 async function signIn(w: TestWorld): Promise<string> {
   const response = await w.http('/admin/login', { method: 'POST', json: { password: TEST_ADMIN_PASSWORD } });
@@ -24,10 +18,10 @@ async function signIn(w: TestWorld): Promise<string> {
 }
 
 test('a cookie saved before logout stops working for every admin route, the projector and the socket', async () => {
-  world = await startTestWorld();
+  const world = await worlds.start();
   const saved = await signIn(world);
   const console = Inbox.connect(world.adminWsUrl, saved);
-  sockets.push(console);
+  worlds.track(console);
   await console.next('snapshot');
 
   expect((await world.http('/admin/logout', { method: 'POST', cookie: saved })).status).toBe(200);
@@ -46,12 +40,12 @@ test('a cookie saved before logout stops working for every admin route, the proj
   }
   expect(world.server.controller.state.phase).toBe('lobby');
   const replayed = Inbox.connect(world.adminWsUrl, saved);
-  sockets.push(replayed);
+  worlds.track(replayed);
   expect(await replayed.expectClose()).toBe(4401);
 });
 
 test('logout ends only that sign-in; sign out everywhere ends them all', async () => {
-  world = await startTestWorld();
+  const world = await worlds.start();
   const laptop = await signIn(world);
   const tablet = await signIn(world);
   expect(laptop).not.toBe(tablet);
@@ -61,7 +55,7 @@ test('logout ends only that sign-in; sign out everywhere ends them all', async (
 
   const phone = await signIn(world);
   const projector = Inbox.connect(world.adminWsUrl, tablet);
-  sockets.push(projector);
+  worlds.track(projector);
   await projector.next('snapshot');
   expect((await world.http('/admin/logout-everywhere', { method: 'POST', cookie: phone })).status).toBe(200);
   expect(await projector.expectClose()).toBe(4401);
@@ -71,16 +65,13 @@ test('logout ends only that sign-in; sign out everywhere ends them all', async (
 });
 
 test('sign-ins survive a restart, and a logged-out one stays logged out after it', async () => {
-  world = await startTestWorld();
-  const kept = await signIn(world);
-  const ended = await signIn(world);
-  await world.http('/admin/logout', { method: 'POST', cookie: ended });
-  const dir = world.dir;
-  await world.stop({ keepDir: true });
-  world = await startTestWorld({ dir });
-  expect((await world.http('/admin/api/state', { cookie: kept })).status).toBe(200);
-  expect((await world.http('/admin/api/state', { cookie: ended })).status).toBe(401);
-  await world.stop();
-  world = null;
-  rmSync(dir, { recursive: true, force: true });
+  const dir = worlds.tempDir();
+  const before = await worlds.start({ dir });
+  const kept = await signIn(before);
+  const ended = await signIn(before);
+  await before.http('/admin/logout', { method: 'POST', cookie: ended });
+  await worlds.stop(before, { keepDir: true });
+  const after = await worlds.start({ dir });
+  expect((await after.http('/admin/api/state', { cookie: kept })).status).toBe(200);
+  expect((await after.http('/admin/api/state', { cookie: ended })).status).toBe(401);
 });

@@ -6,9 +6,6 @@
 import { describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createApp } from '../../../src/app';
-import type { AppDeps } from '../../../src/http/deps';
-import { cookieNaming } from '../../../src/identity/cookie-names';
 import { ADMIN_FRAME_TYPES, STUDENT_FRAME_TYPES } from '../../../src/protocol/client-frames';
 import {
   CLOSE_CODES,
@@ -19,6 +16,7 @@ import {
 } from '../../../src/protocol/constants';
 import { PAGE_CONSTANTS } from '../../../src/protocol/page-constants';
 import { SERVER_FRAME_SCHEMAS } from '../../../src/protocol/server-frames';
+import { appRoutes } from '../../helpers/app-routes';
 
 const doc = readFileSync(join(import.meta.dir, '../../../docs/PROTOCOL.md'), 'utf8');
 
@@ -41,13 +39,7 @@ const sorted = (values: Iterable<string>) => [...new Set(values)].sort();
 
 describe('docs/PROTOCOL.md agrees with src/protocol/', () => {
   test('every HTTP route of the app, and every socket path, is documented, and nothing else', () => {
-    const app = createApp({
-      config: { publicUrl: null },
-      clock: { now: () => 0 },
-      signingKey: 'k'.repeat(40),
-      cookieNames: cookieNaming(false),
-    } as unknown as AppDeps);
-    const served = app.routes.map((route) => `${route.method} ${route.path}`);
+    const served = appRoutes().map(({ method, path }) => `${method} ${path}`);
     served.push(`GET ${SOCKET_PATHS.STUDENT}`, `GET ${SOCKET_PATHS.ADMIN}`);
     // The static plugin serves public/ under this prefix without registering a route per file.
     served.push('GET /static/*');
