@@ -4,6 +4,7 @@
  * statement (transactions on bun:sqlite must stay synchronous: no await inside).
  */
 import { and, asc, desc, eq } from 'drizzle-orm';
+import type { Round } from '../protocol/constants';
 import type { SessionState } from '../session/machine';
 import type { AnswerRow, RunRecord, SessionStore, StudentRow } from '../session/ports';
 import type { QuizDatabase } from './open';
@@ -13,14 +14,14 @@ export function createQuizStore(db: QuizDatabase, sid: string): SessionStore {
   // The one hot statement runs on bun:sqlite directly: through Drizzle's prepared query a
   // 10,000-answer batch took ~65 ms, this way ~20 ms (bench notes in SPEC.md). The table
   // and its primary key still come from the Drizzle schema and its migrations.
-  const insertAnswer = db.$client.prepare<unknown, [number, number, string, string, number, number]>(
-    'INSERT INTO answers (run_id, question_idx, student_id, choice, points, received_at_ms) ' +
-      'VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+  const insertAnswer = db.$client.prepare<unknown, [number, number, number, string, string, number, number]>(
+    'INSERT INTO answers (run_id, question_idx, round, student_id, choice, points, received_at_ms) ' +
+      'VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
   );
   const commitAnswers = db.$client.transaction((runId: number, batch: readonly AnswerRow[]) =>
     batch.map(
       (answer) =>
-        insertAnswer.run(runId, answer.questionIdx, answer.studentId, answer.choice, answer.points, answer.receivedAtMs)
+        insertAnswer.run(runId, answer.questionIdx, answer.round, answer.studentId, answer.choice, answer.points, answer.receivedAtMs)
           .changes === 1,
     ),
   );
@@ -102,6 +103,7 @@ export function createQuizStore(db: QuizDatabase, sid: string): SessionStore {
       return db
         .select({
           questionIdx: answers.questionIdx,
+          round: answers.round,
           studentId: answers.studentId,
           choice: answers.choice,
           points: answers.points,
@@ -109,7 +111,8 @@ export function createQuizStore(db: QuizDatabase, sid: string): SessionStore {
         })
         .from(answers)
         .where(eq(answers.runId, runId))
-        .all();
+        .all()
+        .map((row) => ({ ...row, round: asRound(row.round) }));
     },
 
     /** The primary key refuses a second answer even if memory were wrong. */
@@ -123,14 +126,22 @@ export function createQuizStore(db: QuizDatabase, sid: string): SessionStore {
   };
 }
 
+const asRound = (value: number): Round => (value === 2 ? 2 : 1);
+
 function stateFromRow(row: typeof runs.$inferSelect): SessionState {
   switch (row.phase) {
     case 'lobby':
       return { phase: 'lobby' };
     case 'question':
-      return { phase: 'question', index: row.questionIdx!, openedAt: row.openedAtMs!, deadline: row.deadlineMs! };
+      return {
+        phase: 'question',
+        index: row.questionIdx!,
+        round: asRound(row.round),
+        openedAt: row.openedAtMs!,
+        deadline: row.deadlineMs!,
+      };
     case 'review':
-      return { phase: 'review', index: row.questionIdx! };
+      return { phase: 'review', index: row.questionIdx!, round: asRound(row.round) };
     case 'ended':
       return { phase: 'ended', lastIndex: row.questionIdx };
   }
@@ -139,17 +150,18 @@ function stateFromRow(row: typeof runs.$inferSelect): SessionState {
 function stateToColumns(state: SessionState, now: number) {
   switch (state.phase) {
     case 'lobby':
-      return { phase: state.phase, questionIdx: null, openedAtMs: null, deadlineMs: null, endedAtMs: null };
+      return { phase: state.phase, questionIdx: null, round: 1, openedAtMs: null, deadlineMs: null, endedAtMs: null };
     case 'question':
       return {
         phase: state.phase,
         questionIdx: state.index,
+        round: state.round,
         openedAtMs: state.openedAt,
         deadlineMs: state.deadline,
         endedAtMs: null,
       };
     case 'review':
-      return { phase: state.phase, questionIdx: state.index, deadlineMs: null };
+      return { phase: state.phase, questionIdx: state.index, round: state.round, deadlineMs: null };
     case 'ended':
       return { phase: state.phase, questionIdx: state.lastIndex, deadlineMs: null, endedAtMs: now };
   }

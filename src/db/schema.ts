@@ -19,6 +19,8 @@ export const runs = sqliteTable('runs', {
   poolJson: text('pool_json').notNull(),
   phase: text('phase', { enum: PHASES }).notNull(),
   questionIdx: integer('question_idx'),
+  /** 2 while the current question is asked again after discussion (peer instruction). */
+  round: integer('round').notNull().default(1),
   openedAtMs: integer('opened_at_ms'),
   deadlineMs: integer('deadline_ms'),
   createdAtMs: integer('created_at_ms').notNull(),
@@ -46,12 +48,15 @@ export const answers = sqliteTable(
   {
     runId: integer('run_id').notNull(),
     questionIdx: integer('question_idx').notNull(),
+    /** 1, or 2 for the second vote of a revoted question (which scores 0). */
+    round: integer('round').notNull().default(1),
     studentId: text('student_id').notNull(),
+    /** The answer as stored (session/answers.ts): a letter, letters joined by "+", or a number. */
     choice: text('choice').notNull(),
     points: integer('points').notNull(),
     receivedAtMs: integer('received_at_ms').notNull(),
   },
-  (table) => [primaryKey({ columns: [table.runId, table.questionIdx, table.studentId] })],
+  (table) => [primaryKey({ columns: [table.runId, table.questionIdx, table.round, table.studentId] })],
 );
 
 /**

@@ -1,18 +1,38 @@
 /**
  * Validating a pool file: its schema (protocol/pool.ts), the rules a schema cannot say
- * (the answer letter must name one of the choices), and one `validatePool` that reports
- * every error with its JSON path. A pool is refused whole; nothing half-loads.
+ * (an answer must fit its question's type and choices; an image must have been uploaded
+ * with the pool), and one `validatePool` that reports every error with its JSON path. A
+ * pool is refused whole; nothing half-loads. Version 1 pools are version 2 pools of
+ * single-answer questions.
  */
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { choiceLettersFor, DEFAULT_TIME_LIMIT_S, type ChoiceLetter } from '../protocol/constants';
-import { PoolInputSchema, type Pool, type PoolError, type PoolInput } from '../protocol/pool';
+import { choiceLettersFor, DEFAULT_TIME_LIMIT_S, type ChoiceLetter, type QuestionTypeName } from '../protocol/constants';
+import {
+  PoolInputSchema,
+  type AnswerKey,
+  type Pool,
+  type PoolError,
+  type PoolInput,
+  type PoolQuestion,
+  type QuestionInput,
+} from '../protocol/pool';
 
 export type PoolValidation = { ok: true; pool: Pool } | { ok: false; details: PoolError[] };
 
+export interface PoolMedia {
+  /** Names of the image files uploaded with the pool. */
+  names: ReadonlySet<string>;
+  /** The URL an uploaded image is served at. */
+  urlOf(name: string): string;
+}
+
+const NO_MEDIA: PoolMedia = { names: new Set(), urlOf: (name) => name };
+
 const compiledPoolSchema = TypeCompiler.Compile(PoolInputSchema);
 const MAX_REPORTED_ERRORS = 100;
+const MIN_CHOICES = 2;
 
-export function validatePool(input: unknown): PoolValidation {
+export function validatePool(input: unknown, media: PoolMedia = NO_MEDIA): PoolValidation {
   const details: PoolError[] = [];
   const reportedPaths = new Set<string>();
   for (const error of compiledPoolSchema.Errors(input)) {
@@ -22,44 +42,125 @@ export function validatePool(input: unknown): PoolValidation {
     details.push({ path: error.path || '/', message: describeSchemaError(error.message, error.value) });
     if (details.length >= MAX_REPORTED_ERRORS) break;
   }
-  details.push(...answerLetterErrors(input, reportedPaths));
+  details.push(...questionRuleErrors(input, reportedPaths, media));
   if (details.length > 0) return { ok: false, details: details.slice(0, MAX_REPORTED_ERRORS) };
-  return { ok: true, pool: normalizePool(input as PoolInput) };
+  return { ok: true, pool: normalizePool(input as PoolInput, media) };
 }
 
 /**
- * The rule the schema cannot state: `answer` names one of the question's own choices.
- * Checked on every question whose choices and answer are otherwise well-formed, so one
- * upload reports all its errors, not the schema's first and the letters' next time.
+ * The rules the schema cannot state, per question type. Checked on every question whose
+ * fields are otherwise well-formed, so one upload reports all its errors.
  */
-function answerLetterErrors(input: unknown, reportedPaths: ReadonlySet<string>): PoolError[] {
+function questionRuleErrors(input: unknown, reportedPaths: ReadonlySet<string>, media: PoolMedia): PoolError[] {
   const questions = (input as { questions?: unknown } | null)?.questions;
   if (!Array.isArray(questions)) return [];
   const errors: PoolError[] = [];
-  questions.forEach((question: { choices?: unknown; answer?: unknown } | null, index) => {
+  questions.forEach((question: Partial<QuestionInput> | null, index) => {
+    if (!question || typeof question !== 'object') return;
     const path = `/questions/${index}`;
-    if (!question || !Array.isArray(question.choices) || typeof question.answer !== 'string') return;
-    if (reportedPaths.has(`${path}/choices`) || reportedPaths.has(`${path}/answer`)) return;
-    const letters = choiceLettersFor(question.choices.length);
-    if (!(letters as string[]).includes(question.answer)) {
-      errors.push({
-        path: `${path}/answer`,
-        message: `must be one of ${letters.join(', ')} (the question has ${letters.length} choices)`,
-      });
+    const fresh = (field: string) => !reportedPaths.has(`${path}/${field}`) && !reportedPaths.has(path);
+    const report = (field: string, message: string) => errors.push({ path: `${path}/${field}`, message });
+    if (!fresh('type')) return;
+    const type: QuestionTypeName = question.type ?? 'single';
+    const choices = Array.isArray(question.choices) ? question.choices : [];
+
+    if (type === 'numeric') {
+      if (fresh('choices') && choices.length > 0) report('choices', 'a numeric question has no choices');
+      if (fresh('answer')) {
+        if (typeof question.answer !== 'number' || !Number.isFinite(question.answer)) report('answer', 'must be a finite number');
+      }
+      if (fresh('tolerance') && question.tolerance !== undefined && !Number.isFinite(question.tolerance)) {
+        report('tolerance', 'must be a finite number ≥ 0');
+      }
+    } else {
+      if (fresh('choices') && choices.length < MIN_CHOICES) report('choices', `needs ${MIN_CHOICES} to 6 choices`);
+      if (fresh('tolerance') && question.tolerance !== undefined) report('tolerance', 'only a numeric question has a tolerance');
+      if (fresh('choices') && fresh('answer') && choices.length >= MIN_CHOICES) {
+        errors.push(...answerErrors(type, question.answer, choiceLettersFor(choices.length), `${path}/answer`));
+      }
+    }
+    if (fresh('image') && question.image !== undefined && !media.names.has(question.image)) {
+      report('image', `no file named "${question.image}" came with the pool: upload a .zip holding pool.json and the image`);
     }
   });
   return errors;
 }
 
-function normalizePool(input: PoolInput): Pool {
+function answerErrors(type: 'single' | 'multiple' | 'poll', answer: unknown, letters: ChoiceLetter[], path: string): PoolError[] {
+  const oneOf = `one of ${letters.join(', ')} (the question has ${letters.length} choices)`;
+  const isLetter = (value: unknown) => typeof value === 'string' && (letters as string[]).includes(value);
+  switch (type) {
+    case 'poll':
+      return answer === undefined ? [] : [{ path, message: 'a poll has no answer' }];
+    case 'single':
+      return isLetter(answer) ? [] : [{ path, message: `must be ${oneOf}` }];
+    case 'multiple': {
+      if (!Array.isArray(answer) || answer.length === 0) {
+        return [{ path, message: `must be a non-empty list of letters, each ${oneOf}` }];
+      }
+      const errors: PoolError[] = [];
+      answer.forEach((letter, position) => {
+        if (!isLetter(letter)) errors.push({ path: `${path}/${position}`, message: `must be ${oneOf}` });
+        else if (answer.indexOf(letter) !== position) errors.push({ path: `${path}/${position}`, message: `"${letter}" is listed twice` });
+      });
+      return errors;
+    }
+  }
+}
+
+function normalizeAnswer(question: QuestionInput): AnswerKey {
+  switch (question.type ?? 'single') {
+    case 'poll':
+      return null;
+    case 'multiple':
+      return [...(question.answer as ChoiceLetter[])].sort();
+    default:
+      return question.answer as ChoiceLetter | number;
+  }
+}
+
+function normalizePool(input: PoolInput, media: PoolMedia): Pool {
+  const poolScoring = input.scoring ?? 'speed';
   return {
     title: input.title.trim(),
-    questions: input.questions.map((question) => ({
-      text: question.text,
-      choices: question.choices,
-      answer: question.answer as ChoiceLetter,
+    scoring: poolScoring,
+    questions: input.questions.map(
+      (question): PoolQuestion => ({
+        type: question.type ?? 'single',
+        text: question.text,
+        choices: question.choices ?? [],
+        answer: normalizeAnswer(question),
+        tolerance: question.tolerance ?? 0,
+        time_limit_s: question.time_limit_s ?? DEFAULT_TIME_LIMIT_S,
+        explanation: question.explanation?.trim() ? question.explanation : null,
+        scoring: question.scoring ?? poolScoring,
+        image: question.image === undefined ? null : media.urlOf(question.image),
+        image_alt: question.image_alt?.trim() ? question.image_alt : null,
+      }),
+    ),
+  };
+}
+
+/**
+ * A pool as a run or the settings stored it. Pools stored before version 2 lack the new
+ * fields; they were single-answer, speed-scored questions without images.
+ */
+export function readStoredPool(json: string): Pool {
+  const stored = JSON.parse(json) as Partial<Pool> & { questions: Partial<PoolQuestion>[] };
+  return {
+    title: stored.title ?? '',
+    scoring: stored.scoring ?? 'speed',
+    questions: stored.questions.map((question) => ({
+      type: question.type ?? 'single',
+      text: question.text ?? '',
+      choices: question.choices ?? [],
+      answer: question.answer ?? null,
+      tolerance: question.tolerance ?? 0,
       time_limit_s: question.time_limit_s ?? DEFAULT_TIME_LIMIT_S,
-      explanation: question.explanation?.trim() ? question.explanation : null,
+      explanation: question.explanation ?? null,
+      scoring: question.scoring ?? stored.scoring ?? 'speed',
+      image: question.image ?? null,
+      image_alt: question.image_alt ?? null,
     })),
   };
 }
@@ -70,16 +171,17 @@ function describeSchemaError(message: string, value: unknown): string {
   }
   if (message.startsWith('Unexpected property')) return 'is not a pool field';
   if (value === undefined && message.startsWith('Expected required property')) return 'is required';
+  if (message.startsWith('Expected union value')) return 'has the wrong type';
   return message.charAt(0).toLowerCase() + message.slice(1);
 }
 
-/** Parses and validates pool JSON text (the file given at start-up). */
-export function parsePoolText(text: string): PoolValidation {
+/** Parses and validates pool JSON text (the file given at start-up, or a JSON upload). */
+export function parsePoolText(text: string, media: PoolMedia = NO_MEDIA): PoolValidation {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
     return { ok: false, details: [{ path: '/', message: `not valid JSON: ${(error as Error).message}` }] };
   }
-  return validatePool(parsed);
+  return validatePool(parsed, media);
 }

@@ -6,11 +6,19 @@ import { Type as t, type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { ADMIN_COMMANDS, MAX_FRAME_BYTES, type FrameErrorCode } from './constants';
 
-export const SubmitFrame = t.Object({
-  type: t.Literal('submit'),
-  question_idx: t.Integer({ minimum: 0, maximum: 100_000 }),
-  choice: t.String({ maxLength: 16 }),
-});
+const submitBase = { type: t.Literal('submit'), question_idx: t.Integer({ minimum: 0, maximum: 100_000 }) };
+
+/**
+ * One of three answer forms, by question type: `choice` (single, poll), `choices`
+ * (multiple), `value` (numeric). The frame's shape is checked here; whether the form fits
+ * the open question (and a value is a finite number) is judged by the session, which
+ * answers `invalid_choice` — so `value` may be anything JSON can carry.
+ */
+export const SubmitFrame = t.Union([
+  t.Object({ ...submitBase, choice: t.String({ maxLength: 16 }) }),
+  t.Object({ ...submitBase, choices: t.Array(t.String({ maxLength: 16 }), { maxItems: 16 }) }),
+  t.Object({ ...submitBase, value: t.Unknown() }),
+]);
 export type SubmitFrame = Static<typeof SubmitFrame>;
 
 export const AdminCommandFrame = t.Object({
@@ -19,7 +27,6 @@ export const AdminCommandFrame = t.Object({
 export type AdminCommandFrame = Static<typeof AdminCommandFrame>;
 
 /** Every client frame type, by audience: the socket endpoints and docs/PROTOCOL.md use these. */
-export const CLIENT_FRAME_SCHEMAS = { submit: SubmitFrame, next: AdminCommandFrame, close: AdminCommandFrame, end: AdminCommandFrame };
 export const STUDENT_FRAME_TYPES = ['submit'] as const;
 export const ADMIN_FRAME_TYPES = ADMIN_COMMANDS;
 
@@ -55,7 +62,10 @@ export function describeShapeError(value: unknown, knownTypes: readonly string[]
     return { code: 'unknown_type', message: `unknown frame type; expected one of: ${knownTypes.join(', ')}` };
   }
   if (type === 'submit') {
-    return { code: 'invalid_frame', message: 'submit needs question_idx (integer) and choice (string)' };
+    return {
+      code: 'invalid_frame',
+      message: 'submit needs question_idx (integer) and one of choice (string), choices (list of strings) or value',
+    };
   }
   return { code: 'invalid_frame', message: `a frame is a JSON object with "type" (one of: ${knownTypes.join(', ')})` };
 }

@@ -10,7 +10,7 @@ export const PHASES = ['lobby', 'question', 'review', 'ended'] as const;
 export type PhaseName = (typeof PHASES)[number];
 
 /** Commands the instructor may send over the admin socket or `POST /admin/api/<command>`. */
-export const ADMIN_COMMANDS = ['next', 'close', 'end'] as const;
+export const ADMIN_COMMANDS = ['next', 'close', 'end', 'revote'] as const;
 export type AdminCommand = (typeof ADMIN_COMMANDS)[number];
 
 export const SUBMIT_REJECT_REASONS = ['closed', 'already_answered', 'wrong_question', 'invalid_choice'] as const;
@@ -48,6 +48,21 @@ export const SOCKET_PATHS = { STUDENT: '/ws', ADMIN: '/admin/ws' } as const;
 export const CHOICE_LETTERS = ['A', 'B', 'C', 'D', 'E', 'F'] as const;
 export type ChoiceLetter = (typeof CHOICE_LETTERS)[number];
 
+/** single: one letter; multiple: select all that apply; poll: no right answer; numeric: a number. */
+export const QUESTION_TYPES = ['single', 'multiple', 'poll', 'numeric'] as const;
+export type QuestionTypeName = (typeof QUESTION_TYPES)[number];
+
+/** speed: 1000 falling to 500 at the deadline; accuracy: 1000 for a correct answer, no time pressure. */
+export const SCORING_MODES = ['speed', 'accuracy'] as const;
+export type ScoringModeName = (typeof SCORING_MODES)[number];
+
+/** Peer instruction: a question may be asked a second time after discussion (round 2 scores 0). */
+export const ROUNDS = [1, 2] as const;
+export type Round = (typeof ROUNDS)[number];
+
+/** The keys of a numeric question's counts. */
+export const NUMERIC_COUNT_KEYS = ['correct', 'incorrect'] as const;
+
 export const DEFAULT_TIME_LIMIT_S = 20;
 export const MIN_TIME_LIMIT_S = 5;
 export const MAX_TIME_LIMIT_S = 600;
@@ -82,6 +97,7 @@ export const PAGE_CONSTANTS = {
   MAX_ID_LENGTH,
   MAX_NAME_LENGTH,
   PHASES,
+  QUESTION_TYPES,
   SOCKET_PATHS,
   SUBMIT_REJECT_REASONS,
 };

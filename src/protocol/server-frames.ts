@@ -4,22 +4,44 @@
  * types; tests validate every frame a client receives against `SERVER_FRAME_SCHEMAS`.
  */
 import { Type as t, type Static } from '@sinclair/typebox';
-import { PHASES, SUBMIT_REJECT_REASONS, type FrameErrorCode, type SubmitRejectReason } from './constants';
-import { Letter, PoolSchema } from './pool';
+import { PHASES, ROUNDS, SUBMIT_REJECT_REASONS, type FrameErrorCode, type SubmitRejectReason } from './constants';
+import { AnswerKey, PoolSchema, QuestionType, ScoringMode } from './pool';
 
 const Phase = t.Union(PHASES.map((phase) => t.Literal(phase)));
+const RoundNumber = t.Union(ROUNDS.map((round) => t.Literal(round)));
+/** Letters for choice questions; `correct`/`incorrect` for numeric ones. */
 // additionalProperties: false, or TypeBox's pattern record would accept any other key too.
-export const Counts = t.Record(t.String({ pattern: '^[A-F]$' }), t.Integer({ minimum: 0 }), { additionalProperties: false });
+export const Counts = t.Record(t.String({ pattern: '^([A-F]|correct|incorrect)$' }), t.Integer({ minimum: 0 }), {
+  additionalProperties: false,
+});
 export type Counts = Static<typeof Counts>;
+/** An answer as given: a letter, letters, or a number. */
+export const AnswerGiven = t.Union([t.String(), t.Array(t.String()), t.Number()]);
+
+/** What every question frame and view shares, on top of text and choices. */
+const questionCommon = {
+  question_type: QuestionType,
+  /** 1, or 2 while a question is asked again after discussion. */
+  round: RoundNumber,
+  /** `/media/<sha256>.<ext>`, or null. */
+  image: t.Union([t.String(), t.Null()]),
+  image_alt: t.Union([t.String(), t.Null()]),
+  /** accuracy: no time pressure on the phone (the timer still closes the question). */
+  scoring: ScoringMode,
+};
 
 export const QuestionView = t.Object({
   text: t.String(),
+  /** Empty for a numeric question. */
   choices: t.Array(t.String()),
+  ...questionCommon,
   time_limit_ms: t.Integer(),
   remaining_ms: t.Integer({ minimum: 0 }),
   /** Admins always; students only in review. */
-  correct: t.Optional(Letter),
+  correct: t.Optional(AnswerKey),
   counts: t.Optional(Counts),
+  /** In round 2: round 1's counts, for the side-by-side comparison. */
+  first_round_counts: t.Optional(Counts),
   explanation: t.Optional(t.Union([t.String(), t.Null()])),
 });
 export type QuestionView = Static<typeof QuestionView>;
@@ -28,7 +50,8 @@ export const MeView = t.Object({
   student_id: t.String(),
   name: t.String(),
   score: t.Integer(),
-  answer: t.Union([Letter, t.Null()]),
+  /** This student's answer to the current question (its current round), or null. */
+  answer: t.Union([AnswerGiven, t.Null()]),
   points: t.Union([t.Integer(), t.Null()]),
   /** Only after the session has ended. */
   rank: t.Optional(t.Integer({ minimum: 1 })),
@@ -81,15 +104,24 @@ export const QuestionOpen = t.Object({
   question_idx: t.Integer(),
   text: t.String(),
   choices: t.Array(t.String()),
+  ...questionCommon,
   time_limit_ms: t.Integer(),
   remaining_ms: t.Integer({ minimum: 0 }),
 });
 export type QuestionOpen = Static<typeof QuestionOpen>;
 
+/** What a submit carried, echoed back: exactly the answer fields it sent. */
+export const SubmitEcho = t.Object({
+  choice: t.Optional(t.Unknown()),
+  choices: t.Optional(t.Unknown()),
+  value: t.Optional(t.Unknown()),
+});
+export type SubmitEcho = Static<typeof SubmitEcho>;
+
 export const SubmitAck = t.Object({
   type: t.Literal('submit_ack'),
   question_idx: t.Integer(),
-  choice: t.String(),
+  ...SubmitEcho.properties,
   accepted: t.Boolean(),
   reason: t.Optional(t.Union(SUBMIT_REJECT_REASONS.map((reason) => t.Literal(reason)))),
 });
@@ -107,11 +139,16 @@ export type AnswerProgress = Static<typeof AnswerProgress>;
 export const QuestionClosed = t.Object({
   type: t.Literal('question_closed'),
   question_idx: t.Integer(),
-  correct: Letter,
+  question_type: QuestionType,
+  round: RoundNumber,
+  /** A letter, letters, a number; null for a poll. */
+  correct: AnswerKey,
   counts: Counts,
+  /** Round 2 only: round 1's counts. */
+  first_round_counts: t.Optional(Counts),
   explanation: t.Union([t.String(), t.Null()]),
   /** The three personal fields: students only. */
-  your_choice: t.Optional(t.Union([t.String(), t.Null()])),
+  your_choice: t.Optional(t.Union([AnswerGiven, t.Null()])),
   points: t.Optional(t.Integer()),
   score: t.Optional(t.Integer()),
 });
@@ -176,10 +213,10 @@ export function questionOpenFrame(body: Body<QuestionOpen>): string {
   return JSON.stringify({ type: 'question_open', ...body } satisfies QuestionOpen);
 }
 
-export function submitAckFrame(questionIdx: number, choice: string, reason?: SubmitRejectReason): string {
+export function submitAckFrame(questionIdx: number, echo: SubmitEcho, reason?: SubmitRejectReason): string {
   const frame: SubmitAck = reason
-    ? { type: 'submit_ack', question_idx: questionIdx, choice, accepted: false, reason }
-    : { type: 'submit_ack', question_idx: questionIdx, choice, accepted: true };
+    ? { type: 'submit_ack', question_idx: questionIdx, ...echo, accepted: false, reason }
+    : { type: 'submit_ack', question_idx: questionIdx, ...echo, accepted: true };
   return JSON.stringify(frame);
 }
 

@@ -5,12 +5,16 @@
  * COMMIT has returned.
  */
 import type { Logger } from '../logger';
-import { errorFrame, submitAckFrame } from '../protocol/server-frames';
+import { errorFrame, submitAckFrame, type SubmitEcho } from '../protocol/server-frames';
 import type { AnswerBook } from './answer-book';
 import type { AnswerRow, SessionStore, SocketPort } from './ports';
 
 export interface PendingAnswer extends AnswerRow {
   socket: SocketPort;
+  /** What the submit carried, for its ack. */
+  echo: SubmitEcho;
+  /** The counts this answer adds to once committed (answers.ts). */
+  countKeys: readonly string[];
 }
 
 export class AnswerBatch {
@@ -44,7 +48,7 @@ export class AnswerBatch {
     } catch (error) {
       this.logger.error('answer_commit_failed', { run_id: runId, answers: batch.length, error: String(error) });
       for (const answer of batch) {
-        book.release(answer.questionIdx, answer.studentId);
+        book.release(answer.questionIdx, answer.round, answer.studentId);
         this.deliver(answer.socket, errorFrame('storage_error', 'your answer could not be saved; please submit again'));
       }
       return 0;
@@ -54,12 +58,12 @@ export class AnswerBatch {
       if (!inserted[position]) {
         // The primary key refused a second answer that memory did not know about: forget the
         // held one, so no view shows points for an answer that was never stored.
-        book.release(answer.questionIdx, answer.studentId);
-        this.deliver(answer.socket, submitAckFrame(answer.questionIdx, answer.choice, 'already_answered'));
+        book.release(answer.questionIdx, answer.round, answer.studentId);
+        this.deliver(answer.socket, submitAckFrame(answer.questionIdx, answer.echo, 'already_answered'));
         return;
       }
-      book.commit(answer.questionIdx, answer.studentId, answer.choice, answer.points);
-      this.deliver(answer.socket, submitAckFrame(answer.questionIdx, answer.choice));
+      book.commit(answer.questionIdx, answer.round, answer.studentId, answer.choice, answer.points, answer.countKeys);
+      this.deliver(answer.socket, submitAckFrame(answer.questionIdx, answer.echo));
       committed += 1;
     });
     return committed;

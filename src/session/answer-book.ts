@@ -1,69 +1,74 @@
 /**
- * Every answer of the current run, in memory, with running per-choice counts. An answer
- * is "held" from the moment it is accepted (so a second submit in the same turn is
- * already_answered) and "committed" once its transaction has landed; counts and scores
+ * Every answer of the current run, in memory, per question and round, with running counts.
+ * An answer is "held" from the moment it is accepted (so a second submit in the same turn
+ * is already_answered) and "committed" once its transaction has landed; counts and scores
  * only ever include committed answers.
  */
-import { choiceLettersFor } from '../protocol/constants';
+import type { Round } from '../protocol/constants';
 import type { Counts } from '../protocol/server-frames';
 
 export interface HeldAnswer {
-  choice: string;
+  /** The answer as stored (answers.ts). */
+  stored: string;
   points: number;
   committed: boolean;
 }
 
-interface QuestionAnswers {
+interface RoundAnswers {
   byStudent: Map<string, HeldAnswer>;
   counts: Map<string, number>;
   committedCount: number;
 }
 
+const keyOf = (questionIdx: number, round: Round) => questionIdx * 2 + (round - 1);
+
 export class AnswerBook {
-  readonly #questions = new Map<number, QuestionAnswers>();
+  readonly #rounds = new Map<number, RoundAnswers>();
 
-  #question(questionIdx: number): QuestionAnswers {
-    let question = this.#questions.get(questionIdx);
-    if (!question) {
-      question = { byStudent: new Map(), counts: new Map(), committedCount: 0 };
-      this.#questions.set(questionIdx, question);
+  #round(questionIdx: number, round: Round): RoundAnswers {
+    const key = keyOf(questionIdx, round);
+    let answers = this.#rounds.get(key);
+    if (!answers) {
+      answers = { byStudent: new Map(), counts: new Map(), committedCount: 0 };
+      this.#rounds.set(key, answers);
     }
-    return question;
+    return answers;
   }
 
-  get(questionIdx: number, studentId: string): HeldAnswer | undefined {
-    return this.#questions.get(questionIdx)?.byStudent.get(studentId);
+  get(questionIdx: number, round: Round, studentId: string): HeldAnswer | undefined {
+    return this.#rounds.get(keyOf(questionIdx, round))?.byStudent.get(studentId);
   }
 
-  hold(questionIdx: number, studentId: string, choice: string, points: number): void {
-    this.#question(questionIdx).byStudent.set(studentId, { choice, points, committed: false });
+  hold(questionIdx: number, round: Round, studentId: string, stored: string, points: number): void {
+    this.#round(questionIdx, round).byStudent.set(studentId, { stored, points, committed: false });
   }
 
   /** A held answer whose transaction failed: forget it so the student may submit again. */
-  release(questionIdx: number, studentId: string): void {
-    this.#questions.get(questionIdx)?.byStudent.delete(studentId);
+  release(questionIdx: number, round: Round, studentId: string): void {
+    this.#rounds.get(keyOf(questionIdx, round))?.byStudent.delete(studentId);
   }
 
-  commit(questionIdx: number, studentId: string, choice: string, points: number): void {
-    const question = this.#question(questionIdx);
-    question.byStudent.set(studentId, { choice, points, committed: true });
-    question.counts.set(choice, (question.counts.get(choice) ?? 0) + 1);
-    question.committedCount += 1;
+  /** Records a committed answer and adds one to each of its count keys. */
+  commit(questionIdx: number, round: Round, studentId: string, stored: string, points: number, countKeys: readonly string[]): void {
+    const answers = this.#round(questionIdx, round);
+    answers.byStudent.set(studentId, { stored, points, committed: true });
+    for (const key of countKeys) answers.counts.set(key, (answers.counts.get(key) ?? 0) + 1);
+    answers.committedCount += 1;
   }
 
-  answersTo(questionIdx: number): IterableIterator<[string, HeldAnswer]> {
-    return (this.#questions.get(questionIdx)?.byStudent ?? new Map<string, HeldAnswer>()).entries();
+  answersTo(questionIdx: number, round: Round): IterableIterator<[string, HeldAnswer]> {
+    return (this.#rounds.get(keyOf(questionIdx, round))?.byStudent ?? new Map<string, HeldAnswer>()).entries();
   }
 
-  answeredCount(questionIdx: number): number {
-    return this.#questions.get(questionIdx)?.committedCount ?? 0;
+  answeredCount(questionIdx: number, round: Round): number {
+    return this.#rounds.get(keyOf(questionIdx, round))?.committedCount ?? 0;
   }
 
-  /** Counts for every letter of the question, zeros included, so clients can draw all bars. */
-  counts(questionIdx: number, choiceCount: number): Counts {
-    const question = this.#questions.get(questionIdx);
+  /** Counts for every key the question has (zeros included), so clients can draw every bar. */
+  counts(questionIdx: number, round: Round, keys: readonly string[]): Counts {
+    const answers = this.#rounds.get(keyOf(questionIdx, round));
     const counts: Counts = {};
-    for (const letter of choiceLettersFor(choiceCount)) counts[letter] = question?.counts.get(letter) ?? 0;
+    for (const key of keys) counts[key] = answers?.counts.get(key) ?? 0;
     return counts;
   }
 }

@@ -11,7 +11,9 @@ import type { Pool } from '../protocol/pool';
 import { errorFrame, lobbyUpdateFrame, snapshotFrame, submitAckFrame } from '../protocol/server-frames';
 import { AnswerBatch } from './answer-batch';
 import { Broadcaster } from './broadcaster';
-import { judgeSubmit, resumeAfterRestart, transition, type SessionEffect, type SessionEvent, type TransitionResult } from './machine';
+import { countKeysOf, echoOf, type Submission } from './answers';
+import { judgeSubmit } from './judge';
+import { resumeAfterRestart, transition, type SessionEffect, type SessionEvent, type TransitionResult } from './machine';
 import { LOADED_POOL_SETTING, type Clock, type Publisher, type Scheduler, type SessionStore, type SocketPort } from './ports';
 import type { StudentEntry, StudentIdentityClaim } from './roster';
 import { Run } from './run';
@@ -58,7 +60,8 @@ export function createSessionController(deps: ControllerDeps) {
   }
 
   function publishAnswerProgress(): void {
-    if (run.state.phase === 'question' && broadcaster.hasAdmins) broadcaster.toAdmins(views.answerProgressOf(run, run.state.index));
+    const { state } = run;
+    if (state.phase === 'question' && broadcaster.hasAdmins) broadcaster.toAdmins(views.answerProgressOf(run, state.index, state.round));
   }
 
   function publishAdminSnapshot(): void {
@@ -89,14 +92,15 @@ export function createSessionController(deps: ControllerDeps) {
         cancelDeadline();
         return;
       case 'question_opened':
-        logger.info('question_opened', { run_id: run.id, question_idx: effect.index });
-        broadcaster.toAll(views.questionOpenOf(run, effect.index, now));
+        logger.info('question_opened', { run_id: run.id, question_idx: effect.index, round: effect.round });
+        broadcaster.toAll(views.questionOpenOf(run, effect.index, effect.round, now));
         return;
       case 'question_closed': {
         progressThrottle.cancel();
-        run.revealPoints(effect.index);
-        logger.info('question_closed', { run_id: run.id, question_idx: effect.index, answered: run.book.answeredCount(effect.index) });
-        const { frames, fieldsFor } = views.questionClosedOf(run, effect.index);
+        const { index, round } = effect;
+        run.revealPoints(index, round);
+        logger.info('question_closed', { run_id: run.id, question_idx: index, round, answered: run.book.answeredCount(index, round) });
+        const { frames, fieldsFor } = views.questionClosedOf(run, index, round);
         broadcaster.toEachStudent(frames, run.roster.entries(), fieldsFor);
         return;
       }
@@ -131,19 +135,23 @@ export function createSessionController(deps: ControllerDeps) {
 
   // ---- answers ----
 
-  function submit(socket: SocketPort, entry: StudentEntry, questionIdx: number, choice: string): void {
+  function submit(socket: SocketPort, entry: StudentEntry, frame: { question_idx: number } & Submission): void {
     const receivedAt = clock.now();
     const { state, book } = run;
-    const held = state.phase === 'question' ? book.get(state.index, entry.studentId) : undefined;
-    const judgement = judgeSubmit(state, run.pool, { questionIdx, choice }, receivedAt, held !== undefined);
+    const questionIdx = frame.question_idx;
+    const echo = echoOf(frame);
+    const held = state.phase === 'question' ? book.get(state.index, state.round, entry.studentId) : undefined;
+    const judgement = judgeSubmit(state, run.pool, { questionIdx, ...echo }, receivedAt, held !== undefined);
     if (!judgement.accepted) {
-      broadcaster.deliver(socket, submitAckFrame(questionIdx, choice, judgement.reason));
+      broadcaster.deliver(socket, submitAckFrame(questionIdx, echo, judgement.reason));
       // The deadline has passed but its timer has not fired yet: close now, in order.
       if (judgement.reason === 'closed' && state.phase === 'question') runEvent('deadline');
       return;
     }
-    book.hold(questionIdx, entry.studentId, choice, judgement.points);
-    const answer = { socket, studentId: entry.studentId, questionIdx, choice, points: judgement.points, receivedAtMs: receivedAt };
+    const { round, stored, points } = judgement;
+    book.hold(questionIdx, round, entry.studentId, stored, points);
+    const countKeys = countKeysOf(run.pool.questions[questionIdx]!, stored);
+    const answer = { socket, echo, countKeys, studentId: entry.studentId, questionIdx, round, choice: stored, points, receivedAtMs: receivedAt };
     if (answerBatch.add(answer)) scheduler.defer(flushAnswers);
   }
 

@@ -1,16 +1,16 @@
 /**
  * The session state machine, pure: (state, event, now) → { state, effects }. No clock, no
- * sockets, no storage: the controller performs the effects. This is also the one place
- * that decides whether a submit beats the deadline.
+ * sockets, no storage: the controller performs the effects. Whether a submit beats the
+ * deadline is decided next door, in judge.ts.
  */
-import { choiceLettersFor, type AdminCommand, type PhaseName, type SubmitRejectReason } from '../protocol/constants';
+import type { AdminCommand, PhaseName, Round } from '../protocol/constants';
 import type { Pool } from '../protocol/pool';
-import { pointsForCorrectAnswer } from './scoring';
 
+/** `round` is 2 while a question is asked again after discussion (peer instruction). */
 export type SessionState =
   | { phase: 'lobby' }
-  | { phase: 'question'; index: number; openedAt: number; deadline: number }
-  | { phase: 'review'; index: number }
+  | { phase: 'question'; index: number; round: Round; openedAt: number; deadline: number }
+  | { phase: 'review'; index: number; round: Round }
   | { phase: 'ended'; lastIndex: number | null };
 
 /** Fails to compile unless the machine's phases are exactly the protocol's `PHASES`. */
@@ -26,8 +26,8 @@ export type SessionEffect =
   | { type: 'persist' }
   | { type: 'arm_deadline'; at: number }
   | { type: 'cancel_deadline' }
-  | { type: 'question_opened'; index: number }
-  | { type: 'question_closed'; index: number }
+  | { type: 'question_opened'; index: number; round: Round }
+  | { type: 'question_closed'; index: number; round: Round }
   | { type: 'session_ended' };
 
 export type TransitionResult =
@@ -42,20 +42,20 @@ export function timeLimitMs(pool: Pool, index: number): number {
   return pool.questions[index]!.time_limit_s * 1000;
 }
 
-function openQuestion(pool: Pool, index: number, now: number): TransitionResult {
+function openQuestion(pool: Pool, index: number, now: number, round: Round = 1): TransitionResult {
   const deadline = now + timeLimitMs(pool, index);
   return {
     ok: true,
-    state: { phase: 'question', index, openedAt: now, deadline },
-    effects: [{ type: 'persist' }, { type: 'arm_deadline', at: deadline }, { type: 'question_opened', index }],
+    state: { phase: 'question', index, round, openedAt: now, deadline },
+    effects: [{ type: 'persist' }, { type: 'arm_deadline', at: deadline }, { type: 'question_opened', index, round }],
   };
 }
 
-function closeQuestion(index: number): TransitionResult {
+function closeQuestion(index: number, round: Round): TransitionResult {
   return {
     ok: true,
-    state: { phase: 'review', index },
-    effects: [{ type: 'cancel_deadline' }, { type: 'persist' }, { type: 'question_closed', index }],
+    state: { phase: 'review', index, round },
+    effects: [{ type: 'cancel_deadline' }, { type: 'persist' }, { type: 'question_closed', index, round }],
   };
 }
 
@@ -64,12 +64,22 @@ function endSession(state: SessionState): TransitionResult {
   const effects: SessionEffect[] = [];
   if (state.phase === 'question') effects.push({ type: 'cancel_deadline' });
   effects.push({ type: 'persist' });
-  if (state.phase === 'question') effects.push({ type: 'question_closed', index: state.index });
+  if (state.phase === 'question') effects.push({ type: 'question_closed', index: state.index, round: state.round });
   effects.push({ type: 'session_ended' });
   return { ok: true, state: { phase: 'ended', lastIndex }, effects };
 }
 
 const refused = (message: string): TransitionResult => ({ ok: false, message });
+
+/**
+ * Peer instruction: a closed single, multiple or poll question in its first round is asked
+ * again, with the same time limit, as round 2 (which scores nothing).
+ */
+function revote(state: { index: number; round: Round }, pool: Pool, now: number): TransitionResult {
+  if (state.round === 2) return refused('this question has already been asked a second time');
+  if (pool.questions[state.index]!.type === 'numeric') return refused('a numeric question cannot be asked again');
+  return openQuestion(pool, state.index, now, 2);
+}
 
 export function transition(state: SessionState, event: SessionEvent, now: number, pool: Pool): TransitionResult {
   if (event === 'end') return state.phase === 'ended' ? refused('the session has already ended') : endSession(state);
@@ -83,8 +93,10 @@ export function transition(state: SessionState, event: SessionEvent, now: number
         // A timer that fires early must not cut the question short.
         return { ok: true, state, effects: [{ type: 'arm_deadline', at: state.deadline }] };
       }
-      return closeQuestion(state.index);
+      if (event === 'revote') return refused('close the question first; revote asks a closed question again');
+      return closeQuestion(state.index, state.round);
     case 'review':
+      if (event === 'revote') return revote(state, pool, now);
       if (event === 'next') {
         const nextIndex = state.index + 1;
         return nextIndex < pool.questions.length ? openQuestion(pool, nextIndex, now) : endSession(state);
@@ -101,36 +113,8 @@ export function transition(state: SessionState, event: SessionEvent, now: number
  */
 export function resumeAfterRestart(state: SessionState, now: number): TransitionResult {
   if (state.phase !== 'question') return { ok: true, state, effects: [] };
-  if (now >= state.deadline) return closeQuestion(state.index);
+  if (now >= state.deadline) return closeQuestion(state.index, state.round);
   return { ok: true, state, effects: [{ type: 'arm_deadline', at: state.deadline }] };
-}
-
-export type SubmitJudgement =
-  | { accepted: true; points: number; correct: boolean }
-  | { accepted: false; reason: SubmitRejectReason };
-
-/**
- * Judges a submit at the server's receipt time. The deadline is compared here and only
- * here: a submit received at or after the deadline is `closed` even if the timer that
- * closes the question has not fired yet.
- */
-export function judgeSubmit(
-  state: SessionState,
-  pool: Pool,
-  submit: { questionIdx: number; choice: string },
-  receivedAt: number,
-  hasAnswered: boolean,
-): SubmitJudgement {
-  if (state.phase !== 'question' || receivedAt >= state.deadline) return { accepted: false, reason: 'closed' };
-  if (submit.questionIdx !== state.index) return { accepted: false, reason: 'wrong_question' };
-  const question = pool.questions[state.index]!;
-  if (!(choiceLettersFor(question.choices.length) as string[]).includes(submit.choice)) {
-    return { accepted: false, reason: 'invalid_choice' };
-  }
-  if (hasAnswered) return { accepted: false, reason: 'already_answered' };
-  if (submit.choice !== question.answer) return { accepted: true, points: 0, correct: false };
-  const elapsed = receivedAt - state.openedAt;
-  return { accepted: true, points: pointsForCorrectAnswer(elapsed, timeLimitMs(pool, state.index)), correct: true };
 }
 
 export function currentQuestionIndex(state: SessionState): number | null {

@@ -3,6 +3,7 @@
  * topic publishing and storage. Bun's objects are adapted to these in `realtime/`, the
  * SQLite store in `db/` implements `SessionStore`; tests pass fakes.
  */
+import type { Round } from '../protocol/constants';
 import type { SessionState } from './machine';
 
 export interface Clock {
@@ -45,7 +46,10 @@ export interface StudentRow {
 
 export interface AnswerRow {
   questionIdx: number;
+  /** 2 for the second vote of a revoted question. */
+  round: Round;
   studentId: string;
+  /** The answer as stored (session/answers.ts): a letter, letters joined by "+", or a number. */
   choice: string;
   points: number;
   receivedAtMs: number;

@@ -3,11 +3,13 @@
  * students and their answers. Rebuilt from storage on start-up and on `reset`; the
  * controller is the only one that changes it.
  */
+import { SESSION_ID, type Round } from '../protocol/constants';
 import type { Pool } from '../protocol/pool';
-import { SESSION_ID } from '../protocol/constants';
+import { readStoredPool } from '../pool/pool';
+import { countKeysOf } from './answers';
 import { AnswerBook } from './answer-book';
 import type { SessionState } from './machine';
-import type { RunRecord, SessionStore } from './ports';
+import type { AnswerRow, RunRecord, SessionStore } from './ports';
 import { Roster, type StudentEntry } from './roster';
 import { rankScores } from './scoring';
 
@@ -32,14 +34,19 @@ export class Run {
 
   /** The run a stored record describes, with its students, answers and revealed scores. */
   static load(record: RunRecord, store: SessionStore): Run {
-    const run = new Run(record.id, JSON.parse(record.poolJson) as Pool, record.state);
+    const run = new Run(record.id, readStoredPool(record.poolJson), record.state);
     for (const row of store.listStudents(run.id)) run.roster.add(row);
-    const openIndex = run.state.phase === 'question' ? run.state.index : null;
+    const { state } = run;
+    const isOpen = (answer: AnswerRow) =>
+      state.phase === 'question' && answer.questionIdx === state.index && answer.round === state.round;
     for (const answer of store.listAnswers(run.id)) {
-      run.book.commit(answer.questionIdx, answer.studentId, answer.choice, answer.points);
+      const question = run.pool.questions[answer.questionIdx];
+      if (!question) continue;
+      const countKeys = countKeysOf(question, answer.choice);
+      run.book.commit(answer.questionIdx, answer.round, answer.studentId, answer.choice, answer.points, countKeys);
       // Points of the open question stay hidden until it closes (see revealPoints).
       const entry = run.roster.get(answer.studentId);
-      if (entry && answer.questionIdx !== openIndex) entry.score += answer.points;
+      if (entry && !isOpen(answer)) entry.score += answer.points;
     }
     return run;
   }
@@ -48,8 +55,8 @@ export class Run {
    * Scores move only when a question closes: a score that jumped while the question was
    * open would tell the student (and whoever sees their phone) that the answer was right.
    */
-  revealPoints(questionIdx: number): void {
-    for (const [studentId, answer] of this.book.answersTo(questionIdx)) {
+  revealPoints(questionIdx: number, round: Round): void {
+    for (const [studentId, answer] of this.book.answersTo(questionIdx, round)) {
       const entry = this.roster.get(studentId);
       if (entry && answer.committed) entry.score += answer.points;
     }

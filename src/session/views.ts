@@ -1,10 +1,11 @@
 /**
  * What each audience is allowed to see of a run. The student views are the only place a
- * question is turned into student content, which is how the correct answer is kept out of
- * every student frame until the question closes. The wire form comes from the protocol's
- * builders.
+ * question is turned into student content, which is how the correct answer (and the
+ * counts and the explanation) is kept out of every student frame until the question
+ * closes. The wire form comes from the protocol's builders.
  */
-import { LEADERBOARD_SIZE } from '../protocol/constants';
+import { LEADERBOARD_SIZE, type Round } from '../protocol/constants';
+import type { PoolQuestion } from '../protocol/pool';
 import {
   adminSnapshot,
   answerProgressFrame,
@@ -14,9 +15,11 @@ import {
   studentSnapshot,
   type AdminSnapshot,
   type AdminStudentView,
+  type Counts,
   type QuestionView,
   type StudentSnapshot,
 } from '../protocol/server-frames';
+import { countKeysFor, decodeAnswer } from './answers';
 import { currentQuestionIndex, timeLimitMs } from './machine';
 import type { StudentEntry } from './roster';
 import type { FinalStanding, Run } from './run';
@@ -24,22 +27,44 @@ import { rankScores } from './scoring';
 
 type Audience = 'student' | 'admin';
 
-function questionView(run: Run, now: number, audience: Audience): QuestionView | null {
-  const { state, pool, book } = run;
-  if (state.phase !== 'question' && state.phase !== 'review') return null;
-  const question = pool.questions[state.index]!;
-  const base: QuestionView = {
+/** The round the current question is in (1 outside question and review). */
+function currentRound(run: Run): Round {
+  return run.state.phase === 'question' || run.state.phase === 'review' ? run.state.round : 1;
+}
+
+function countsOf(run: Run, index: number, round: Round): Counts {
+  return run.book.counts(index, round, countKeysFor(run.pool.questions[index]!));
+}
+
+/** What every audience may see of a question at any time. */
+function questionFace(question: PoolQuestion, round: Round) {
+  return {
     text: question.text,
     choices: question.choices,
+    question_type: question.type,
+    round,
+    image: question.image,
+    image_alt: question.image_alt,
+    scoring: question.scoring,
+  };
+}
+
+function questionView(run: Run, now: number, audience: Audience): QuestionView | null {
+  const { state, pool } = run;
+  if (state.phase !== 'question' && state.phase !== 'review') return null;
+  const question = pool.questions[state.index]!;
+  const view: QuestionView = {
+    ...questionFace(question, state.round),
     time_limit_ms: timeLimitMs(pool, state.index),
     remaining_ms: state.phase === 'question' ? Math.max(0, state.deadline - now) : 0,
   };
   if (state.phase === 'review' || audience === 'admin') {
-    base.correct = question.answer;
-    base.counts = book.counts(state.index, question.choices.length);
-    base.explanation = question.explanation;
+    view.correct = question.answer;
+    view.counts = countsOf(run, state.index, state.round);
+    if (state.round === 2) view.first_round_counts = countsOf(run, state.index, 1);
+    view.explanation = question.explanation;
   }
-  return base;
+  return view;
 }
 
 function snapshotCommon(run: Run, now: number, audience: Audience) {
@@ -55,12 +80,12 @@ function snapshotCommon(run: Run, now: number, audience: Audience) {
 /** After the end `me` carries the final rank, so a new device still shows the final standing. */
 export function studentSnapshotOf(run: Run, entry: StudentEntry, now: number): StudentSnapshot {
   const index = currentQuestionIndex(run.state);
-  const answer = index === null ? undefined : run.book.get(index, entry.studentId);
+  const answer = index === null ? undefined : run.book.get(index, currentRound(run), entry.studentId);
   const me: StudentSnapshot['me'] = {
     student_id: entry.studentId,
     name: entry.name,
     score: entry.score,
-    answer: (answer?.choice ?? null) as StudentSnapshot['me']['answer'],
+    answer: answer && index !== null ? decodeAnswer(run.pool.questions[index]!, answer.stored) : null,
     points: run.state.phase === 'review' ? (answer?.points ?? 0) : null,
   };
   const rank = run.finalRankOf(entry);
@@ -76,8 +101,8 @@ export function adminSnapshotOf(run: Run, now: number): AdminSnapshot {
   return adminSnapshot({
     ...snapshotCommon(run, now, 'admin'),
     run_id: run.id,
-    answered: index === null ? 0 : run.book.answeredCount(index),
-    counts: index === null ? null : run.book.counts(index, run.pool.questions[index]!.choices.length),
+    answered: index === null ? 0 : run.book.answeredCount(index, currentRound(run)),
+    counts: index === null ? null : countsOf(run, index, currentRound(run)),
     students: adminStudents(run),
     pool: run.pool,
   });
@@ -96,37 +121,43 @@ function adminStudents(run: Run): AdminStudentView[] {
   }));
 }
 
-export function questionOpenOf(run: Run, index: number, now: number): string {
+export function questionOpenOf(run: Run, index: number, round: Round, now: number): string {
   const question = questionView(run, now, 'student')!;
   return questionOpenFrame({
     question_idx: index,
-    text: question.text,
-    choices: question.choices,
+    ...questionFace(run.pool.questions[index]!, round),
     time_limit_ms: question.time_limit_ms,
     remaining_ms: question.remaining_ms,
   });
 }
 
-export function answerProgressOf(run: Run, index: number): string {
+export function answerProgressOf(run: Run, index: number, round: Round): string {
   return answerProgressFrame({
     question_idx: index,
-    answered: run.book.answeredCount(index),
+    answered: run.book.answeredCount(index, round),
     students_count: run.roster.size,
-    counts: run.book.counts(index, run.pool.questions[index]!.choices.length),
+    counts: countsOf(run, index, round),
   });
 }
 
-export function questionClosedOf(run: Run, index: number) {
+export function questionClosedOf(run: Run, index: number, round: Round) {
   const question = run.pool.questions[index]!;
   const frames = questionClosedFrames({
     question_idx: index,
+    question_type: question.type,
+    round,
     correct: question.answer,
-    counts: run.book.counts(index, question.choices.length),
+    counts: countsOf(run, index, round),
+    ...(round === 2 ? { first_round_counts: countsOf(run, index, 1) } : {}),
     explanation: question.explanation,
   });
   const fieldsFor = (entry: StudentEntry) => {
-    const answer = run.book.get(index, entry.studentId);
-    return { your_choice: answer?.choice ?? null, points: answer?.points ?? 0, score: entry.score };
+    const answer = run.book.get(index, round, entry.studentId);
+    return {
+      your_choice: answer ? decodeAnswer(question, answer.stored) : null,
+      points: answer?.points ?? 0,
+      score: entry.score,
+    };
   };
   return { frames, fieldsFor };
 }
@@ -144,4 +175,3 @@ export function sessionEndedOf(standings: readonly FinalStanding[], totalStudent
   });
   return { frames, fieldsFor };
 }
-
