@@ -19,7 +19,7 @@ import { cookieNaming } from './identity/cookie-names';
 import { createInstructorCheck } from './identity/instructor';
 import { resolveAdminPasswordHash, resolveSigningKey } from './identity/secrets';
 import { createLogger, type Logger } from './logger';
-import { parsePoolText, validatePool } from './pool/pool';
+import { parsePoolText, readStoredPool } from './pool/pool';
 import { SESSION_ID, SOCKET_PATHS } from './protocol/constants';
 import type { Pool, PoolError } from './protocol/pool';
 import { createSocketEndpoints, type HeartbeatOptions, type SocketData } from './realtime/sockets';
@@ -57,10 +57,7 @@ function resolveStartupPool(config: Config, store: SettingsStore): { pool: Pool;
   };
   if (config.poolPath) return { pool: readPoolFile(config.poolPath), fromFile: true };
   const stored = store.readSetting(LOADED_POOL_SETTING);
-  if (stored) {
-    const validation = validatePool(JSON.parse(stored));
-    if (validation.ok) return { pool: validation.pool, fromFile: false };
-  }
+  if (stored) return { pool: readStoredPool(stored), fromFile: false };
   return { pool: readPoolFile(DEMO_POOL_PATH), fromFile: true };
 }
 

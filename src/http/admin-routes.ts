@@ -106,6 +106,7 @@ export function adminRoutes(deps: AppDeps) {
     .post('/admin/api/next', () => runCommand('next'))
     .post('/admin/api/close', () => runCommand('close'))
     .post('/admin/api/end', () => runCommand('end'))
+    .post('/admin/api/revote', () => runCommand('revote'))
     // The body form works for every id; the path form cannot name ids such as "." or "..",
     // which URL normalisation removes before routing.
     .post('/admin/api/students/release', ({ body }) => releaseStudent(body.student_id), { body: StudentIdBody })

@@ -1,9 +1,10 @@
 /**
- * results.csv: a header row, then one row per student with each question's choice and
- * points, the total and the rank. Quoted per RFC 4180, and text cells that a spreadsheet
- * would run as a formula (leading = + - @, tab or CR) are neutralised with a leading '.
+ * results.csv: a header row, then one row per student with each question's answer and
+ * points (and, for a revoted question, the round-2 answer after them), the total and the
+ * rank. Quoted per RFC 4180, and text cells that a spreadsheet would run as a formula
+ * (leading = + - @, tab or CR) are neutralised with a leading '.
  */
-import type { Pool } from '../protocol/pool';
+import type { Pool, PoolQuestion } from '../protocol/pool';
 import type { AnswerRow, StudentRow } from '../session/ports';
 import { rankScores } from '../session/scoring';
 
@@ -18,15 +19,20 @@ export function csvCell(value: string | number): string {
 export function buildResultsCsv(pool: Pool, students: readonly StudentRow[], answers: readonly AnswerRow[]): string {
   const answerByKey = new Map<string, AnswerRow>();
   const totals = new Map<string, number>();
+  const revoted = new Set<number>();
   for (const answer of answers) {
-    answerByKey.set(`${answer.questionIdx}\u0000${answer.studentId}`, answer);
+    answerByKey.set(answerKey(answer.questionIdx, answer.round, answer.studentId), answer);
     totals.set(answer.studentId, (totals.get(answer.studentId) ?? 0) + answer.points);
+    if (answer.round === 2) revoted.add(answer.questionIdx);
   }
   const scores = students.map((student) => totals.get(student.studentId) ?? 0);
   const ranks = rankScores(scores);
 
   const header = ['student_id', 'name'];
-  pool.questions.forEach((_, index) => header.push(`q${index + 1}_choice`, `q${index + 1}_points`));
+  pool.questions.forEach((_, index) => {
+    header.push(`q${index + 1}_choice`, `q${index + 1}_points`);
+    if (revoted.has(index)) header.push(`q${index + 1}_round2_choice`);
+  });
   header.push('total', 'rank');
 
   const rows = students
@@ -34,13 +40,22 @@ export function buildResultsCsv(pool: Pool, students: readonly StudentRow[], ans
     .sort((a, b) => a.rank - b.rank || a.student.joinedAtMs - b.student.joinedAtMs)
     .map(({ student, total, rank }) => {
       const cells: (string | number)[] = [student.studentId, student.name];
-      pool.questions.forEach((_, index) => {
-        const answer = answerByKey.get(`${index}\u0000${student.studentId}`);
-        cells.push(answer?.choice ?? '', answer ? answer.points : '');
+      pool.questions.forEach((question, index) => {
+        const answer = answerByKey.get(answerKey(index, 1, student.studentId));
+        cells.push(answerCell(question, answer), answer ? answer.points : '');
+        if (revoted.has(index)) cells.push(answerCell(question, answerByKey.get(answerKey(index, 2, student.studentId))));
       });
       cells.push(total, rank);
       return cells.map(csvCell).join(',');
     });
 
   return `${[header.join(','), ...rows].join('\r\n')}\r\n`;
+}
+
+const answerKey = (questionIdx: number, round: number, studentId: string) => `${questionIdx}\u0000${round}\u0000${studentId}`;
+
+/** Letters (joined by "+" for multiple) as stored; a numeric answer as a number, so "-2" is not taken for a formula. */
+function answerCell(question: PoolQuestion, answer: AnswerRow | undefined): string | number {
+  if (!answer) return '';
+  return question.type === 'numeric' ? Number(answer.choice) : answer.choice;
 }
