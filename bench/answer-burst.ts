@@ -1,7 +1,7 @@
 /**
- * `bun run bench [--students N] [--no-baseline]`: boots the real server on a temp database,
- * N students join over HTTP and connect, one question opens, every student submits at
- * once. Prints one JSON line: join rate, connect time, fan-out time, submit→ack
+ * `bun run bench [--students N] [--type single|multiple|numeric|poll] [--no-baseline]`: boots
+ * the real server on a temp database, N students join over HTTP and connect, one question of
+ * that type opens, every student submits at once (half right, half wrong). Prints one JSON line: join rate, connect time, fan-out time, submit→ack
  * percentiles, answers persisted vs acknowledged, server peak RSS — and the same burst
  * against bare Bun pub/sub (bench/bare-pubsub-server.ts) for comparison.
  */
@@ -17,10 +17,35 @@ const { values: args } = parseArgs({
     students: { type: 'string', default: '1000' },
     'no-baseline': { type: 'boolean', default: false },
     concurrency: { type: 'string', default: '64' },
+    type: { type: 'string', default: 'single' },
   },
 });
 const studentCount = Number(args.students);
+const questionType = args.type as keyof typeof SUBMITS;
 const httpConcurrency = Number(args.concurrency);
+
+/** The question each type is benchmarked with, and the submit every other student sends. */
+const SUBMITS = {
+  single: { question: {}, submit: (index: number) => ({ choice: index % 2 === 0 ? 'A' : 'B' }) },
+  poll: { question: { type: 'poll', answer: undefined }, submit: (index: number) => ({ choice: index % 2 === 0 ? 'A' : 'B' }) },
+  multiple: {
+    question: { type: 'multiple', answer: ['A', 'C'] },
+    submit: (index: number) => ({ choices: index % 2 === 0 ? ['A', 'C'] : ['B', 'C', 'D'] }),
+  },
+  numeric: {
+    question: { type: 'numeric', choices: undefined, answer: 10, tolerance: 0.5 },
+    submit: (index: number) => ({ value: index % 2 === 0 ? 10.25 : 3.5 }),
+  },
+} as const;
+if (!(questionType in SUBMITS)) {
+  process.stderr.write(`--type must be one of ${Object.keys(SUBMITS).join(', ')}\n`);
+  process.exit(2);
+}
+
+function benchPool() {
+  const pool = makeStressPool(1);
+  return { ...pool, questions: pool.questions.map((question) => ({ ...question, ...SUBMITS[questionType].question })) };
+}
 
 interface Client {
   socket: WebSocket;
@@ -77,7 +102,7 @@ async function burst(clients: Client[], open: () => Promise<void>) {
   const submitStarted = performance.now();
   clients.forEach((client, index) => {
     client.sentAt = performance.now();
-    client.socket.send(JSON.stringify({ type: 'submit', question_idx: 0, choice: index % 2 === 0 ? 'A' : 'B' }));
+    client.socket.send(JSON.stringify({ type: 'submit', question_idx: 0, ...SUBMITS[questionType].submit(index) }));
   });
   await waitFor(() => clients.every((client) => client.ackAt > 0), 120_000, 'every submit_ack');
   const burstMs = performance.now() - submitStarted;
@@ -98,7 +123,7 @@ function closeAll(clients: Client[]) {
 }
 
 async function benchQuizServer() {
-  const target = await startTarget({ pool: makeStressPool(1) });
+  const target = await startTarget({ pool: benchPool() });
   try {
     const admin = await AdminClient.login(target.url, target.adminPassword);
     const joinStarted = performance.now();
@@ -152,6 +177,7 @@ const baseline = args['no-baseline'] ? null : await benchBarePubSub();
 const output = {
   bench: 'answer-burst',
   students: studentCount,
+  type: questionType,
   bun: Bun.version,
   ...quiz,
   lost_answers: quiz.acked - quiz.persisted,
