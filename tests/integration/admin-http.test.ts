@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { Inbox } from '../helpers/inbox';
-import { cookieFrom, makePool, TEST_ADMIN_PASSWORD, type TestWorld } from '../helpers/test-server';
+import { cookieFrom, makePool, TEST_ADMIN_PASSWORD, toPoolInput, type TestWorld } from '../helpers/test-server';
 import { useTestWorlds } from '../helpers/test-worlds';
 import { csvRecords, parseCsv } from '../helpers/csv';
 import { expectJsonError } from '../helpers/json-error';
@@ -173,7 +173,7 @@ test('admin routes without a cookie answer 401 JSON', async () => {
     ['POST', '/admin/api/students/x/release'],
   ];
   for (const [method, path] of routes) {
-    const response = await w.http(path, { method, ...(method === 'POST' ? { json: makePool(1) } : {}) });
+    const response = await w.http(path, { method, ...(method === 'POST' ? { json: toPoolInput(makePool(1)) } : {}) });
     expect({ path, status: response.status }).toEqual({ path, status: 401 });
     await expectCleanJsonError(response, 401);
   }
@@ -196,7 +196,7 @@ test('admin POSTs with a foreign Origin are refused with 403 and change nothing;
     ['/admin/api/end'],
     ['/admin/api/close'],
     ['/admin/api/reset'],
-    ['/admin/api/pool', makePool(7)],
+    ['/admin/api/pool', toPoolInput(makePool(7))],
     ['/admin/api/students/o1/release'],
     ['/admin/logout'],
   ];
@@ -254,7 +254,7 @@ test('/admin/ws with a foreign Origin is refused with HTTP 403; same origin upgr
 const goodQuestion = { text: 'Ok?', choices: ['yes', 'no', 'maybe', 'never'], answer: 'A', time_limit_s: 20 };
 const INVALID_POOLS: Array<{ name: string; body: string; paths: string[] }> = [
   { name: 'invalid JSON', body: '{"title": "Broken", "questions": [', paths: ['/'] },
-  { name: 'a JSON string', body: JSON.stringify(JSON.stringify(makePool(2))), paths: ['/'] },
+  { name: 'a JSON string', body: JSON.stringify(JSON.stringify(toPoolInput(makePool(2)))), paths: ['/'] },
   { name: 'a JSON array', body: JSON.stringify([goodQuestion]), paths: ['/'] },
   { name: 'wrong types', body: JSON.stringify({ title: 5, questions: 'many' }), paths: ['/title', '/questions'] },
   {
@@ -282,6 +282,29 @@ const INVALID_POOLS: Array<{ name: string; body: string; paths: string[] }> = [
     name: 'an unknown field',
     body: JSON.stringify({ title: 'Extra', questions: [{ ...goodQuestion, correct: 'A' }] }),
     paths: ['/questions/0/correct'],
+  },
+  {
+    name: 'a multiple answer letter beyond the choices, and a repeat',
+    body: JSON.stringify({
+      title: 'Bad multiple',
+      questions: [goodQuestion, { ...goodQuestion, type: 'multiple', answer: ['A', 'E'] }, { ...goodQuestion, type: 'multiple', answer: ['B', 'B'] }],
+    }),
+    paths: ['/questions/1/answer/1', '/questions/2/answer/1'],
+  },
+  {
+    name: 'a numeric answer of 1e400, and a negative tolerance',
+    body: `{"title":"Bad numeric","questions":[{"type":"numeric","text":"n?","answer":1e400},{"type":"numeric","text":"n?","answer":1,"tolerance":-1}]}`,
+    paths: ['/questions/0/answer', '/questions/1/tolerance'],
+  },
+  {
+    name: 'a poll with an answer, and a tolerance on a single question',
+    body: JSON.stringify({ title: 'Bad', questions: [{ ...goodQuestion, type: 'poll' }, { ...goodQuestion, tolerance: 1 }] }),
+    paths: ['/questions/0/answer', '/questions/1/tolerance'],
+  },
+  {
+    name: 'an image that was not uploaded with the pool (a JSON upload has none)',
+    body: JSON.stringify({ title: 'Bad image', questions: [{ ...goodQuestion, image: 'tree.png' }] }),
+    paths: ['/questions/0/image'],
   },
 ];
 
@@ -318,7 +341,7 @@ test('a valid pool upload in the lobby is played at once and students get a new 
   const admin = worlds.track(await w.connectAdmin());
   await admin.next('snapshot');
 
-  const pool = { ...makePool(5, { choices: 3 }), title: 'Fresh pool' };
+  const pool = { ...toPoolInput(makePool(5, { choices: 3 })), title: 'Fresh pool' };
   const response = await w.adminPost('/admin/api/pool', pool);
   expect(response.status).toBe(200);
   const snapshot = await student.next('snapshot');
@@ -338,16 +361,16 @@ test('a pool upload while a question is open (or in review) is refused with 409 
   const w = await boot(makePool(3));
   expect((await w.adminPost('/admin/api/next')).status).toBe(200);
   const before = await adminState(w);
-  await expectCleanJsonError(await w.adminPost('/admin/api/pool', makePool(6)), 409, 'wrong_phase');
+  await expectCleanJsonError(await w.adminPost('/admin/api/pool', toPoolInput(makePool(6))), 409, 'wrong_phase');
   const during = await adminState(w);
   expect(during.pool).toEqual(before.pool);
   expect(during.total_questions).toBe(3);
   expect((await w.adminPost('/admin/api/close')).status).toBe(200);
-  await expectCleanJsonError(await w.adminPost('/admin/api/pool', makePool(6)), 409, 'wrong_phase');
+  await expectCleanJsonError(await w.adminPost('/admin/api/pool', toPoolInput(makePool(6))), 409, 'wrong_phase');
   expect((await adminState(w)).total_questions).toBe(3);
   // After the end the upload is kept for the next run; the ended run keeps its pool.
   expect((await w.adminPost('/admin/api/end')).status).toBe(200);
-  expect((await w.adminPost('/admin/api/pool', makePool(6))).status).toBe(200);
+  expect((await w.adminPost('/admin/api/pool', toPoolInput(makePool(6)))).status).toBe(200);
   expect((await adminState(w)).total_questions).toBe(3);
   expect((await w.adminPost('/admin/api/reset')).status).toBe(200);
   expect((await adminState(w)).total_questions).toBe(6);
@@ -502,7 +525,7 @@ test('a request body over 1 MiB is refused with 413 JSON', async () => {
     await w.http('/admin/api/pool', {
       method: 'POST',
       cookie: await w.adminLogin(),
-      json: { ...makePool(1), title: 'y'.repeat(1024 * 1024 + 10) },
+      json: { ...toPoolInput(makePool(1)), title: 'y'.repeat(1024 * 1024 + 10) },
     }),
     413,
   );
@@ -529,7 +552,7 @@ test('a request body over 1 MiB sent without Content-Length (chunked) is refused
     const response = await fetch(`${w.baseUrl}/admin/api/pool`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', cookie },
-      body: chunked(JSON.stringify({ ...makePool(1), title: 'y'.repeat(bytes) })),
+      body: chunked(JSON.stringify({ ...toPoolInput(makePool(1)), title: 'y'.repeat(bytes) })),
     });
     const text = await response.text();
     let error: unknown = null;
