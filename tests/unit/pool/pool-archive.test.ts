@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, spyOn, test } from 'bun:test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Inflate, strToU8, Zip, ZipDeflate, zipSync, type Zippable } from 'fflate';
 import {
   MAX_ARCHIVE_ENTRIES,
@@ -157,6 +159,13 @@ describe('readPoolArchive: archives it accepts', () => {
     expect(Object.keys(files)).toHaveLength(MAX_ARCHIVE_ENTRIES);
     expect(accepted(zipSync(files)).images.size).toBe(10);
   });
+});
+
+test('examples/showcase/tree.png is a small PNG an archive accepts', () => {
+  const tree = new Uint8Array(readFileSync(join(import.meta.dir, '../../../examples/showcase/tree.png')));
+  expect(tree.length).toBeLessThan(1024);
+  const image = accepted(zipSync({ 'showcase/pool.json': poolJson(), 'showcase/tree.png': tree })).images.get('tree.png')!;
+  expect([image.mime, image.ext]).toEqual(['image/png', 'png']);
 });
 
 describe('readPoolArchive: zip bombs are refused by their declared sizes, before inflating', () => {
