@@ -8,6 +8,8 @@ import { expect, test } from 'bun:test';
 import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { MAX_POOL_ARCHIVE_BYTES } from '../../src/pool/pool-archive';
+import { MAX_BODY_BYTES } from '../../src/protocol/constants';
 import { Inbox } from '../helpers/inbox';
 import { cookieFrom, makePool, TEST_ADMIN_PASSWORD, toPoolInput, type TestWorld } from '../helpers/test-server';
 import { useTestWorlds } from '../helpers/test-worlds';
@@ -513,26 +515,31 @@ test('unknown routes answer 404 JSON', async () => {
   await expectCleanJsonError(await w.http('/api/nope', { method: 'POST', json: {} }), 404);
 });
 
-test('a request body over 1 MiB is refused with 413 JSON', async () => {
+test('a request body over 1 MiB is refused with 413 JSON; a pool upload only over 24 MiB', async () => {
   const w = await boot();
-  const big = JSON.stringify({ student_id: 'big', name: 'x'.repeat(1024 * 1024 + 10) });
+  const big = JSON.stringify({ student_id: 'big', name: 'x'.repeat(MAX_BODY_BYTES + 10) });
   const tooBig = await expectCleanJsonError(
     await w.http('/api/join', { method: 'POST', headers: { 'content-type': 'application/json' }, body: big }),
     413,
   );
   expect(tooBig.error).toBe('body_too_large');
-  await expectCleanJsonError(
-    await w.http('/admin/api/pool', {
-      method: 'POST',
-      cookie: await w.adminLogin(),
-      json: { ...toPoolInput(makePool(1)), title: 'y'.repeat(1024 * 1024 + 10) },
-    }),
+  const cookie = await w.adminLogin();
+  const tooBigPool = await expectCleanJsonError(
+    await w.http('/admin/api/pool', { method: 'POST', cookie, json: { ...toPoolInput(makePool(1)), title: 'y'.repeat(MAX_POOL_ARCHIVE_BYTES + 10) } }),
     413,
   );
+  expect(tooBigPool.error).toBe('body_too_large');
+  // Over 1 MiB but within the pool upload's limit: read, and refused by the pool's own rules.
+  const longTitle = await expectCleanJsonError(
+    await w.http('/admin/api/pool', { method: 'POST', cookie, json: { ...toPoolInput(makePool(1)), title: 'y'.repeat(MAX_BODY_BYTES + 10) } }),
+    400,
+  );
+  expect(longTitle.error).toBe('invalid_pool');
   expect((await adminState(w)).students).toEqual([]);
+  expect((await adminState(w)).total_questions).toBe(3);
 });
 
-test('a request body over 1 MiB sent without Content-Length (chunked) is refused with 413 JSON too', async () => {
+test('a request body over the limit sent without Content-Length (chunked) is refused with 413 JSON too', async () => {
   const w = await boot();
   const chunked = (text: string) => {
     const bytes = new TextEncoder().encode(text);
@@ -544,15 +551,16 @@ test('a request body over 1 MiB sent without Content-Length (chunked) is refused
     });
   };
   const cookie = await w.adminLogin();
-  const outcomes: Array<{ size: string; status: number; json: boolean; error: unknown }> = [];
-  for (const [size, bytes] of [
-    ['1 MiB + 10', 1024 * 1024 + 10],
-    ['3 MiB', 3 * 1024 * 1024],
+  const outcomes: Array<{ case: string; status: number; json: boolean; error: unknown }> = [];
+  for (const [label, path, body] of [
+    ['join, 1 MiB + 10', '/api/join', JSON.stringify({ student_id: 'big', name: 'x'.repeat(MAX_BODY_BYTES + 10) })],
+    ['pool, 1 MiB + 10', '/admin/api/pool', JSON.stringify({ ...toPoolInput(makePool(1)), title: 'y'.repeat(MAX_BODY_BYTES + 10) })],
+    ['pool, 24 MiB + 10', '/admin/api/pool', JSON.stringify({ ...toPoolInput(makePool(1)), title: 'y'.repeat(MAX_POOL_ARCHIVE_BYTES + 10) })],
   ] as const) {
-    const response = await fetch(`${w.baseUrl}/admin/api/pool`, {
+    const response = await fetch(`${w.baseUrl}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', cookie },
-      body: chunked(JSON.stringify({ ...toPoolInput(makePool(1)), title: 'y'.repeat(bytes) })),
+      body: chunked(body),
     });
     const text = await response.text();
     let error: unknown = null;
@@ -561,11 +569,12 @@ test('a request body over 1 MiB sent without Content-Length (chunked) is refused
     } catch {
       // not JSON
     }
-    outcomes.push({ size, status: response.status, json: (response.headers.get('content-type') ?? '').includes('json'), error });
+    outcomes.push({ case: label, status: response.status, json: (response.headers.get('content-type') ?? '').includes('json'), error });
   }
   expect(outcomes).toEqual([
-    { size: '1 MiB + 10', status: 413, json: true, error: 'body_too_large' },
-    { size: '3 MiB', status: 413, json: true, error: 'body_too_large' },
+    { case: 'join, 1 MiB + 10', status: 413, json: true, error: 'body_too_large' },
+    { case: 'pool, 1 MiB + 10', status: 400, json: true, error: 'invalid_pool' },
+    { case: 'pool, 24 MiB + 10', status: 413, json: true, error: 'body_too_large' },
   ]);
   expect((await adminState(w)).total_questions).toBe(3);
 });
