@@ -17,7 +17,7 @@ const showcaseJson = readFileSync(join(SHOWCASE, 'pool.json'));
 const GIF_BYTES = new TextEncoder().encode('GIF89a\x01\x00\x01\x00\x00\x00\x00;');
 
 async function upload(w: TestWorld, body: Uint8Array | string, contentType = 'application/zip'): Promise<Response> {
-  return w.http('/admin/api/pool', { method: 'POST', cookie: await w.adminLogin(), headers: { 'content-type': contentType }, body });
+  return w.http('/admin/api/pool', { method: 'POST', cookie: await w.adminLogin(), headers: { 'content-type': contentType }, body: typeof body === 'string' ? body : new Blob([new Uint8Array(body)]) });
 }
 
 async function adminState(w: TestWorld) {
