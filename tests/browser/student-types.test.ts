@@ -8,7 +8,8 @@
  * and 200 % zoom. Screenshots go to runs/screenshots/student-*.png.
  */
 import { expect, test } from 'bun:test';
-import type { BrowserContextOptions, Page } from 'playwright-core';
+import { deflateSync } from 'node:zlib';
+import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { collectPageProblems, screenshotPath } from '../helpers/browser';
 import { useBrowserSuite } from '../helpers/browser-suite';
 
@@ -75,9 +76,14 @@ async function waitFor<T>(what: string, probe: () => T | undefined): Promise<T> 
 const submits = (log: SocketLog) => log.sent.filter((frame) => frame.type === 'submit');
 const acks = (log: SocketLog) => log.received.filter((frame) => frame.type === 'submit_ack');
 
-/** A phone that has joined and sits in the lobby. */
-async function joinedPhone(studentId: string, options: BrowserContextOptions = {}) {
+/** A phone that has joined and sits in the lobby; `prepare` runs before the page opens. */
+async function joinedPhone(
+  studentId: string,
+  options: BrowserContextOptions = {},
+  prepare: (context: BrowserContext) => Promise<void> = async () => {},
+) {
   const context = await suite.newContext({ viewport: PHONE, baseURL: suite.world.baseUrl, ...options });
+  await prepare(context);
   const page = await context.newPage();
   const problems: string[] = [];
   collectPageProblems(page, problems);
@@ -400,5 +406,115 @@ test('dark mode and 200 % zoom: multiple and numeric stay usable without sideway
   await byTestId(page, 'numeric-submit').scrollIntoViewIfNeeded();
   await byTestId(page, 'numeric-submit').click();
   expect(await text(page, 'locked')).toBe('7 — locked in');
+  expect(problems).toEqual([]);
+}, TEST_TIMEOUT_MS);
+
+// ---------------------------------------------------------------- images
+
+/** A solid-colour RGB PNG of `width`×`height` (stored deflate, CRC from Bun). */
+function solidPng(width: number, height: number, [red, green, blue]: [number, number, number]): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(Bun.hash.crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  const row = Buffer.alloc(1 + width * 3);
+  for (let x = 0; x < width; x += 1) row.set([red, green, blue], 1 + x * 3);
+  const pixels = Buffer.concat(Array.from({ length: height }, () => row));
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(pixels)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+const WIDE_IMAGE = '/media/0123abcd.png';
+const MISSING_IMAGE = '/media/ffff0000.png';
+/** Per question index: the image fields the server would send once pools with images load. */
+const IMAGES: Record<number, { image: string; image_alt: string | null }> = {
+  0: { image: WIDE_IMAGE, image_alt: 'A binary tree with root 8, children 3 and 10' },
+  1: { image: WIDE_IMAGE, image_alt: null },
+  2: { image: MISSING_IMAGE, image_alt: 'A heap drawn as an array' },
+};
+
+/**
+ * Until pools with images (the .zip upload and GET /media) are on this branch, the page's
+ * socket is routed through Playwright, which adds the image fields of IMAGES to the real
+ * server's question_open and snapshot frames, and /media/ answers with a generated PNG.
+ */
+async function withImages(context: BrowserContext) {
+  const png = solidPng(800, 500, [43, 80, 214]);
+  await context.route(`**${WIDE_IMAGE}`, (route) => route.fulfill({ status: 200, contentType: 'image/png', body: png }));
+  await context.route(`**${MISSING_IMAGE}`, (route) => route.fulfill({ status: 404, body: '' }));
+  await context.routeWebSocket(/\/ws$/, (page) => {
+    const server = page.connectToServer();
+    page.onMessage((message) => server.send(message));
+    server.onMessage((message) => {
+      const frame = JSON.parse(String(message));
+      if (frame.type === 'question_open') Object.assign(frame, IMAGES[frame.question_idx]);
+      if (frame.type === 'snapshot' && frame.question) Object.assign(frame.question, IMAGES[frame.question_idx]);
+      page.send(JSON.stringify(frame));
+    });
+  });
+}
+
+test('image: shown above the choices with its alt, scaled to the phone; no alt gets a caption; a broken one says so', async () => {
+  await suite.startWorld({ fakeTime: true, pool: pool(SINGLE, SINGLE, SINGLE) });
+  const { page, problems } = await joinedPhone('img', {}, withImages);
+  await command('next');
+
+  const image = byTestId(page, 'question-image');
+  await image.waitFor({ state: 'visible' });
+  expect(await image.getAttribute('alt')).toBe(IMAGES[0]!.image_alt!);
+  expect(await image.getAttribute('src')).toBe(WIDE_IMAGE);
+  await page.waitForFunction(() => (document.querySelector('[data-testid=question-image]') as HTMLImageElement).naturalWidth > 0);
+  // Between the text and the choices, no wider than the column, in proportion.
+  const order = await page.evaluate(() =>
+    ['question-text', 'question-figure', 'choices'].map((id) => document.getElementById(id)!.getBoundingClientRect().top),
+  );
+  expect(order).toEqual([...order].sort((a, b) => a - b));
+  const imageBox = (await image.boundingBox())!;
+  const column = (await byTestId(page, 'choice-A').boundingBox())!;
+  expect(imageBox.width).toBeLessThanOrEqual(column.width + 0.5);
+  expect(imageBox.width / imageBox.height).toBeCloseTo(800 / 500, 1);
+  await noSidewaysScroll(page);
+  expect(await isShown(page, 'question-caption')).toBe(false);
+  await page.screenshot({ path: screenshotPath('student-image.png') });
+
+  await page.setViewportSize(PHONE_AT_200);
+  await noSidewaysScroll(page);
+  expect((await image.boundingBox())!.width).toBeLessThanOrEqual(PHONE_AT_200.width);
+  await page.setViewportSize(PHONE);
+
+  // A reload rebuilds it from the snapshot.
+  await page.reload();
+  await image.waitFor({ state: 'visible' });
+  expect(await image.getAttribute('alt')).toBe(IMAGES[0]!.image_alt!);
+
+  // No alt text: an empty alt (decorative to a screen reader) and a visible generic caption.
+  await command('close');
+  await command('next');
+  await byTestId(page, 'question-text').waitFor({ state: 'visible' });
+  expect(await text(page, 'question-number')).toBe('Question 2 of 3');
+  expect(await image.getAttribute('alt')).toBe('');
+  expect(await text(page, 'question-caption')).toBe('Picture for this question (no description was given).');
+
+  // An image that does not load: hidden, and the caption says so with its description.
+  await command('close');
+  await command('next');
+  expect(await text(page, 'question-caption')).toBe(
+    'The picture for this question could not be loaded. It showed: A heap drawn as an array',
+  );
+  expect(await image.isHidden()).toBe(true);
+  await byTestId(page, 'choice-B').click();
+  expect(await text(page, 'locked')).toBe('B — locked in');
   expect(problems).toEqual([]);
 }, TEST_TIMEOUT_MS);
