@@ -387,12 +387,14 @@ test('dark mode and 200 % zoom: multiple and numeric stay usable without sideway
 
   await page.setViewportSize(PHONE_AT_200);
   await noSidewaysScroll(page);
+  await page.screenshot({ path: screenshotPath('student-multiple-200.png'), fullPage: true });
   await byTestId(page, 'multiple-submit').scrollIntoViewIfNeeded();
   await byTestId(page, 'multiple-submit').click();
   expect(await text(page, 'locked')).toBe('A, C — locked in');
   await command('close');
   await byTestId(page, 'result').waitFor({ state: 'visible' });
   await noSidewaysScroll(page);
+  await page.screenshot({ path: screenshotPath('student-review-multiple-200.png'), fullPage: true });
 
   await page.setViewportSize(PHONE);
   await page.screenshot({ path: screenshotPath('student-review-multiple-dark.png'), fullPage: true });
@@ -402,6 +404,7 @@ test('dark mode and 200 % zoom: multiple and numeric stay usable without sideway
   await noSidewaysScroll(page);
   const box = await byTestId(page, 'numeric-input').boundingBox();
   expect(box!.width).toBeGreaterThan(60);
+  await page.screenshot({ path: screenshotPath('student-numeric-200.png') });
   await page.fill('#numeric-input', '7');
   await byTestId(page, 'numeric-submit').scrollIntoViewIfNeeded();
   await byTestId(page, 'numeric-submit').click();
