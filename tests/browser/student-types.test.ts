@@ -144,6 +144,7 @@ test('multiple: "select all that apply", tick two and Submit, review marks each 
   expect(await byTestId(page, 'multiple-submit').isDisabled()).toBe(true);
 
   // Kim uses the keyboard only: focus starts on A; Tab walks the boxes then Submit; keys tick.
+  await byTestId(kim.page, 'question').waitFor({ state: 'visible' });
   expect(await activeTestId(kim.page)).toBe('check-A');
   await kim.page.keyboard.press('Tab');
   expect(await activeTestId(kim.page)).toBe('check-B');
@@ -469,6 +470,14 @@ async function withImages(context: BrowserContext) {
   });
 }
 
+/** Waits until the page shows question `n` (its previous question may still be on screen). */
+async function questionNumberIs(page: Page, n: number) {
+  await page.waitForFunction(
+    (prefix) => !document.getElementById('question')!.hidden && document.getElementById('question-number')!.textContent!.startsWith(prefix),
+    `Question ${n} of`,
+  );
+}
+
 test('image: shown above the choices with its alt, scaled to the phone; no alt gets a caption; a broken one says so', async () => {
   await suite.startWorld({ fakeTime: true, pool: pool(SINGLE, SINGLE, SINGLE) });
   const { page, problems } = await joinedPhone('img', {}, withImages);
@@ -505,14 +514,16 @@ test('image: shown above the choices with its alt, scaled to the phone; no alt g
   // No alt text: an empty alt (decorative to a screen reader) and a visible generic caption.
   await command('close');
   await command('next');
-  await byTestId(page, 'question-text').waitFor({ state: 'visible' });
-  expect(await text(page, 'question-number')).toBe('Question 2 of 3');
+  await questionNumberIs(page, 2);
   expect(await image.getAttribute('alt')).toBe('');
   expect(await text(page, 'question-caption')).toBe('Picture for this question (no description was given).');
 
   // An image that does not load: hidden, and the caption says so with its description.
   await command('close');
   await command('next');
+  await questionNumberIs(page, 3);
+  // The caption changes when the image fails to load, a moment after the question shows.
+  await page.waitForFunction(() => document.getElementById('question-caption')?.textContent?.startsWith('The picture'));
   expect(await text(page, 'question-caption')).toBe(
     'The picture for this question could not be loaded. It showed: A heap drawn as an array',
   );
