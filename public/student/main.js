@@ -2,13 +2,26 @@
 // `snapshot` (first frame of each (re)connect) restores the whole view, so a phone that
 // slept, lost its network or reloaded lands exactly where the session is. The countdown
 // runs on performance.now() from the server's remaining_ms, never the phone's wall clock.
-// Everything from the server or the user is rendered with textContent.
+// Four question types (single, multiple, numeric, poll) and a revote (round 2) are drawn
+// by question.js, answered through answering.js and reviewed by result.js.
+// Everything from the server or the user is rendered with textContent (rich-text.js).
 import { CHOICE_LETTERS, SOCKET_PATHS } from '/static/protocol.js';
 import { connectLive } from '/static/shared/live-socket.js';
 import { setUpJoin, showJoinForm } from './join.js';
 import { el, FINAL_KEY, IDENTITY_KEY, readStored, setConnection, showIdentity, showView, state, stopSocket, writeStored } from './page.js';
-import { handleErrorFrame, handleSubmitAck, openQuestion, stopTicking, submitChoice } from './question.js';
-import { showFinal, showResult } from './result.js';
+import {
+  flipNumberSign,
+  handleErrorFrame,
+  handleSubmitAck,
+  setTicked,
+  submitChoice,
+  submitNumber,
+  submitPicks,
+} from './answering.js';
+import { focusTargetOf } from './choice-list.js';
+import { showFinal } from './final.js';
+import { openQuestion, stopTicking } from './question.js';
+import { showResult } from './result.js';
 
 const REVOKED_NOTICE = 'Your session ended (the quiz was reset or your id was released). Join again.';
 
@@ -46,6 +59,8 @@ function handleFrame(frame) {
     case 'question_closed':
       return showResult({
         idx: frame.question_idx,
+        type: frame.question_type,
+        round: frame.round,
         correct: frame.correct,
         explanation: frame.explanation,
         yourChoice: frame.your_choice ?? null,
@@ -80,6 +95,8 @@ function applySnapshot(snapshot) {
   } else if (snapshot.phase === 'review' && snapshot.question) {
     showResult({
       idx: snapshot.question_idx,
+      type: snapshot.question.question_type,
+      round: snapshot.question.round,
       correct: snapshot.question.correct,
       explanation: snapshot.question.explanation,
       yourChoice: snapshot.me.answer,
@@ -113,22 +130,43 @@ function setStudentsCount(count) {
 setUpJoin({ onJoined: startSession });
 
 el.choices.addEventListener('click', (event) => {
-  const button = event.target.closest('.choice');
+  const button = event.target.closest('button.choice');
   if (button) submitChoice(button.dataset.letter);
 });
+el.choices.addEventListener('change', (event) => {
+  const box = event.target;
+  if (box instanceof HTMLInputElement && box.type === 'checkbox') setTicked(box.dataset.letter, box.checked);
+});
+el.multipleSubmit.addEventListener('click', () => submitPicks());
+el.numericForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  submitNumber();
+});
+el.numericSign.addEventListener('click', () => flipNumberSign());
 
+/** Keys 1–6 and A–F pick a choice (single, poll) or tick it (multiple); Enter on a tick submits. */
 document.addEventListener('keydown', (event) => {
   if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
-  if (el.question.hidden) return;
-  if (event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement) return;
+  if (el.question.hidden || !state.question) return;
+  const target = event.target;
+  const onCheckbox = target instanceof HTMLInputElement && target.type === 'checkbox';
+  if (!onCheckbox && (target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement)) return;
+  if (onCheckbox && event.key === 'Enter') {
+    event.preventDefault();
+    submitPicks();
+    return;
+  }
   const key = event.key.length === 1 ? event.key.toUpperCase() : '';
   let letter = null;
   if (/^[1-9]$/.test(key)) letter = CHOICE_LETTERS[Number(key) - 1] ?? null;
   else if (CHOICE_LETTERS.includes(key)) letter = key;
   if (!letter) return;
+  const focusTarget = focusTargetOf(letter);
+  if (!focusTarget) return;
   event.preventDefault();
-  el.choices.querySelector(`[data-letter="${letter}"]`)?.focus();
-  submitChoice(letter);
+  focusTarget.focus();
+  if (state.question.type === 'multiple') setTicked(letter, !focusTarget.checked);
+  else submitChoice(letter);
 });
 
 // ---------------------------------------------------------------- start

@@ -1,11 +1,17 @@
-// One open question: the choices, answering (pending until the server's submit_ack), the
-// locked line, and the countdown with its time bar, the 10-seconds-left announcement and
-// "time's up".
+// One open question: its header (number, countdown or the calm no-pressure note, the
+// revote banner), its text and image, the answer controls of its type, and the countdown
+// with its time bar, the 10-seconds-left announcement and "time's up". An accuracy-scored
+// question shows no countdown, but still stops taking answers at the deadline.
 import { CHOICE_LETTERS } from '/static/protocol.js';
 import { createCountdown } from '/static/shared/countdown.js';
 import { announce, el, showView, state } from './page.js';
+import { canAnswer, markTimesUp, renderAnswer, resetAnswerInputs } from './answering.js';
+import { buildChoices, focusTargetOf } from './choice-list.js';
+import { setRichText } from './rich-text.js';
 
 const ANNOUNCE_AT_S = 10;
+const NO_ALT_CAPTION = 'Picture for this question (no description was given).';
+const BROKEN_IMAGE_CAPTION = 'The picture for this question could not be loaded.';
 
 const countdown = createCountdown(el.countdown, { urgentNode: el.countdownBox, onTick: drawTimeLeft });
 
@@ -14,141 +20,119 @@ export function stopTicking() {
   countdown.stop();
 }
 
+/** The type hint above the choices and the keyboard hint below them. */
+function describeAnswering(type, choiceCount) {
+  const last = CHOICE_LETTERS[choiceCount - 1];
+  const keys = `press 1–${choiceCount} or A–${last}`;
+  if (type === 'multiple') {
+    return { hint: 'Select all that apply, then Submit.', keys: `Tick every right answer (or ${keys}), then Submit.` };
+  }
+  if (type === 'numeric') return { hint: 'Type a number. A decimal comma is fine (3,5).', keys: '' };
+  if (type === 'poll') return { hint: 'Vote: there is no right or wrong answer.', keys: `Tap your choice, or ${keys}.` };
+  return { hint: '', keys: `Tap an answer, or ${keys}.` };
+}
+
+function onImageError(event) {
+  const image = event.currentTarget;
+  if (image.parentElement !== el.figure) return;
+  image.classList.add('broken');
+  el.caption.textContent = image.alt ? `${BROKEN_IMAGE_CAPTION} It showed: ${image.alt}` : BROKEN_IMAGE_CAPTION;
+  el.caption.hidden = false;
+}
+
+/** The question's picture (created only for a question that has one), or none. */
+function showImage(question) {
+  const current = el.figure.querySelector('img');
+  if (!question.image) {
+    current?.remove();
+    el.figure.hidden = true;
+    return;
+  }
+  const alt = question.image_alt?.trim() ?? '';
+  let image = current;
+  if (!image || image.getAttribute('src') !== question.image) {
+    image = document.createElement('img');
+    image.className = 'question-image';
+    image.dataset.testid = 'question-image';
+    image.decoding = 'async';
+    image.addEventListener('error', onImageError);
+    image.src = question.image;
+    if (current) current.replaceWith(image);
+    else el.figure.prepend(image);
+  }
+  image.alt = alt;
+  if (!image.classList.contains('broken')) {
+    el.caption.textContent = alt ? '' : NO_ALT_CAPTION;
+    el.caption.hidden = Boolean(alt);
+  }
+  el.figure.hidden = false;
+}
+
+/**
+ * Shows question `idx` (from question_open or a snapshot). `answer`: this round's answer
+ * from a snapshot (null if none, undefined from question_open).
+ */
 export function openQuestion(idx, question, answer) {
-  const isNew = state.question?.idx !== idx || el.question.hidden;
-  const previous = state.question?.idx === idx ? state.question : null;
+  const round = question.round ?? 1;
+  const type = question.question_type ?? 'single';
+  const previous = state.question?.idx === idx && state.question.round === round ? state.question : null;
+  const isNew = !previous || el.question.hidden;
+  const hasAnswer = answer !== null && answer !== undefined;
   state.question = {
     idx,
+    round,
+    type,
+    scoring: question.scoring ?? 'speed',
     text: question.text,
     choices: question.choices,
     timeLimitMs: question.time_limit_ms,
     endsAt: performance.now() + question.remaining_ms,
-    answer: answer ?? previous?.answer ?? null,
+    answered: hasAnswer || Boolean(previous?.answered),
+    answer: hasAnswer ? answer : (previous?.answer ?? null),
+    picks: previous?.picks ?? [],
     pending: null,
     timesUp: false,
     // A question that arrives with about 10 s left already says so when it opens.
     announced10: previous?.announced10 ?? question.remaining_ms <= ANNOUNCE_AT_S * 1000 + 500,
   };
+  const calm = state.question.scoring === 'accuracy';
 
   el.questionNumber.textContent = state.totalQuestions
     ? `Question ${idx + 1} of ${state.totalQuestions}`
     : `Question ${idx + 1}`;
-  el.questionText.textContent = question.text;
-  buildChoices(question.choices);
-  const last = question.choices.length;
-  el.hint.textContent = `Tap an answer, or press 1–${last} or A–${CHOICE_LETTERS[last - 1]}.`;
-  el.answerStatus.hidden = true;
+  el.countdownBox.hidden = calm;
+  el.timebar.hidden = calm;
+  el.calmNote.hidden = !calm;
+  el.roundBanner.hidden = round !== 2;
+  void setRichText(el.questionText, question.text);
+  showImage(question);
+
+  const { hint, keys } = describeAnswering(type, question.choices.length);
+  el.typeHint.textContent = hint;
+  el.typeHint.hidden = !hint;
+  el.hint.textContent = keys;
+  buildChoices(type, question.choices);
+  el.multipleSubmit.hidden = type !== 'multiple';
+  el.numericForm.hidden = type !== 'numeric';
+  if (isNew) resetAnswerInputs();
+
   showView(el.question);
   renderAnswer();
   countdown.run(state.question.endsAt);
 
   if (isNew) {
     const seconds = Math.ceil(question.remaining_ms / 1000);
-    announce(`${el.questionNumber.textContent}: ${question.text} ${seconds} seconds.`);
-    if (!state.question.answer && !state.question.timesUp) el.choices.firstElementChild?.focus();
-  }
-}
-
-function buildChoices(choices) {
-  const buttons = choices.map((text, position) => {
-    const letter = CHOICE_LETTERS[position];
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'choice';
-    button.dataset.testid = `choice-${letter}`;
-    button.dataset.letter = letter;
-    button.setAttribute('aria-label', `${letter}: ${text}`);
-    const badge = document.createElement('span');
-    badge.className = 'choice-letter';
-    badge.setAttribute('aria-hidden', 'true');
-    badge.textContent = letter;
-    const label = document.createElement('span');
-    label.className = 'choice-text';
-    label.textContent = text;
-    button.append(badge, label);
-    return button;
-  });
-  el.choices.replaceChildren(...buttons);
-}
-
-function canAnswer() {
-  const question = state.question;
-  return Boolean(question && !el.question.hidden && !question.answer && !question.pending && !question.timesUp);
-}
-
-/** Locked line, chosen button, disabled state and the time's-up line, from state.question. */
-function renderAnswer() {
-  const question = state.question;
-  if (!question) return;
-  const open = canAnswer();
-  for (const button of el.choices.children) {
-    const letter = button.dataset.letter;
-    button.setAttribute('aria-disabled', String(!open));
-    button.classList.toggle('chosen', question.answer === letter);
-    button.classList.toggle('pending', question.pending === letter);
-    button.setAttribute('aria-pressed', String(question.answer === letter));
-  }
-  if (question.answer) {
-    el.locked.textContent = question.answer === '?' ? 'Already answered — locked in' : `${question.answer} — locked in`;
-    el.locked.hidden = false;
-  } else {
-    el.locked.hidden = true;
-  }
-  el.timesUp.hidden = !question.timesUp;
-  el.hint.hidden = !open;
-}
-
-function setAnswerStatus(text) {
-  el.answerStatus.textContent = text ?? '';
-  el.answerStatus.hidden = !text;
-}
-
-export function submitChoice(letter) {
-  if (!canAnswer()) return;
-  const question = state.question;
-  if (!question.choices[CHOICE_LETTERS.indexOf(letter)]) return;
-  const sent = state.socket?.send({ type: 'submit', question_idx: question.idx, choice: letter });
-  if (!sent) {
-    setAnswerStatus('Not connected right now — your answer was not sent. Tap again once you are back online.');
-    return;
-  }
-  question.pending = letter;
-  setAnswerStatus(`Sending ${letter}…`);
-  renderAnswer();
-}
-
-export function handleSubmitAck(ack) {
-  const question = state.question;
-  if (!question || question.idx !== ack.question_idx) return;
-  const chosen = question.pending ?? ack.choice;
-  question.pending = null;
-  setAnswerStatus(null);
-  if (ack.accepted) {
-    question.answer = chosen;
-    announce(`${chosen} — locked in.`);
-  } else if (ack.reason === 'already_answered') {
-    // Answered earlier (another tab or device); the letter shows in the result.
-    question.answer = question.answer ?? '?';
-    announce('You had already answered this question. Your answer is locked in.');
-  } else if (ack.reason === 'closed') {
-    question.timesUp = true;
-    announce('Time’s up. Your answer arrived after the question closed.');
-  } else {
-    setAnswerStatus('That answer was not accepted. Try again.');
-  }
-  renderAnswer();
-}
-
-export function handleErrorFrame(frame) {
-  const question = state.question;
-  if (question?.pending) {
-    question.pending = null;
-    setAnswerStatus(
-      frame.code === 'storage_error'
-        ? 'Your answer could not be saved. Please answer again.'
-        : 'Your answer was not accepted. Try again.',
-    );
-    renderAnswer();
+    const parts = [
+      round === 2 ? 'Vote again, after discussion.' : '',
+      `${el.questionNumber.textContent}: ${question.text}`,
+      hint,
+      calm ? 'No time pressure.' : `${seconds} seconds.`,
+    ];
+    announce(parts.filter(Boolean).join(' '));
+    if (canAnswer()) {
+      if (type === 'numeric') el.numericInput.focus();
+      else focusTargetOf(CHOICE_LETTERS[0])?.focus();
+    }
   }
 }
 
@@ -158,15 +142,14 @@ function drawTimeLeft(remainingMs) {
   if (!question || el.question.hidden) return stopTicking();
   const fraction = question.timeLimitMs > 0 ? remainingMs / question.timeLimitMs : 0;
   el.timebarFill.style.transform = `scaleX(${Math.min(1, Math.max(0, fraction))})`;
+  const calm = question.scoring === 'accuracy';
 
   if (!question.announced10 && remainingMs <= ANNOUNCE_AT_S * 1000) {
     question.announced10 = true;
-    if (remainingMs > 0) announce(`${ANNOUNCE_AT_S} seconds left.`);
+    if (remainingMs > 0 && !calm) announce(`${ANNOUNCE_AT_S} seconds left.`);
   }
   if (remainingMs <= 0 && !question.timesUp) {
-    question.timesUp = true;
-    setAnswerStatus(null);
-    renderAnswer();
+    markTimesUp();
     announce('Time’s up.');
   }
 }

@@ -1,67 +1,72 @@
-// The result of one question and the final standing.
-import { CHOICE_LETTERS } from '/static/protocol.js';
-import { announce, el, FINAL_KEY, showView, state, writeStored } from './page.js';
+// The result of one closed question, drawn from review.js's account of it: the verdict
+// (none for a poll), the right answer, each letter's mark for a multiple question, your
+// answer, the points (not for a poll or a revote), the explanation; and said aloud.
+import { announce, el, showView, state } from './page.js';
 import { stopTicking } from './question.js';
+import { MARK_WORDS, reviewOf } from './review.js';
+import { setRichText } from './rich-text.js';
 
-function ordinal(n) {
-  const tens = n % 100;
-  if (tens >= 11 && tens <= 13) return 'th';
-  return { 1: 'st', 2: 'nd', 3: 'rd' }[n % 10] ?? 'th';
+const MARK_SYMBOLS = { right: '✓', wrong: '✗', missed: '!', answer: '✓', none: '' };
+
+function markItem({ letter, text, mark }) {
+  const item = document.createElement('li');
+  item.className = `mark mark-${mark}`;
+  item.dataset.testid = `mark-${letter}`;
+  item.dataset.mark = mark;
+  const symbol = document.createElement('span');
+  symbol.className = 'mark-symbol';
+  symbol.setAttribute('aria-hidden', 'true');
+  symbol.textContent = MARK_SYMBOLS[mark];
+  const badge = document.createElement('span');
+  badge.className = 'choice-letter';
+  badge.textContent = letter;
+  const body = document.createElement('span');
+  body.className = 'mark-body';
+  const label = document.createElement('span');
+  label.className = 'mark-text';
+  void setRichText(label, text, { inline: true });
+  const words = document.createElement('span');
+  words.className = 'mark-words';
+  words.textContent = MARK_WORDS[mark];
+  body.append(label, words);
+  item.append(symbol, badge, body);
+  return item;
 }
 
-export function showResult({ idx, correct, explanation, yourChoice, points, score, choices, announce: speak }) {
+/**
+ * Shows the result of question `idx`. `type` and `round` as the server gives them;
+ * `choices` the question's texts if known (from the open question or the snapshot).
+ */
+export function showResult({ idx, type, round, correct, explanation, yourChoice, points, score, choices, announce: speak }) {
   stopTicking();
-  const choiceList = choices ?? [];
-  const correctText = choiceList[CHOICE_LETTERS.indexOf(correct)] ?? '';
   state.question = null;
   if (state.me) state.me.score = score;
+  const review = reviewOf({ type, round, correct, yourChoice, points, score, choices });
 
-  let verdict;
-  if (!yourChoice) verdict = 'No answer';
-  else if (yourChoice === correct) verdict = 'Correct!';
-  else verdict = 'Not quite';
-  el.verdict.textContent = verdict;
-  el.verdict.classList.toggle('correct', Boolean(yourChoice) && yourChoice === correct);
-  el.verdict.classList.toggle('wrong', Boolean(yourChoice) && yourChoice !== correct);
+  el.resultRound.hidden = round !== 2;
+  el.verdict.textContent = review.verdict;
+  el.verdict.dataset.tone = review.tone;
+  el.verdict.classList.toggle('correct', review.tone === 'correct');
+  el.verdict.classList.toggle('wrong', review.tone === 'wrong');
 
-  el.resultCorrect.textContent = correct;
-  el.resultCorrectText.textContent = correctText;
-  if (yourChoice) {
-    const yourText = choiceList[CHOICE_LETTERS.indexOf(yourChoice)];
-    el.resultYours.textContent = `Your answer: ${yourChoice}${yourText ? ` — ${yourText}` : ''}`;
-  } else {
-    el.resultYours.textContent = 'You did not answer this question.';
-  }
+  el.resultAnswer.hidden = !review.answer;
+  el.resultAnswerLabel.textContent = type === 'multiple' ? 'Answers' : 'Answer';
+  el.resultCorrect.textContent = review.answer?.label ?? '';
+  void setRichText(el.resultCorrectText, review.answer?.text ?? '', { inline: true });
+  el.resultMarks.replaceChildren(...(review.marks ?? []).map(markItem));
+  el.resultMarks.hidden = !review.marks;
+  el.resultMarks.setAttribute('aria-label', 'Each choice');
+  el.resultYours.textContent = review.yours;
+
+  el.resultPointsStat.hidden = !review.showPoints;
   el.resultPoints.textContent = String(points);
+  el.resultPointsNote.textContent = review.pointsNote;
   el.score.textContent = String(score);
-  el.resultExplanation.textContent = explanation ?? '';
+  el.resultRoundNote.hidden = round !== 2 || type === 'poll';
+  void setRichText(el.resultExplanation, explanation ?? '');
   el.resultExplanation.hidden = !explanation;
   el.resultNext.textContent =
     state.totalQuestions && idx + 1 >= state.totalQuestions ? 'That was the last question.' : 'Waiting for the next question…';
   showView(el.result);
-  if (speak) {
-    announce(`Question closed. The answer was ${correct}${correctText ? `, ${correctText}` : ''}. ${verdict} You got ${points} points; your score is ${score}.`);
-  }
-}
-
-export function showFinal({ score, rank, total, announce: speak }) {
-  stopTicking();
-  state.question = null;
-  const hasRank = typeof rank === 'number';
-  if (hasRank && state.me) {
-    writeStored(FINAL_KEY, { student_id: state.me.student_id, score, rank, total });
-  }
-  el.finalPlacing.hidden = !hasRank;
-  el.finalRank.textContent = hasRank ? String(rank) : '';
-  el.finalOrdinal.textContent = hasRank ? ordinal(rank) : '';
-  el.finalTotal.textContent = typeof total === 'number' ? String(total) : '';
-  el.finalScore.textContent = String(score ?? state.me?.score ?? 0);
-  showView(el.final);
-  if (speak) {
-    announce(
-      hasRank
-        ? `Quiz over. You placed ${rank}${ordinal(rank)} of ${total} with ${score} points.`
-        : `Quiz over. You scored ${score} points.`,
-    );
-  }
+  if (speak) announce(review.speech);
 }
