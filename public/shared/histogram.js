@@ -6,7 +6,7 @@
 //     <span class="bar-body"><span class="bar-choice">…</span>
 //       <span class="bar-track"><span class="bar-fill"></span></span></span>
 //     <span class="bar-count">2</span>
-//     <span class="bar-note">✓ correct</span>      (other bars: their share, "40%")
+//     <span class="bar-note">✓ correct</span>      (other bars, and numeric's: their share, "40%")
 //   </div>
 //
 // By question type: single and poll have a bar per letter; multiple too, where a letter's
@@ -58,7 +58,7 @@ export function createHistogram(box, { fill = 'total' } = {}) {
             el('span', { className: 'bar-track' }, [el('span', { className: 'bar-fill' })]),
           ]),
           el('span', { className: 'bar-count', text: '0' }),
-          el('span', { className: 'bar-note', text: isMarked ? '✓ correct' : '' }),
+          el('span', { className: 'bar-note', text: isMarked && bar.letter ? '✓ correct' : '' }),
         ]);
       }),
     );
@@ -91,7 +91,8 @@ export function createHistogram(box, { fill = 'total' } = {}) {
           bar.querySelector('.bar-count').textContent = String(count);
         }
         bar.querySelector('.bar-fill').style.width = `${Math.min(100, (count / full) * 100)}%`;
-        if (!bar.classList.contains('correct')) {
+        // A marked letter says "✓ correct"; numeric's two bars always give their share.
+        if (!bar.classList.contains('correct') || bar.classList.contains('bar-tally')) {
           bar.querySelector('.bar-note').textContent = base === null ? '' : `${Math.round((count / Math.max(1, base)) * 100)}%`;
         }
       });
