@@ -93,7 +93,7 @@ export function setUpPool(session, { reload, onSignedOut }) {
       return;
     }
     const list = el('ol', { className: 'preview-questions' }, pool.questions.map((q) => previewQuestion(q, withAnswers)));
-    const title = el('h3', { text: `${pool.title} · ${pool.questions.length} questions` });
+    const title = el('h3', { text: `${pool.title} · ${pool.questions.length} question${pool.questions.length === 1 ? '' : 's'}` });
     if (withAnswers) box.replaceChildren(title, list);
     else box.replaceChildren(title, el('p', { className: 'muted small-text', text: 'Answers are hidden while the session runs.' }), list);
   }

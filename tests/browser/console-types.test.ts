@@ -58,8 +58,8 @@ async function answerAll(world: TestWorld, students: Inbox[], questionIdx: numbe
   world.time!.advance(200); // flush the coalesced answer_progress
 }
 
-async function openConsole(world: TestWorld): Promise<Page> {
-  const page = await (await suite.adminContext(world, { viewport: VIEWPORT })).newPage();
+async function openConsole(world: TestWorld, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
+  const page = await (await suite.adminContext(world, { viewport: VIEWPORT, colorScheme })).newPage();
   page.on('dialog', (dialog) => void dialog.accept());
   await page.goto(`${world.baseUrl}/admin/`);
   await page.locator('[data-testid=phase]').waitFor({ state: 'visible' });
@@ -209,11 +209,11 @@ describe('console: question types', () => {
   );
 
   test(
-    'poll: no Show answer, no mark open or in review, every bar its share; a revote shows both distributions and no percent correct',
+    'poll: no Show answer, no mark open or in review, every bar its share; a revote shows both distributions and no percent correct (dark mode)',
     async () => {
       const world = await suite.startWorld({ fakeTime: true, pool: poolOf(POLL) });
       const students = await joinStudents(world, 4);
-      const page = await openConsole(world);
+      const page = await openConsole(world, 'dark');
 
       await page.keyboard.press('n');
       await phaseIs(page, 'question open');
@@ -244,6 +244,7 @@ describe('console: question types', () => {
       await Bun.sleep(200);
       expect(await page.locator('[data-testid=shift]').isVisible()).toBe(false);
       expect(await page.evaluate(() => document.body.innerText.includes('Correct:'))).toBe(false);
+      await page.screenshot({ path: screenshotPath('console-revote-poll-dark.png') });
     },
     TEST_TIMEOUT_MS,
   );

@@ -195,11 +195,11 @@ describe('projector: question types', () => {
   );
 
   test(
-    'multiple marks the whole set; a poll marks nothing, also side by side after its revote, and shows no percent correct',
+    'multiple marks the whole set; a poll marks nothing, also side by side after its revote, and shows no percent correct (dark mode)',
     async () => {
       const world = await suite.startWorld({ fakeTime: true, pool: poolOf(MULTIPLE, POLL) });
       const students = await joinStudents(world, 4);
-      const screen = await openScreen(await suite.adminContext(world, { viewport: FULL_HD }), world);
+      const screen = await openScreen(await suite.adminContext(world, { viewport: FULL_HD, colorScheme: 'dark' }), world);
 
       await command(world, 'next');
       await waitText(screen, '[data-testid=screen-type]', '· Select all that apply');
@@ -232,7 +232,7 @@ describe('projector: question types', () => {
       expect(await screen.locator('[data-testid=screen-shift]').isVisible()).toBe(false);
       expect(await screen.evaluate(() => /✓|Correct:/.test(document.querySelector('#view-review')!.textContent!))).toBe(false);
       await Bun.sleep(250);
-      await screen.screenshot({ path: screenshotPath('screen-revote-poll.png') });
+      await screen.screenshot({ path: screenshotPath('screen-revote-poll-dark.png') });
     },
     TEST_TIMEOUT_MS,
   );
