@@ -11,6 +11,7 @@ import { createCountdown } from '/static/shared/countdown.js';
 import { $, el } from '/static/shared/dom.js';
 import { createHistogram } from '/static/shared/histogram.js';
 import { connectLive } from '/static/shared/live-socket.js';
+import { showImageIn } from '/static/shared/question-image.js';
 import { answerKeyText, shiftText, TYPE_LABELS } from '/static/shared/question-types.js';
 import { revoteShift } from '/static/shared/revote-shift.js';
 
@@ -104,23 +105,21 @@ function renderTypeAndRound(typeNode, roundNode) {
   document.body.dataset.type = typeOf();
 }
 
-/** Puts the question's image (if any) into `img`, with its alt text. */
-function showImage(img, caption) {
+/** The question's image (if any) with its alt text. */
+function imageOf() {
   const src = screen.question?.image ?? null;
   document.body.dataset.image = src ? 'true' : 'false';
-  img.hidden = !src;
-  if (caption) caption.textContent = src ? (screen.question.imageAlt ?? '') : '';
-  if (!src) return img.removeAttribute('src');
-  if (img.getAttribute('src') !== src) img.src = src;
-  img.alt = screen.question.imageAlt || `Image for question ${screen.questionIdx + 1}`;
+  return { src, alt: src ? screen.question.imageAlt || `Image for question ${screen.questionIdx + 1}` : '' };
 }
 
 function renderQuestion() {
   $('question-position').textContent = position();
   renderTypeAndRound($('screen-type'), $('screen-round'));
   $('screen-question').textContent = screen.question?.text ?? '';
-  showImage($('screen-image'), $('screen-image-caption'));
-  $('screen-figure').hidden = !screen.question?.image;
+  const { src, alt } = imageOf();
+  showImageIn($('screen-image-box'), src, alt, { testId: 'screen-image' });
+  $('screen-figure').hidden = !src;
+  $('screen-image-caption').textContent = src ? (screen.question.imageAlt ?? '') : '';
   $('screen-numeric-hint').hidden = typeOf() !== 'numeric';
   $('screen-choices').replaceChildren(
     ...(screen.question?.choices ?? []).map((choice, i) =>
@@ -141,7 +140,8 @@ function renderReview() {
   $('review-position').textContent = position();
   renderTypeAndRound($('review-type'), $('review-round'));
   $('review-question').textContent = screen.question?.text ?? '';
-  showImage($('review-image'));
+  const { src, alt } = imageOf();
+  showImageIn($('review-image-box'), src, alt, { className: 'review-thumb', testId: 'screen-review-image' });
   renderAnswerLine();
   renderHistograms();
   renderShift();

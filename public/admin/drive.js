@@ -12,6 +12,7 @@
 import { ADMIN_COMMANDS } from '/static/protocol.js';
 import { createCountdown } from '/static/shared/countdown.js';
 import { $ } from '/static/shared/dom.js';
+import { showImageIn } from '/static/shared/question-image.js';
 import { createHistogram } from '/static/shared/histogram.js';
 import { respondentsOf, toleranceOf } from '/static/shared/admin-state.js';
 import { answerKeyText, REVOTE_TYPES, shiftText, TYPE_LABELS } from '/static/shared/question-types.js';
@@ -84,13 +85,9 @@ export function setUpDrive(session, { sendFrame, onSignedOut }) {
 
   /** The question's image as a thumbnail beside its text (the projector shows it large). */
   function renderImage() {
-    const image = $('question-image');
     const src = showingQuestion() ? session.question.image : null;
-    image.hidden = !src;
-    if (!src) return image.removeAttribute('src');
-    if (image.getAttribute('src') !== src) image.src = src;
-    image.alt = session.question.imageAlt || `Image for question ${session.questionIdx + 1}`;
-    image.title = image.alt;
+    const alt = src ? session.question.imageAlt || `Image for question ${session.questionIdx + 1}` : '';
+    showImageIn($('question-image-box'), src, alt, { className: 'question-thumb', testId: 'question-image' });
   }
 
   function renderAnswered() {
