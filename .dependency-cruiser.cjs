@@ -1,7 +1,7 @@
 /**
  * The import rule: imports run one way,
  *   main → server → (app/http, realtime) → (identity, results) → session → (pool) → protocol
- * and db/ is an adapter that implements the ports of session/ and identity/ (server wires it in).
+ * and db/ is an adapter that implements the ports of session/, identity/ and pool/ (server wires it in).
  * `bun run lint:imports` checks it; CI fails on any violation.
  */
 const layer = (folders) => `^src/(${folders.join('|')})(/|\\.ts$)`;
@@ -25,7 +25,7 @@ module.exports = {
     },
     {
       name: 'db-is-an-adapter',
-      comment: 'The SQLite stores implement the ports of session/ and identity/; db never reaches up into transports.',
+      comment: 'The SQLite stores implement the ports of session/, identity/ and pool/; db never reaches up into transports.',
       severity: 'error',
       from: { path: '^src/db/' },
       to: { path: layer(['http', 'realtime', 'identity', 'results', 'app', 'server', 'main']), pathNot: '^src/identity/ports\\.ts$' },

@@ -8,6 +8,7 @@ import { Elysia } from 'elysia';
 import { AppError, describeValidationFailure } from './errors';
 import { adminRoutes } from './http/admin-routes';
 import { cookieConfig, type AppDeps } from './http/deps';
+import { mediaRoutes } from './http/media-routes';
 import { pageRoutes } from './http/pages';
 import { publicRoutes } from './http/public-routes';
 import { clearedCookie } from './identity/cookies';
@@ -52,5 +53,6 @@ export function createApp(deps: AppDeps) {
     })
     .use(publicRoutes(deps))
     .use(adminRoutes(deps))
+    .use(mediaRoutes(deps))
     .use(pageRoutes(deps));
 }

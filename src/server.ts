@@ -7,6 +7,7 @@ import type { Server } from 'bun';
 import { readFileSync } from 'node:fs';
 import { createApp } from './app';
 import { DEMO_POOL_PATH, type Config } from './config';
+import { createMediaStore } from './db/media-store';
 import { openDb } from './db/open';
 import { createQuizStore } from './db/quiz-store';
 import { createSignInStore } from './db/sign-in-store';
@@ -68,6 +69,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
 
   const db = openDb(config.dbPath);
   const store = createQuizStore(db, SESSION_ID);
+  const media = createMediaStore(db, clock);
   try {
     const startup = resolveStartupPool(config, store);
     if (startup.fromFile) store.writeSetting(LOADED_POOL_SETTING, JSON.stringify(startup.pool));
@@ -92,6 +94,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
       config,
       controller,
       store,
+      media,
       logger,
       clock,
       signingKey,
@@ -152,6 +155,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
       port: server.port as number,
       controller,
       store,
+      media,
       server,
       async stop() {
         if (stopped) return;

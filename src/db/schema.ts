@@ -3,7 +3,7 @@
  * answers belong to a run. The primary key of `answers` is what makes "one answer per
  * student per question" a database guarantee rather than an in-memory hope.
  */
-import { integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { blob, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { PHASES } from '../protocol/constants';
 
 /** Key/value settings that outlive runs: the loaded pool, the generated admin password hash. */
@@ -68,4 +68,17 @@ export const adminSessions = sqliteTable('admin_sessions', {
   id: text('id').primaryKey(),
   createdAtMs: integer('created_at_ms').notNull(),
   expiresAtMs: integer('expires_at_ms').notNull(),
+});
+
+/**
+ * Images uploaded with pools, keyed by the SHA-256 of their bytes: stored once however many
+ * pools use them, and kept when a pool is replaced, since old runs' pools still name them.
+ */
+export const media = sqliteTable('media', {
+  sha256: text('sha256').primaryKey(),
+  mime: text('mime').notNull(),
+  ext: text('ext').notNull(),
+  size: integer('size').notNull(),
+  bytes: blob('bytes', { mode: 'buffer' }).notNull(),
+  createdAtMs: integer('created_at_ms').notNull(),
 });

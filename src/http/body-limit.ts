@@ -1,22 +1,34 @@
 /**
- * One request-body limit for every route, answered with the contract's JSON error. A
- * declared Content-Length is checked up front; a chunked body (no length) is read here
- * with the same cap before the app sees it, so Bun's own bare 413 is never what a client gets.
+ * The request-body limit, answered with the contract's JSON error. Every route gets
+ * MAX_BODY_BYTES except a pool upload, which may be a .zip with its images. A declared
+ * Content-Length is checked up front; a chunked body (no length) is read here with the same
+ * cap before the app sees it, so Bun's own bare 413 is never what a client gets.
  */
 import { AppError } from '../errors';
+import { MAX_POOL_ARCHIVE_BYTES } from '../pool/pool-archive';
 import { MAX_BODY_BYTES } from '../protocol/constants';
 
-/** Bun's hard cap sits above ours so that our JSON answer is the one sent. */
-export const BUN_MAX_REQUEST_BODY_BYTES = 4 * MAX_BODY_BYTES;
+/** The one route allowed a larger body: 20 MiB of images, pool.json and the zip's overhead. */
+export const POOL_UPLOAD = { method: 'POST', path: '/admin/api/pool', maxBytes: MAX_POOL_ARCHIVE_BYTES } as const;
 
-export function bodyTooLarge(): Response {
-  return new AppError(413, 'body_too_large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`).toResponse();
+/** Bun's hard cap sits above every limit of ours so that our JSON answer is the one sent. */
+export const BUN_MAX_REQUEST_BODY_BYTES = 2 * POOL_UPLOAD.maxBytes;
+
+/** The body limit for this request: the pool upload's, or everyone's. */
+export function bodyLimitFor(request: Request): number {
+  if (request.method !== POOL_UPLOAD.method) return MAX_BODY_BYTES;
+  return new URL(request.url).pathname === POOL_UPLOAD.path ? POOL_UPLOAD.maxBytes : MAX_BODY_BYTES;
+}
+
+export function bodyTooLarge(limit = MAX_BODY_BYTES): Response {
+  return new AppError(413, 'body_too_large', `request bodies are limited to ${limit} bytes`).toResponse();
 }
 
 /** Returns the request unchanged, a copy with its chunked body buffered, or a 413. */
 export async function enforceBodyLimit(request: Request): Promise<Request | Response> {
+  const limit = bodyLimitFor(request);
   const declared = request.headers.get('content-length');
-  if (declared !== null) return Number(declared) > MAX_BODY_BYTES ? bodyTooLarge() : request;
+  if (declared !== null) return Number(declared) > limit ? bodyTooLarge(limit) : request;
   if (!request.body) return request;
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -26,14 +38,14 @@ export async function enforceBodyLimit(request: Request): Promise<Request | Resp
       const { done, value } = await reader.read();
       if (done) break;
       total += value.byteLength;
-      if (total > MAX_BODY_BYTES) {
+      if (total > limit) {
         void reader.cancel();
-        return bodyTooLarge();
+        return bodyTooLarge(limit);
       }
       chunks.push(value);
     }
   } catch {
-    return bodyTooLarge();
+    return bodyTooLarge(limit);
   }
   return new Request(request.url, { method: request.method, headers: request.headers, body: Buffer.concat(chunks) });
 }

@@ -4,6 +4,7 @@ import { SIGNED_COOKIE_NAMES, type CookieKind, type CookieNaming } from '../iden
 import type { InstructorCheck } from '../identity/instructor';
 import type { RequestIp } from '../identity/request-origin';
 import type { Logger } from '../logger';
+import type { MediaStore } from '../pool/media';
 import type { SessionController } from '../session/controller';
 import type { Clock, SessionStore } from '../session/ports';
 
@@ -11,6 +12,7 @@ export interface AppDeps {
   config: Config;
   controller: SessionController;
   store: SessionStore;
+  media: MediaStore;
   logger: Logger;
   clock: Clock;
   signingKey: string;

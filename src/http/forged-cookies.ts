@@ -7,9 +7,11 @@ import { SIGNED_COOKIE_NAMES } from '../identity/cookie-names';
 import { clearedCookie, readSignedCookie } from '../identity/cookies';
 
 const PAGE_PATHS = new Set(['/', '/admin', '/admin/', '/screen']);
+/** The pages' assets, and the pool's images the pages show. */
+const ASSET_PREFIXES = ['/static/', '/media/'];
 
 export function isPageRequest(request: Request, path: string): boolean {
-  return request.method === 'GET' && (PAGE_PATHS.has(path) || path.startsWith('/static/'));
+  return request.method === 'GET' && (PAGE_PATHS.has(path) || ASSET_PREFIXES.some((prefix) => path.startsWith(prefix)));
 }
 
 /** The request without the signed cookies that fail verification, and the names dropped. */

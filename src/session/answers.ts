@@ -69,8 +69,14 @@ export function decodeAnswer(question: PoolQuestion, stored: string): AnswerEcho
   }
 }
 
+/**
+ * |value − answer| ≤ tolerance, with room for binary floating point: 3.13 against
+ * 3.14 ± 0.01 computes a distance of 0.010000000000000231, which is the edge, not past it.
+ */
 export function isCorrectNumber(question: PoolQuestion, value: number): boolean {
-  return typeof question.answer === 'number' && Math.abs(value - question.answer) <= question.tolerance;
+  if (typeof question.answer !== 'number') return false;
+  const rounding = 1e-9 * Math.max(1, Math.abs(question.answer), Math.abs(value));
+  return Math.abs(value - question.answer) <= question.tolerance + rounding;
 }
 
 /** The count keys an answer adds one to. */

@@ -5,11 +5,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { loadConfig } from '../../src/config';
 import type { Logger } from '../../src/logger';
 import { CHOICE_LETTERS } from '../../src/protocol/constants';
 import { startServer, type QuizServer } from '../../src/server';
-import type { Pool } from '../../src/protocol/pool';
+import { PoolSchema, type Pool, type PoolInput, type PoolQuestion, type QuestionInput } from '../../src/protocol/pool';
 import type { HeartbeatOptions } from '../../src/realtime/sockets';
 import { FakeTime } from './fake-time';
 import { Inbox } from './inbox';
@@ -20,6 +21,7 @@ export const TEST_SECRET_KEY = 'test-secret-key-0123456789abcdefghijklmnop';
 export interface TestWorldOptions {
   /** Use a FakeTime clock/scheduler (deadlines move only with `time.advance`). */
   fakeTime?: boolean;
+  /** A pool file, or a normalised pool (written as `toPoolInput` of it). */
   pool?: unknown;
   env?: Record<string, string>;
   /** Reuse a database folder (restart tests). */
@@ -34,15 +36,65 @@ export function makePool(questionCount: number, options: { timeLimitS?: number; 
   const choiceCount = options.choices ?? 4;
   return {
     title: `Test pool (${questionCount})`,
+    scoring: 'speed',
     questions: Array.from({ length: questionCount }, (_, index) => ({
+      type: 'single',
       text: `Question ${index + 1}?`,
       choices: Array.from({ length: choiceCount }, (_, choice) => `Choice ${CHOICE_LETTERS[choice]} of ${index + 1}`),
       answer: CHOICE_LETTERS[index % choiceCount]!,
+      tolerance: 0,
       time_limit_s: options.timeLimitS ?? 20,
       explanation: `Because ${CHOICE_LETTERS[index % choiceCount]}.`,
+      scoring: 'speed',
+      image: null,
+      image_alt: null,
     })),
   };
 }
+
+/** A full v2 question: a 4-choice single-answer question (answer A, 20 s) unless overridden. */
+export function makeQuestion(overrides: Partial<PoolQuestion> = {}): PoolQuestion {
+  const type = overrides.type ?? 'single';
+  return {
+    type,
+    text: 'Question?',
+    choices: type === 'numeric' ? [] : ['Choice A', 'Choice B', 'Choice C', 'Choice D'],
+    answer: type === 'poll' ? null : type === 'numeric' ? 0 : type === 'multiple' ? ['A'] : 'A',
+    tolerance: 0,
+    time_limit_s: 20,
+    explanation: null,
+    scoring: 'speed',
+    image: null,
+    image_alt: null,
+    ...overrides,
+  };
+}
+
+/**
+ * The pool file an instructor would upload for a normalised pool: the fields a pool file
+ * may leave out are left out when they hold their defaults (null image, tolerance off a
+ * numeric question, a poll's null answer, a numeric question's empty choices).
+ */
+export function toPoolInput(pool: Pool): PoolInput {
+  return {
+    title: pool.title,
+    scoring: pool.scoring,
+    questions: pool.questions.map((question) => {
+      const input: QuestionInput = { type: question.type, text: question.text };
+      if (question.type !== 'numeric' || question.choices.length > 0) input.choices = question.choices;
+      if (question.answer !== null) input.answer = question.answer;
+      if (question.type === 'numeric' || question.tolerance !== 0) input.tolerance = question.tolerance;
+      input.time_limit_s = question.time_limit_s;
+      if (question.explanation !== null) input.explanation = question.explanation;
+      if (question.image !== null) input.image = question.image;
+      if (question.image_alt !== null) input.image_alt = question.image_alt;
+      input.scoring = question.scoring;
+      return input;
+    }),
+  };
+}
+
+const isNormalisedPool = TypeCompiler.Compile(PoolSchema);
 
 export interface TestWorld {
   server: QuizServer;
@@ -77,7 +129,9 @@ export async function startTestWorld(options: TestWorldOptions = {}): Promise<Te
   let poolPath: string | undefined;
   if (options.pool !== undefined) {
     poolPath = join(dir, 'pool.json');
-    writeFileSync(poolPath, JSON.stringify(options.pool));
+    // A normalised pool (makePool) is written as the pool file it comes from.
+    const poolFile = isNormalisedPool.Check(options.pool) ? toPoolInput(options.pool) : options.pool;
+    writeFileSync(poolPath, JSON.stringify(poolFile));
   }
   const config = loadConfig({
     PORT: '0',

@@ -8,8 +8,10 @@ import { expect, test } from 'bun:test';
 import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { MAX_POOL_ARCHIVE_BYTES } from '../../src/pool/pool-archive';
+import { MAX_BODY_BYTES } from '../../src/protocol/constants';
 import { Inbox } from '../helpers/inbox';
-import { cookieFrom, makePool, TEST_ADMIN_PASSWORD, type TestWorld } from '../helpers/test-server';
+import { cookieFrom, makePool, TEST_ADMIN_PASSWORD, toPoolInput, type TestWorld } from '../helpers/test-server';
 import { useTestWorlds } from '../helpers/test-worlds';
 import { csvRecords, parseCsv } from '../helpers/csv';
 import { expectJsonError } from '../helpers/json-error';
@@ -173,7 +175,7 @@ test('admin routes without a cookie answer 401 JSON', async () => {
     ['POST', '/admin/api/students/x/release'],
   ];
   for (const [method, path] of routes) {
-    const response = await w.http(path, { method, ...(method === 'POST' ? { json: makePool(1) } : {}) });
+    const response = await w.http(path, { method, ...(method === 'POST' ? { json: toPoolInput(makePool(1)) } : {}) });
     expect({ path, status: response.status }).toEqual({ path, status: 401 });
     await expectCleanJsonError(response, 401);
   }
@@ -196,7 +198,7 @@ test('admin POSTs with a foreign Origin are refused with 403 and change nothing;
     ['/admin/api/end'],
     ['/admin/api/close'],
     ['/admin/api/reset'],
-    ['/admin/api/pool', makePool(7)],
+    ['/admin/api/pool', toPoolInput(makePool(7))],
     ['/admin/api/students/o1/release'],
     ['/admin/logout'],
   ];
@@ -254,7 +256,7 @@ test('/admin/ws with a foreign Origin is refused with HTTP 403; same origin upgr
 const goodQuestion = { text: 'Ok?', choices: ['yes', 'no', 'maybe', 'never'], answer: 'A', time_limit_s: 20 };
 const INVALID_POOLS: Array<{ name: string; body: string; paths: string[] }> = [
   { name: 'invalid JSON', body: '{"title": "Broken", "questions": [', paths: ['/'] },
-  { name: 'a JSON string', body: JSON.stringify(JSON.stringify(makePool(2))), paths: ['/'] },
+  { name: 'a JSON string', body: JSON.stringify(JSON.stringify(toPoolInput(makePool(2)))), paths: ['/'] },
   { name: 'a JSON array', body: JSON.stringify([goodQuestion]), paths: ['/'] },
   { name: 'wrong types', body: JSON.stringify({ title: 5, questions: 'many' }), paths: ['/title', '/questions'] },
   {
@@ -282,6 +284,29 @@ const INVALID_POOLS: Array<{ name: string; body: string; paths: string[] }> = [
     name: 'an unknown field',
     body: JSON.stringify({ title: 'Extra', questions: [{ ...goodQuestion, correct: 'A' }] }),
     paths: ['/questions/0/correct'],
+  },
+  {
+    name: 'a multiple answer letter beyond the choices, and a repeat',
+    body: JSON.stringify({
+      title: 'Bad multiple',
+      questions: [goodQuestion, { ...goodQuestion, type: 'multiple', answer: ['A', 'E'] }, { ...goodQuestion, type: 'multiple', answer: ['B', 'B'] }],
+    }),
+    paths: ['/questions/1/answer/1', '/questions/2/answer/1'],
+  },
+  {
+    name: 'a numeric answer of 1e400, and a negative tolerance',
+    body: `{"title":"Bad numeric","questions":[{"type":"numeric","text":"n?","answer":1e400},{"type":"numeric","text":"n?","answer":1,"tolerance":-1}]}`,
+    paths: ['/questions/0/answer', '/questions/1/tolerance'],
+  },
+  {
+    name: 'a poll with an answer, and a tolerance on a single question',
+    body: JSON.stringify({ title: 'Bad', questions: [{ ...goodQuestion, type: 'poll' }, { ...goodQuestion, tolerance: 1 }] }),
+    paths: ['/questions/0/answer', '/questions/1/tolerance'],
+  },
+  {
+    name: 'an image that was not uploaded with the pool (a JSON upload has none)',
+    body: JSON.stringify({ title: 'Bad image', questions: [{ ...goodQuestion, image: 'tree.png' }] }),
+    paths: ['/questions/0/image'],
   },
 ];
 
@@ -318,7 +343,7 @@ test('a valid pool upload in the lobby is played at once and students get a new 
   const admin = worlds.track(await w.connectAdmin());
   await admin.next('snapshot');
 
-  const pool = { ...makePool(5, { choices: 3 }), title: 'Fresh pool' };
+  const pool = { ...toPoolInput(makePool(5, { choices: 3 })), title: 'Fresh pool' };
   const response = await w.adminPost('/admin/api/pool', pool);
   expect(response.status).toBe(200);
   const snapshot = await student.next('snapshot');
@@ -338,16 +363,16 @@ test('a pool upload while a question is open (or in review) is refused with 409 
   const w = await boot(makePool(3));
   expect((await w.adminPost('/admin/api/next')).status).toBe(200);
   const before = await adminState(w);
-  await expectCleanJsonError(await w.adminPost('/admin/api/pool', makePool(6)), 409, 'wrong_phase');
+  await expectCleanJsonError(await w.adminPost('/admin/api/pool', toPoolInput(makePool(6))), 409, 'wrong_phase');
   const during = await adminState(w);
   expect(during.pool).toEqual(before.pool);
   expect(during.total_questions).toBe(3);
   expect((await w.adminPost('/admin/api/close')).status).toBe(200);
-  await expectCleanJsonError(await w.adminPost('/admin/api/pool', makePool(6)), 409, 'wrong_phase');
+  await expectCleanJsonError(await w.adminPost('/admin/api/pool', toPoolInput(makePool(6))), 409, 'wrong_phase');
   expect((await adminState(w)).total_questions).toBe(3);
   // After the end the upload is kept for the next run; the ended run keeps its pool.
   expect((await w.adminPost('/admin/api/end')).status).toBe(200);
-  expect((await w.adminPost('/admin/api/pool', makePool(6))).status).toBe(200);
+  expect((await w.adminPost('/admin/api/pool', toPoolInput(makePool(6)))).status).toBe(200);
   expect((await adminState(w)).total_questions).toBe(3);
   expect((await w.adminPost('/admin/api/reset')).status).toBe(200);
   expect((await adminState(w)).total_questions).toBe(6);
@@ -490,26 +515,31 @@ test('unknown routes answer 404 JSON', async () => {
   await expectCleanJsonError(await w.http('/api/nope', { method: 'POST', json: {} }), 404);
 });
 
-test('a request body over 1 MiB is refused with 413 JSON', async () => {
+test('a request body over 1 MiB is refused with 413 JSON; a pool upload only over 24 MiB', async () => {
   const w = await boot();
-  const big = JSON.stringify({ student_id: 'big', name: 'x'.repeat(1024 * 1024 + 10) });
+  const big = JSON.stringify({ student_id: 'big', name: 'x'.repeat(MAX_BODY_BYTES + 10) });
   const tooBig = await expectCleanJsonError(
     await w.http('/api/join', { method: 'POST', headers: { 'content-type': 'application/json' }, body: big }),
     413,
   );
   expect(tooBig.error).toBe('body_too_large');
-  await expectCleanJsonError(
-    await w.http('/admin/api/pool', {
-      method: 'POST',
-      cookie: await w.adminLogin(),
-      json: { ...makePool(1), title: 'y'.repeat(1024 * 1024 + 10) },
-    }),
+  const cookie = await w.adminLogin();
+  const tooBigPool = await expectCleanJsonError(
+    await w.http('/admin/api/pool', { method: 'POST', cookie, json: { ...toPoolInput(makePool(1)), title: 'y'.repeat(MAX_POOL_ARCHIVE_BYTES + 10) } }),
     413,
   );
+  expect(tooBigPool.error).toBe('body_too_large');
+  // Over 1 MiB but within the pool upload's limit: read, and refused by the pool's own rules.
+  const longTitle = await expectCleanJsonError(
+    await w.http('/admin/api/pool', { method: 'POST', cookie, json: { ...toPoolInput(makePool(1)), title: 'y'.repeat(MAX_BODY_BYTES + 10) } }),
+    400,
+  );
+  expect(longTitle.error).toBe('invalid_pool');
   expect((await adminState(w)).students).toEqual([]);
+  expect((await adminState(w)).total_questions).toBe(3);
 });
 
-test('a request body over 1 MiB sent without Content-Length (chunked) is refused with 413 JSON too', async () => {
+test('a request body over the limit sent without Content-Length (chunked) is refused with 413 JSON too', async () => {
   const w = await boot();
   const chunked = (text: string) => {
     const bytes = new TextEncoder().encode(text);
@@ -521,15 +551,16 @@ test('a request body over 1 MiB sent without Content-Length (chunked) is refused
     });
   };
   const cookie = await w.adminLogin();
-  const outcomes: Array<{ size: string; status: number; json: boolean; error: unknown }> = [];
-  for (const [size, bytes] of [
-    ['1 MiB + 10', 1024 * 1024 + 10],
-    ['3 MiB', 3 * 1024 * 1024],
+  const outcomes: Array<{ case: string; status: number; json: boolean; error: unknown }> = [];
+  for (const [label, path, body] of [
+    ['join, 1 MiB + 10', '/api/join', JSON.stringify({ student_id: 'big', name: 'x'.repeat(MAX_BODY_BYTES + 10) })],
+    ['pool, 1 MiB + 10', '/admin/api/pool', JSON.stringify({ ...toPoolInput(makePool(1)), title: 'y'.repeat(MAX_BODY_BYTES + 10) })],
+    ['pool, 24 MiB + 10', '/admin/api/pool', JSON.stringify({ ...toPoolInput(makePool(1)), title: 'y'.repeat(MAX_POOL_ARCHIVE_BYTES + 10) })],
   ] as const) {
-    const response = await fetch(`${w.baseUrl}/admin/api/pool`, {
+    const response = await fetch(`${w.baseUrl}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', cookie },
-      body: chunked(JSON.stringify({ ...makePool(1), title: 'y'.repeat(bytes) })),
+      body: chunked(body),
     });
     const text = await response.text();
     let error: unknown = null;
@@ -538,11 +569,12 @@ test('a request body over 1 MiB sent without Content-Length (chunked) is refused
     } catch {
       // not JSON
     }
-    outcomes.push({ size, status: response.status, json: (response.headers.get('content-type') ?? '').includes('json'), error });
+    outcomes.push({ case: label, status: response.status, json: (response.headers.get('content-type') ?? '').includes('json'), error });
   }
   expect(outcomes).toEqual([
-    { size: '1 MiB + 10', status: 413, json: true, error: 'body_too_large' },
-    { size: '3 MiB', status: 413, json: true, error: 'body_too_large' },
+    { case: 'join, 1 MiB + 10', status: 413, json: true, error: 'body_too_large' },
+    { case: 'pool, 1 MiB + 10', status: 400, json: true, error: 'invalid_pool' },
+    { case: 'pool, 24 MiB + 10', status: 413, json: true, error: 'body_too_large' },
   ]);
   expect((await adminState(w)).total_questions).toBe(3);
 });

@@ -21,7 +21,17 @@ const POOL = {
   ],
 };
 
-const QUESTION_KEYS_WHILE_OPEN = ['choices', 'remaining_ms', 'text', 'time_limit_ms'];
+const QUESTION_KEYS_WHILE_OPEN = [
+  'choices',
+  'image',
+  'image_alt',
+  'question_type',
+  'remaining_ms',
+  'round',
+  'scoring',
+  'text',
+  'time_limit_ms',
+];
 const ACK_KEYS = ['accepted', 'choice', 'question_idx', 'reason', 'type'];
 
 const worlds = useTestWorlds();
@@ -48,7 +58,7 @@ function leaks(raw: readonly string[], who: string): string[] {
 
     const question = POOL.questions[openIndex]!;
     // No `correct` anywhere; `answer` only as the student's own `me.answer`.
-    for (const hit of findKeys(frame, ['correct', 'answer', 'explanation', 'counts', 'points'])) {
+    for (const hit of findKeys(frame, ['correct', 'answer', 'explanation', 'counts', 'first_round_counts', 'points'])) {
       const allowed =
         (hit.path === '/me/answer' && frame.type === 'snapshot') ||
         (hit.path === '/me/points' && hit.value === null);

@@ -9,7 +9,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { choiceLettersFor } from '../../src/protocol/constants';
 import { Inbox, type Frame } from '../helpers/inbox';
-import { cookieFrom, makePool, TEST_ADMIN_PASSWORD } from '../helpers/test-server';
+import type { Pool } from '../../src/protocol/pool';
+import { cookieFrom, makePool, TEST_ADMIN_PASSWORD, toPoolInput } from '../helpers/test-server';
 import { useTestWorlds } from '../helpers/test-worlds';
 import { baseEnv, killAll, runToExit, serverEnv, startProcess, type ServerProcess } from '../helpers/server-process';
 import { csvRecords } from '../helpers/csv';
@@ -19,9 +20,10 @@ import { sleep, waitFor } from '../helpers/wait';
 const cleanup = useTestWorlds({ afterEach: killAll });
 const tempDir = () => cleanup.tempDir('quiz-crash-');
 
-function writePool(dir: string, pool: unknown): string {
+/** Writes the pool file of a normalised pool. */
+function writePool(dir: string, pool: Pool): string {
   const path = join(dir, 'pool.json');
-  writeFileSync(path, JSON.stringify(pool));
+  writeFileSync(path, JSON.stringify(toPoolInput(pool)));
   return path;
 }
 

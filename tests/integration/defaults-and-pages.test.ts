@@ -11,7 +11,7 @@ import { DEMO_POOL_PATH, loadConfig } from '../../src/config';
 import { MAX_BODY_BYTES } from '../../src/protocol/constants';
 import { createLogger } from '../../src/logger';
 import { startServer, type QuizServer } from '../../src/server';
-import { cookieFrom, makePool, type TestWorld } from '../helpers/test-server';
+import { cookieFrom, makePool, toPoolInput, type TestWorld } from '../helpers/test-server';
 import { useTestWorlds } from '../helpers/test-worlds';
 import { parseCsv } from '../helpers/csv';
 import { expectJsonError } from '../helpers/json-error';
@@ -185,7 +185,7 @@ test('a pool uploaded in the lobby is what a restart without QUIZ_POOL_PATH play
   expect(before.pool.title).toBe(demo.title);
 
   const uploaded = { ...makePool(3), title: 'Uploaded over HTTP' };
-  const upload = await first.adminPost('/admin/api/pool', uploaded);
+  const upload = await first.adminPost('/admin/api/pool', toPoolInput(uploaded));
   expect(upload.status).toBe(200);
   expect(await upload.json()).toMatchObject({ ok: true, title: 'Uploaded over HTTP', questions: 3 });
   await worlds.stop(first, { keepDir: true });
@@ -215,7 +215,7 @@ test('a pool uploaded after the end keeps the ended run for results.csv; reset p
   const oldRunId = w.server.controller.runId;
 
   const newPool = { ...makePool(4), title: 'After the end' };
-  const upload = await w.adminPost('/admin/api/pool', newPool);
+  const upload = await w.adminPost('/admin/api/pool', toPoolInput(newPool));
   expect(upload.status).toBe(200);
   expect(w.server.controller.state.phase).toBe('ended');
 

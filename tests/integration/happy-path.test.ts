@@ -30,9 +30,9 @@ interface Student {
 
 /** Student i on question q: right unless (i + q) % 3 === 0; elapsed differs by student and question. */
 function plan(i: number, q: number): { choice: string; elapsedMs: number; correct: boolean } {
-  const answer = pool.questions[q]!.answer;
+  const answer = pool.questions[q]!.answer as ChoiceLetter;
   const correct = (i + q) % 3 !== 0;
-  const choice = correct ? answer : POOL_LETTERS[(POOL_LETTERS.indexOf(answer as ChoiceLetter) + 1 + (i % 3)) % 4]!;
+  const choice = correct ? answer : POOL_LETTERS[(POOL_LETTERS.indexOf(answer) + 1 + (i % 3)) % 4]!;
   return { choice, elapsedMs: i * 500 + q * 137, correct };
 }
 
@@ -104,6 +104,11 @@ for (let q = 0; q < QUESTION_COUNT; q++) {
         question_idx: q,
         text: question.text,
         choices: question.choices,
+        question_type: 'single',
+        round: 1,
+        image: null,
+        image_alt: null,
+        scoring: 'speed',
         time_limit_ms: TIME_LIMIT_MS,
         remaining_ms: TIME_LIMIT_MS,
       });
@@ -165,6 +170,8 @@ for (let q = 0; q < QUESTION_COUNT; q++) {
     expect(adminClosed).toEqual({
       type: 'question_closed',
       question_idx: q,
+      question_type: 'single',
+      round: 1,
       correct: question.answer,
       counts,
       explanation: question.explanation!,
@@ -175,6 +182,8 @@ for (let q = 0; q < QUESTION_COUNT; q++) {
       expect(closed).toEqual({
         type: 'question_closed',
         question_idx: q,
+        question_type: 'single',
+        round: 1,
         correct: question.answer,
         counts,
         explanation: question.explanation!,

@@ -11,6 +11,8 @@ import type { Inbox } from '../helpers/inbox';
 const TIME_LIMIT_MS = 20_000;
 const pool = makePool(4, { timeLimitS: TIME_LIMIT_MS / 1000 });
 const points = (elapsedMs: number) => Math.round(1000 * (1 - elapsedMs / TIME_LIMIT_MS / 2));
+/** The question fields every view of a makePool question carries (round 1, single, speed, no image). */
+const SINGLE_FACE = { question_type: 'single', round: 1, image: null, image_alt: null, scoring: 'speed' };
 
 const worlds = useTestWorlds({ checkSockets: true });
 let world: TestWorld;
@@ -60,6 +62,7 @@ test('a student who joins 7 s into a 20 s question gets the question with 13 s l
   expect(snapshot.question).toEqual({
     text: pool.questions[0]!.text,
     choices: pool.questions[0]!.choices,
+    ...SINGLE_FACE,
     time_limit_ms: TIME_LIMIT_MS,
     remaining_ms: 13_000,
   });
@@ -142,6 +145,7 @@ test('a student asleep for two questions wakes into q2 with a fresh answer and t
   expect(woke.snapshot.question).toEqual({
     text: pool.questions[2]!.text,
     choices: pool.questions[2]!.choices,
+    ...SINGLE_FACE,
     time_limit_ms: TIME_LIMIT_MS,
     remaining_ms: 17_000,
   });
@@ -188,6 +192,7 @@ test('reconnect during review shows correct, counts, explanation and my points',
   const review = {
     text: pool.questions[0]!.text,
     choices: pool.questions[0]!.choices,
+    ...SINGLE_FACE,
     time_limit_ms: TIME_LIMIT_MS,
     remaining_ms: 0,
     correct: 'A',

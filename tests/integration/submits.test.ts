@@ -4,7 +4,7 @@
  * session exactly as it was.
  */
 import { beforeEach, describe, expect, test } from 'bun:test';
-import { makePool, type TestWorld } from '../helpers/test-server';
+import { makePool, toPoolInput, type TestWorld } from '../helpers/test-server';
 import { useTestWorlds } from '../helpers/test-worlds';
 import type { Frame, Inbox } from '../helpers/inbox';
 
@@ -46,6 +46,7 @@ async function essentials() {
     answered: s.answered,
     counts: s.counts,
     remaining_ms: s.question?.remaining_ms ?? null,
+    round: s.question?.round ?? null,
     scores: s.students.map((student: Frame) => [student.student_id, student.score]),
   };
 }
@@ -189,7 +190,7 @@ describe('submits', () => {
     // Replace the lobby's pool: q0 has 2 choices, q1 has 6.
     const two = makePool(1, { choices: 2 }).questions[0]!;
     const six = makePool(2, { choices: 6 }).questions[1]!;
-    const upload = await world.adminPost('/admin/api/pool', { title: 'Mixed', questions: [two, six] });
+    const upload = await world.adminPost('/admin/api/pool', toPoolInput({ title: 'Mixed', scoring: 'speed', questions: [two, six] }));
     expect(upload.status).toBe(200);
     await ann.next('snapshot'); // the new pool's lobby snapshot
 
@@ -248,6 +249,37 @@ describe('admin commands that do not apply', () => {
     await expectHttpRefused('close');
     await expectHttpRefused('end');
     expect((await state()).phase).toBe('ended');
+  });
+
+  test('over HTTP: revote applies only to the review of a question’s first round', async () => {
+    await expectHttpRefused('revote'); // lobby
+    expect(await httpCommand('next')).toEqual({ status: 200, body: { ok: true, phase: 'question', question_idx: 0 } });
+    await expectHttpRefused('revote'); // open
+    expect(await httpCommand('close')).toEqual({ status: 200, body: { ok: true, phase: 'review', question_idx: 0 } });
+    expect(await httpCommand('revote')).toEqual({ status: 200, body: { ok: true, phase: 'question', question_idx: 0 } });
+    expect(await ann.next('question_open')).toMatchObject({ question_idx: 0, round: 1 });
+    expect(await ann.next('question_open')).toMatchObject({ question_idx: 0, round: 2 });
+    expect((await state()).question.round).toBe(2);
+    await expectHttpRefused('revote'); // round 2 open
+    expect(await httpCommand('close')).toEqual({ status: 200, body: { ok: true, phase: 'review', question_idx: 0 } });
+    await expectHttpRefused('revote'); // review of round 2
+    expect(await httpCommand('next')).toEqual({ status: 200, body: { ok: true, phase: 'question', question_idx: 1 } });
+    expect((await state()).question.round).toBe(1);
+    expect(await httpCommand('end')).toEqual({ status: 200, body: { ok: true, phase: 'ended', question_idx: null } });
+    await expectHttpRefused('revote'); // ended
+  });
+
+  test('over the admin socket: revote refusals are error frames; a revote in review opens round 2', async () => {
+    await expectSocketRefused('revote');
+    admin.send({ type: 'next' });
+    expect(await ann.next('question_open')).toMatchObject({ question_idx: 0, round: 1 });
+    await expectSocketRefused('revote');
+    admin.send({ type: 'close' });
+    await ann.next('question_closed');
+    admin.send({ type: 'revote' });
+    expect(await ann.next('question_open')).toMatchObject({ question_idx: 0, round: 2 });
+    expect(await admin.next('question_open')).toMatchObject({ question_idx: 0, round: 2 });
+    expect(admin.all('error').length).toBe(2);
   });
 
   test('over HTTP: end from the lobby, then nothing applies', async () => {

@@ -254,7 +254,7 @@ describe('errors carry the headers too', () => {
     [
       'oversized body (chunked)',
       () =>
-        world.http('/admin/api/pool', {
+        world.http('/api/join', {
           method: 'POST',
           body: new ReadableStream({
             start(controller) {

@@ -1,8 +1,10 @@
 import { describe, expect, test } from 'bun:test';
-import { bodyTooLarge, BUN_MAX_REQUEST_BODY_BYTES, enforceBodyLimit } from '../../../src/http/body-limit';
+import { bodyLimitFor, bodyTooLarge, BUN_MAX_REQUEST_BODY_BYTES, enforceBodyLimit, POOL_UPLOAD } from '../../../src/http/body-limit';
+import { MAX_POOL_ARCHIVE_BYTES } from '../../../src/pool/pool-archive';
 import { MAX_BODY_BYTES } from '../../../src/protocol/constants';
 
-const URL_ = 'http://quiz.local/admin/api/pool';
+const URL_ = 'http://quiz.local/api/join';
+const POOL_URL = 'http://quiz.local/admin/api/pool';
 
 /** A chunked body (no Content-Length) that yields `total` bytes in chunks, counting how far it was read. */
 function streamedBody(total: number, chunkSize = 64 * 1024) {
@@ -35,13 +37,13 @@ function chunkedRequest(body: ReadableStream<Uint8Array>) {
   return new Request(URL_, { method: 'POST', headers: { 'content-type': 'application/octet-stream', 'x-request-tag': 't1' }, body });
 }
 
-async function expectTooLarge(result: Request | Response) {
+async function expectTooLarge(result: Request | Response, limit = MAX_BODY_BYTES) {
   expect(result).toBeInstanceOf(Response);
   const response = result as Response;
   expect(response.status).toBe(413);
   expect(response.headers.get('content-type')).toStartWith('application/json');
   const body = (await response.json()) as Record<string, unknown>;
-  expect(body).toEqual({ error: 'body_too_large', message: expect.stringContaining(String(MAX_BODY_BYTES)) });
+  expect(body).toEqual({ error: 'body_too_large', message: `request bodies are limited to ${limit} bytes` });
 }
 
 describe('a declared Content-Length', () => {
@@ -116,12 +118,53 @@ describe('no body', () => {
   });
 });
 
+describe('a pool upload (POST /admin/api/pool) may be a .zip with its images', () => {
+  test('its limit is 24 MiB; every other route, and any other method on that path, keeps 1 MiB', () => {
+    expect(MAX_POOL_ARCHIVE_BYTES).toBe(24 * 1024 * 1024);
+    expect(POOL_UPLOAD).toEqual({ method: 'POST', path: '/admin/api/pool', maxBytes: MAX_POOL_ARCHIVE_BYTES });
+    expect(bodyLimitFor(new Request(POOL_URL, { method: 'POST' }))).toBe(MAX_POOL_ARCHIVE_BYTES);
+    expect(bodyLimitFor(new Request(`${POOL_URL}?x=1`, { method: 'POST' }))).toBe(MAX_POOL_ARCHIVE_BYTES);
+    for (const [url, method] of [
+      [URL_, 'POST'],
+      [POOL_URL, 'PUT'],
+      [POOL_URL, 'GET'],
+      ['http://quiz.local/admin/api/pool/extra', 'POST'],
+      ['http://quiz.local/admin/api/poolx', 'POST'],
+      ['http://quiz.local/admin/api/reset', 'POST'],
+    ] as const) {
+      expect(bodyLimitFor(new Request(url, { method }))).toBe(MAX_BODY_BYTES);
+    }
+  });
+
+  test('a declared length over 1 MiB passes; over 24 MiB is a 413 naming 24 MiB', async () => {
+    const within = new Request(POOL_URL, { method: 'POST', headers: { 'content-length': String(MAX_POOL_ARCHIVE_BYTES) }, body: 'x' });
+    expect(await enforceBodyLimit(within)).toBe(within);
+    const { body, progress } = streamedBody(MAX_POOL_ARCHIVE_BYTES + 1);
+    const over = new Request(POOL_URL, { method: 'POST', headers: { 'content-length': String(MAX_POOL_ARCHIVE_BYTES + 1) }, body });
+    await expectTooLarge(await enforceBodyLimit(over), MAX_POOL_ARCHIVE_BYTES);
+    expect(progress.pulled).toBeLessThanOrEqual(64 * 1024);
+  });
+
+  test('a chunked body: 3 MiB passes intact; one byte over 24 MiB is a 413 and reading stops', async () => {
+    const size = 3 * MAX_BODY_BYTES;
+    const passed = await enforceBodyLimit(new Request(POOL_URL, { method: 'POST', body: streamedBody(size).body }));
+    expect(passed).toBeInstanceOf(Request);
+    const bytes = new Uint8Array(await (passed as Request).arrayBuffer());
+    expect(Buffer.from(bytes).equals(Buffer.from(expectedBytes(size)))).toBe(true);
+
+    const { body, progress } = streamedBody(MAX_POOL_ARCHIVE_BYTES + 1);
+    await expectTooLarge(await enforceBodyLimit(new Request(POOL_URL, { method: 'POST', body })), MAX_POOL_ARCHIVE_BYTES);
+    expect(progress.cancelled).toBe(true);
+  });
+});
+
 describe('bodyTooLarge', () => {
   test('is the contract’s JSON error', async () => {
     await expectTooLarge(bodyTooLarge());
   });
 
-  test('Bun’s own cap sits above ours, so our JSON answer is the one sent', () => {
+  test('Bun’s own cap sits above ours, the pool upload’s included, so our JSON answer is the one sent', () => {
     expect(BUN_MAX_REQUEST_BODY_BYTES).toBeGreaterThan(MAX_BODY_BYTES);
+    expect(BUN_MAX_REQUEST_BODY_BYTES).toBeGreaterThan(MAX_POOL_ARCHIVE_BYTES);
   });
 });

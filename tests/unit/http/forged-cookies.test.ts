@@ -23,11 +23,11 @@ function cookiePairs(request: Request): string[] {
 }
 
 describe('isPageRequest', () => {
-  test.each(['/', '/admin', '/admin/', '/screen', '/static/student.js', '/static/protocol.js'])('GET %s is a page request', (path) => {
+  test.each(['/', '/admin', '/admin/', '/screen', '/static/student.js', '/static/protocol.js', `/media/${'a'.repeat(64)}.png`])('GET %s is a page request', (path) => {
     expect(isPageRequest(new Request(`http://h${path}`), path)).toBe(true);
   });
 
-  test.each(['/join', '/admin/api/next', '/admin/login', '/healthz', '/screenx', '/staticfoo'])('GET %s is not', (path) => {
+  test.each(['/join', '/admin/api/next', '/admin/login', '/healthz', '/screenx', '/staticfoo', '/mediafoo'])('GET %s is not', (path) => {
     expect(isPageRequest(new Request(`http://h${path}`), path)).toBe(false);
   });
 

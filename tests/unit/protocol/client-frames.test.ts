@@ -4,7 +4,7 @@ import { MAX_FRAME_BYTES } from '../../../src/protocol/constants';
 import { errorFrame } from '../../../src/protocol/server-frames';
 
 const STUDENT_TYPES = ['submit'];
-const ADMIN_TYPES = ['next', 'close', 'end'];
+const ADMIN_TYPES = ['next', 'close', 'end', 'revote'];
 
 function decodeError(raw: string | Buffer) {
   const result = decodeFrame(raw);
@@ -132,10 +132,43 @@ describe('student frames', () => {
   test('a choice that is not a letter passes the shape check (it is judged invalid_choice later)', () => {
     expect(studentVerdict('{"type":"submit","question_idx":0,"choice":"Z"}')).toBeNull();
   });
+
+  test.each([
+    '{"type":"submit","question_idx":0,"choices":["A","C"]}',
+    '{"type":"submit","question_idx":0,"choices":[]}',
+    '{"type":"submit","question_idx":0,"choices":["A","A","Z"]}',
+    '{"type":"submit","question_idx":0,"value":3.5}',
+    '{"type":"submit","question_idx":0,"value":-2}',
+  ])('the other answer forms pass the shape check: %p', (raw) => {
+    expect(studentVerdict(raw)).toBeNull();
+  });
+
+  test.each(['"3"', '[3]', 'null', '1e400', 'true', '{"n":3}'])(
+    'a value of any JSON kind (%s) passes the shape check: whether it is a finite number is judged later (invalid_choice)',
+    (value) => {
+      expect(studentVerdict(`{"type":"submit","question_idx":0,"value":${value}}`)).toBeNull();
+    },
+  );
+
+  test.each([
+    '{"type":"submit","question_idx":0,"choices":"A"}',
+    '{"type":"submit","question_idx":0,"choices":[1]}',
+    '{"type":"submit","question_idx":0,"choices":null}',
+    '{"type":"submit","question_idx":0,"choices":["A",null]}',
+    '{"type":"submit","question_idx":"0","value":1}',
+    '{"type":"submit","value":1}',
+  ])('a malformed choices or a value without a valid index %p → invalid_frame', (raw) => {
+    expect(studentVerdict(raw)).toBe('invalid_frame');
+  });
+
+  test('the submit shape error names every answer form', () => {
+    const { message } = describeShapeError({ type: 'submit', question_idx: 0 }, STUDENT_TYPES);
+    for (const field of ['choice', 'choices', 'value']) expect(message).toContain(field);
+  });
 });
 
 describe('admin frames', () => {
-  test.each(['next', 'close', 'end'])('%p passes', (type) => {
+  test.each(['next', 'close', 'end', 'revote'])('%p passes', (type) => {
     expect(adminVerdict(JSON.stringify({ type }))).toBeNull();
   });
 

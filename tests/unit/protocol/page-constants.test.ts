@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { CLOSE_CODES, PHASES, SOCKET_PATHS } from '../../../src/protocol/constants';
+import { CLOSE_CODES, PHASES, QUESTION_TYPES, SOCKET_PATHS } from '../../../src/protocol/constants';
 import { PAGE_CONSTANTS, PAGE_CONSTANTS_PATH, pageConstantsModule } from '../../../src/protocol/page-constants';
 
 /** Imports the generated text as an ES module, as a browser would import /static/protocol.js. */
@@ -26,6 +26,7 @@ describe('pageConstantsModule', () => {
       'MAX_ID_LENGTH',
       'MAX_NAME_LENGTH',
       'PHASES',
+      'QUESTION_TYPES',
       'SOCKET_PATHS',
       'SUBMIT_REJECT_REASONS',
     ]);
@@ -37,6 +38,9 @@ describe('pageConstantsModule', () => {
     expect(module.CLOSE_CODES).toEqual(CLOSE_CODES);
     expect(module.PHASES).toEqual([...PHASES]);
     expect(module.SOCKET_PATHS).toEqual(SOCKET_PATHS);
+    expect(module.QUESTION_TYPES).toEqual(['single', 'multiple', 'poll', 'numeric']);
+    expect(module.QUESTION_TYPES).toEqual([...QUESTION_TYPES]);
+    expect(module.ADMIN_COMMANDS).toContain('revote');
   });
 
   test('the exported values are frozen, so a page cannot change them for the others', async () => {

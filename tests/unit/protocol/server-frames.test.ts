@@ -27,17 +27,42 @@ function parseChecked(data: string, type: ServerFrameType): Record<string, any> 
   return frame;
 }
 
-const question = { text: 'Q?', choices: ['a', 'b', 'c'], time_limit_ms: 20_000, remaining_ms: 12_345 };
+const question = {
+  text: 'Q?',
+  choices: ['a', 'b', 'c'],
+  question_type: 'single' as const,
+  round: 1 as const,
+  image: null,
+  image_alt: null,
+  scoring: 'speed' as const,
+  time_limit_ms: 20_000,
+  remaining_ms: 12_345,
+};
+
+const closedBody = { type: 'question_closed', question_idx: 0, question_type: 'single', round: 1, correct: 'A', counts: {}, explanation: null };
 
 describe('the schemas are not vacuous', () => {
-  test.each([
-    ['a submit_ack with an unknown reason', 'submit_ack', { type: 'submit_ack', question_idx: 0, choice: 'A', accepted: false, reason: 'nope' }],
-    ['negative counts', 'answer_progress', { type: 'answer_progress', question_idx: 0, answered: 1, students_count: 1, counts: { A: -1 } }],
-    ['a question_closed with a correct letter G', 'question_closed', { type: 'question_closed', question_idx: 0, correct: 'G', counts: {}, explanation: null }],
-    ['a question_open with negative remaining time', 'question_open', { type: 'question_open', question_idx: 0, ...question, remaining_ms: -1 }],
-    ['an error without a message', 'error', { type: 'error', code: 'invalid_json' }],
-  ] as [string, ServerFrameType, unknown][])('%s fails', (_label, type, frame) => {
-    expect(Value.Check(SERVER_FRAME_SCHEMAS[type], frame)).toBe(false);
+  // Each frame below is valid but for the one defect its label names (the test after checks that).
+  const cases = [
+    ['a submit_ack with an unknown reason', 'submit_ack', { type: 'submit_ack', question_idx: 0, choice: 'A', accepted: false, reason: 'nope' }, { reason: 'closed' }],
+    ['negative counts', 'answer_progress', { type: 'answer_progress', question_idx: 0, answered: 1, students_count: 1, counts: { A: -1 } }, { counts: { A: 1 } }],
+    ['a question_closed with a correct letter G', 'question_closed', { ...closedBody, correct: 'G' }, { correct: 'A' }],
+    ['a question_closed with correct letters including G', 'question_closed', { ...closedBody, correct: ['A', 'G'] }, { correct: ['A', 'F'] }],
+    ['a question_closed of round 3', 'question_closed', { ...closedBody, round: 3 }, { round: 2 }],
+    ['a question_closed of an unknown type', 'question_closed', { ...closedBody, question_type: 'essay' }, { question_type: 'poll' }],
+    ['a question_closed without question_type', 'question_closed', { ...closedBody, question_type: undefined }, { question_type: 'numeric' }],
+    ['a question_open with negative remaining time', 'question_open', { type: 'question_open', question_idx: 0, ...question, remaining_ms: -1 }, { remaining_ms: 0 }],
+    ['a question_open with an unknown scoring', 'question_open', { type: 'question_open', question_idx: 0, ...question, scoring: 'fast' }, { scoring: 'accuracy' }],
+    ['a question_open without image_alt', 'question_open', { type: 'question_open', question_idx: 0, ...question, image_alt: undefined }, { image_alt: 'alt' }],
+    ['an error without a message', 'error', { type: 'error', code: 'invalid_json' }, { message: 'm' }],
+  ] as [string, ServerFrameType, Record<string, unknown>, Record<string, unknown>][];
+
+  test.each(cases)('%s fails', (_label, type, frame) => {
+    expect(Value.Check(SERVER_FRAME_SCHEMAS[type], JSON.parse(JSON.stringify(frame)))).toBe(false);
+  });
+
+  test.each(cases)('%s passes once that defect is mended', (_label, type, frame, mend) => {
+    expect(Value.Check(SERVER_FRAME_SCHEMAS[type], JSON.parse(JSON.stringify({ ...frame, ...mend })))).toBe(true);
   });
 });
 
@@ -54,6 +79,14 @@ describe('Counts rejects keys that are not choice letters', () => {
 
   test('a non-letter key with a string value fails', () => {
     expect(Value.Check(SERVER_FRAME_SCHEMAS.answer_progress, progress({ X: 'foo' }))).toBe(false);
+  });
+
+  test('the numeric keys correct and incorrect pass; other words fail', () => {
+    expect(Value.Check(SERVER_FRAME_SCHEMAS.answer_progress, progress({ correct: 2, incorrect: 0 }))).toBe(true);
+    expect(Value.Check(SERVER_FRAME_SCHEMAS.answer_progress, progress({ A: 1, F: 0 }))).toBe(true);
+    for (const key of ['Correct', 'wrong', 'correctly', 'G', 'AB']) {
+      expect(Value.Check(SERVER_FRAME_SCHEMAS.answer_progress, progress({ [key]: 1 }))).toBe(false);
+    }
   });
 });
 
@@ -90,7 +123,7 @@ describe('snapshot builders', () => {
       question_idx: 1,
       total_questions: 3,
       students_count: 1,
-      question: { ...question, correct: 'A', counts: { A: 1, B: 0, C: 0 }, explanation: null },
+      question: { ...question, round: 2, correct: 'A', counts: { A: 1, B: 0, C: 0 }, first_round_counts: { A: 0, B: 1, C: 0 }, explanation: null },
       run_id: 5,
       answered: 1,
       counts: { A: 1, B: 0, C: 0 },
@@ -128,13 +161,25 @@ describe('questionOpenFrame', () => {
 
 describe('submitAckFrame', () => {
   test('without a reason is accepted and has no reason field', () => {
-    const frame = parseChecked(submitAckFrame(1, 'C'), 'submit_ack');
+    const frame = parseChecked(submitAckFrame(1, { choice: 'C' }), 'submit_ack');
     expect(frame).toEqual({ type: 'submit_ack', question_idx: 1, choice: 'C', accepted: true });
     expect(frame).not.toHaveProperty('reason');
   });
 
+  test.each([
+    ['choices', { choices: ['C', 'A'] }],
+    ['a number value', { value: 3.5 }],
+    ['a string value', { value: '3' }],
+    ['an array value', { value: [3] }],
+    ['a null value', { value: null }],
+    ['a choice and a value', { choice: 'A', value: 1 }],
+  ])('echoes %s exactly as given, and adds no other answer field', (_label, echo) => {
+    const frame = parseChecked(submitAckFrame(0, echo, 'invalid_choice'), 'submit_ack');
+    expect(frame).toEqual({ type: 'submit_ack', question_idx: 0, ...echo, accepted: false, reason: 'invalid_choice' });
+  });
+
   test.each([...SUBMIT_REJECT_REASONS])('with reason %s is refused with that reason', (reason) => {
-    expect(parseChecked(submitAckFrame(0, 'Z', reason), 'submit_ack')).toEqual({
+    expect(parseChecked(submitAckFrame(0, { choice: 'Z' }, reason), 'submit_ack')).toEqual({
       type: 'submit_ack',
       question_idx: 0,
       choice: 'Z',
@@ -145,7 +190,7 @@ describe('submitAckFrame', () => {
 
   test('echoes a choice that needs escaping', () => {
     const choice = 'A"}\\';
-    expect(parseChecked(submitAckFrame(0, choice, 'invalid_choice'), 'submit_ack').choice).toBe(choice);
+    expect(parseChecked(submitAckFrame(0, { choice }, 'invalid_choice'), 'submit_ack').choice).toBe(choice);
   });
 });
 
@@ -163,7 +208,14 @@ describe('errorFrame', () => {
 });
 
 describe('questionClosedFrames', () => {
-  const body = { question_idx: 3, correct: 'B' as const, counts: { A: 0, B: 2, C: 1 }, explanation: 'Because {B}.' };
+  const body = {
+    question_idx: 3,
+    question_type: 'single' as const,
+    round: 1 as const,
+    correct: 'B' as const,
+    counts: { A: 0, B: 2, C: 1 },
+    explanation: 'Because {B}.',
+  };
 
   test('the shared form is the body alone and passes the schema', () => {
     const { shared } = questionClosedFrames(body);
@@ -204,6 +256,37 @@ describe('questionClosedFrames', () => {
     expect(frame.points).toBe(10);
     expect(frame.score).toBe(20);
     expect(frame.correct).toBe('B');
+  });
+
+  test('round 2 of a multiple question: correct letters, first_round_counts, your_choice a list', () => {
+    const round2 = {
+      question_idx: 0,
+      question_type: 'multiple' as const,
+      round: 2 as const,
+      correct: ['A', 'C'] as ('A' | 'C')[],
+      counts: { A: 2, B: 0, C: 2 },
+      first_round_counts: { A: 1, B: 1, C: 2 },
+      explanation: null,
+    };
+    const frames = questionClosedFrames(round2);
+    expect(parseChecked(frames.shared, 'question_closed')).toEqual({ type: 'question_closed', ...round2 });
+    expect(parseChecked(frames.personal({ your_choice: ['A', 'C'], points: 0, score: 900 }), 'question_closed')).toEqual({
+      type: 'question_closed',
+      ...round2,
+      your_choice: ['A', 'C'],
+      points: 0,
+      score: 900,
+    });
+  });
+
+  test('a numeric question: a number correct, correct/incorrect counts, your_choice a number; a poll: correct null', () => {
+    const numeric = { question_idx: 1, question_type: 'numeric' as const, round: 1 as const, correct: 3.5, counts: { correct: 1, incorrect: 2 }, explanation: null };
+    expect(parseChecked(questionClosedFrames(numeric).personal({ your_choice: -0.25, points: 0, score: 0 }), 'question_closed')).toMatchObject({
+      correct: 3.5,
+      your_choice: -0.25,
+    });
+    const poll = { ...numeric, question_type: 'poll' as const, correct: null, counts: { A: 1, B: 0 } };
+    expect(parseChecked(questionClosedFrames(poll).shared, 'question_closed')).toMatchObject({ correct: null });
   });
 
   test('the personal forms do not leak into each other or into the shared form', () => {

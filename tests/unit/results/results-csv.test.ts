@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'bun:test';
 import type { AnswerRow, StudentRow } from '../../../src/session/ports';
 import { buildResultsCsv, csvCell } from '../../../src/results/results-csv';
-import { makePool } from '../../helpers/test-server';
+import type { Pool } from '../../../src/protocol/pool';
+import { makePool, makeQuestion } from '../../helpers/test-server';
 import { parseCrlfCsv } from '../../helpers/csv';
 
 const pool = makePool(2);
@@ -12,8 +13,8 @@ function student(studentId: string, name: string): StudentRow {
   return { studentId, name, epoch: 0, released: false, joinedAtMs: joinClock };
 }
 
-function answer(studentId: string, questionIdx: number, choice: string, points: number): AnswerRow {
-  return { studentId, questionIdx, choice, points, receivedAtMs: 5_000 };
+function answer(studentId: string, questionIdx: number, choice: string, points: number, round: 1 | 2 = 1): AnswerRow {
+  return { studentId, questionIdx, round, choice, points, receivedAtMs: 5_000 };
 }
 
 describe('buildResultsCsv', () => {
@@ -110,6 +111,66 @@ describe('buildResultsCsv', () => {
     const students = [student('s1', 'Ann'), student('s10', 'Ten')];
     const rows = parseCrlfCsv(buildResultsCsv(pool, students, [answer('s10', 0, 'A', 1000)]));
     expect(rows.find((row) => row[0] === 's1')!.slice(2, 4)).toEqual(['', '']);
+  });
+});
+
+describe('buildResultsCsv: question types and revotes', () => {
+  /** multiple, numeric, single, poll. */
+  const typed: Pool = {
+    title: 'typed',
+    scoring: 'speed',
+    questions: [
+      makeQuestion({ type: 'multiple', answer: ['A', 'C'] }),
+      makeQuestion({ type: 'numeric', answer: -2, tolerance: 0.5 }),
+      makeQuestion({ type: 'single', answer: 'B' }),
+      makeQuestion({ type: 'poll' }),
+    ],
+  };
+
+  test('a multiple answer is its letters joined by +; a numeric one is a number, not a neutralised formula', () => {
+    const students = [student('s1', 'Ann')];
+    const rows = parseCrlfCsv(buildResultsCsv(typed, students, [answer('s1', 0, 'A+C', 900), answer('s1', 1, '-2', 950), answer('s1', 3, 'D', 0)]));
+    expect(rows[0]).toEqual(['student_id', 'name', 'q1_choice', 'q1_points', 'q2_choice', 'q2_points', 'q3_choice', 'q3_points', 'q4_choice', 'q4_points', 'total', 'rank']);
+    expect(rows[1]).toEqual(['s1', 'Ann', 'A+C', '900', '-2', '950', '', '', 'D', '0', '1850', '1']);
+  });
+
+  test('a revoted question adds its round-2 column after its two; round 2 adds nothing to the total', () => {
+    const students = [student('s1', 'Ann'), student('s2', 'Bob')];
+    const answers = [
+      answer('s1', 2, 'B', 900),
+      answer('s2', 2, 'A', 0),
+      answer('s1', 2, 'A', 0, 2),
+      answer('s2', 2, 'B', 0, 2),
+      answer('s1', 0, 'A+C', 1000),
+      answer('s2', 0, 'A', 500),
+      answer('s2', 0, 'A+C', 0, 2),
+    ];
+    const rows = parseCrlfCsv(buildResultsCsv(typed, students, answers));
+    expect(rows[0]).toEqual([
+      'student_id',
+      'name',
+      'q1_choice',
+      'q1_points',
+      'q1_round2_choice',
+      'q2_choice',
+      'q2_points',
+      'q3_choice',
+      'q3_points',
+      'q3_round2_choice',
+      'q4_choice',
+      'q4_points',
+      'total',
+      'rank',
+    ]);
+    expect(rows.slice(1)).toEqual([
+      ['s1', 'Ann', 'A+C', '1000', '', '', '', 'B', '900', 'A', '', '', '1900', '1'],
+      ['s2', 'Bob', 'A', '500', 'A+C', '', '', 'A', '0', 'B', '', '', '500', '2'],
+    ]);
+  });
+
+  test('a revote nobody answered adds no column', () => {
+    const rows = parseCrlfCsv(buildResultsCsv(typed, [student('s1', 'Ann')], [answer('s1', 2, 'B', 900)]));
+    expect(rows[0]!.some((name) => name.includes('round2'))).toBe(false);
   });
 });
 

@@ -21,7 +21,7 @@ function answerStore(insertAnswers: (runId: number, batch: readonly AnswerRow[])
 function recordingStore(result: (batch: readonly AnswerRow[]) => boolean[] = (batch) => batch.map(() => true)) {
   const calls: { runId: number; batch: AnswerRow[] }[] = [];
   const store = answerStore((runId, batch) => {
-    calls.push({ runId, batch: batch.map(({ questionIdx, studentId, choice, points, receivedAtMs }) => ({ questionIdx, studentId, choice, points, receivedAtMs })) });
+    calls.push({ runId, batch: batch.map(({ questionIdx, round, studentId, choice, points, receivedAtMs }) => ({ questionIdx, round, studentId, choice, points, receivedAtMs })) });
     return result(batch);
   });
   return { store, calls };
@@ -37,13 +37,17 @@ function deliverDirect(socket: SocketPort, data: string) {
   socket.send(data);
 }
 
+/** A single-answer submit of `choice` to question 0, round 1: echoed as sent, counted under its letter. */
 function answer(studentId: string, choice: string, points: number, socket = new FakeSocket()): PendingAnswer & { socket: FakeSocket } {
-  return { socket, studentId, questionIdx: 0, choice, points, receivedAtMs: 1_000 };
+  return { socket, echo: { choice }, countKeys: [choice], studentId, questionIdx: 0, round: 1, choice, points, receivedAtMs: 1_000 };
 }
+
+const LETTERS_2 = ['A', 'B'];
+const LETTERS_4 = ['A', 'B', 'C', 'D'];
 
 /** What the controller does on submit: hold in the book, queue in the batch. */
 function submit(batch: AnswerBatch, book: AnswerBook, pending: PendingAnswer): boolean {
-  book.hold(pending.questionIdx, pending.studentId, pending.choice, pending.points);
+  book.hold(pending.questionIdx, pending.round, pending.studentId, pending.choice, pending.points);
   return batch.add(pending);
 }
 
@@ -96,16 +100,16 @@ describe('AnswerBatch.commit', () => {
       {
         runId: RUN_ID,
         batch: [
-          { questionIdx: 0, studentId: 'ann', choice: 'A', points: 900, receivedAtMs: 1_000 },
-          { questionIdx: 0, studentId: 'bob', choice: 'C', points: 0, receivedAtMs: 1_000 },
+          { questionIdx: 0, round: 1, studentId: 'ann', choice: 'A', points: 900, receivedAtMs: 1_000 },
+          { questionIdx: 0, round: 1, studentId: 'bob', choice: 'C', points: 0, receivedAtMs: 1_000 },
         ],
       },
     ]);
     expect(first.socket.frames).toEqual([{ type: 'submit_ack', question_idx: 0, choice: 'A', accepted: true }]);
     expect(second.socket.frames).toEqual([{ type: 'submit_ack', question_idx: 0, choice: 'C', accepted: true }]);
-    expect(book.get(0, 'ann')).toEqual({ choice: 'A', points: 900, committed: true });
-    expect(book.counts(0, 4)).toEqual({ A: 1, B: 0, C: 1, D: 0 });
-    expect(book.answeredCount(0)).toBe(2);
+    expect(book.get(0, 1, 'ann')).toEqual({ stored: 'A', points: 900, committed: true });
+    expect(book.counts(0, 1, LETTERS_4)).toEqual({ A: 1, B: 0, C: 1, D: 0 });
+    expect(book.answeredCount(0, 1)).toBe(2);
   });
 
   test('no ack is sent before the store has returned', () => {
@@ -169,10 +173,10 @@ describe('AnswerBatch.commit', () => {
       expect(pending.socket.ofType('submit_ack')).toEqual([]);
       expect(pending.socket.frames).toEqual([{ type: 'error', code: 'storage_error', message: expect.any(String) }]);
       // Released: a new submit from this student is not already_answered.
-      expect(book.get(0, pending.studentId)).toBeUndefined();
+      expect(book.get(0, 1, pending.studentId)).toBeUndefined();
     }
-    expect(book.answeredCount(0)).toBe(0);
-    expect(book.counts(0, 2)).toEqual({ A: 0, B: 0 });
+    expect(book.answeredCount(0, 1)).toBe(0);
+    expect(book.counts(0, 1, LETTERS_2)).toEqual({ A: 0, B: 0 });
     expect(lines).toContainEqual(
       expect.objectContaining({ level: 'error', msg: 'answer_commit_failed', run_id: RUN_ID, answers: 2, error: expect.stringContaining('SQLITE_FULL') }),
     );
@@ -194,7 +198,7 @@ describe('AnswerBatch.commit', () => {
     expect(batch.commit(RUN_ID, book)).toBe(1);
     expect(socket.frames.map((frame) => frame.type)).toEqual(['error', 'submit_ack']);
     expect(socket.frames[1]).toEqual({ type: 'submit_ack', question_idx: 0, choice: 'A', accepted: true });
-    expect(book.get(0, 'ann')).toEqual({ choice: 'A', points: 950, committed: true });
+    expect(book.get(0, 1, 'ann')).toEqual({ stored: 'A', points: 950, committed: true });
   });
 
   test('a row the store did not insert is already_answered and is not counted', () => {
@@ -212,10 +216,58 @@ describe('AnswerBatch.commit', () => {
       { type: 'submit_ack', question_idx: 0, choice: 'B', accepted: false, reason: 'already_answered' },
     ]);
     expect(fresh.socket.frames).toEqual([{ type: 'submit_ack', question_idx: 0, choice: 'A', accepted: true }]);
-    expect(book.answeredCount(0)).toBe(1);
-    expect(book.counts(0, 2)).toEqual({ A: 1, B: 0 });
+    expect(book.answeredCount(0, 1)).toBe(1);
+    expect(book.counts(0, 1, LETTERS_2)).toEqual({ A: 1, B: 0 });
     // Regression: the held answer used to stay in the book, so the student's question_closed
     // and review snapshot showed points for an answer the database never stored.
-    expect(book.get(0, 'dup')).toBeUndefined();
+    expect(book.get(0, 1, 'dup')).toBeUndefined();
+  });
+
+  test('acks echo the answer fields exactly as sent; the book gets the stored form and every count key', () => {
+    const { store, calls } = recordingStore();
+    const batch = new AnswerBatch(store, capturingLogger().logger, deliverDirect);
+    const book = new AnswerBook();
+    const multiple: PendingAnswer & { socket: FakeSocket } = {
+      ...answer('ann', 'A+C', 667),
+      echo: { choices: ['C', 'A'] },
+      countKeys: ['A', 'C'],
+    };
+    const numeric: PendingAnswer & { socket: FakeSocket } = {
+      ...answer('bob', '3.5', 1000),
+      questionIdx: 1,
+      echo: { value: 3.5 },
+      countKeys: ['correct'],
+    };
+    submit(batch, book, multiple);
+    submit(batch, book, numeric);
+    expect(batch.commit(RUN_ID, book)).toBe(2);
+
+    expect(calls[0]!.batch.map((row) => row.choice)).toEqual(['A+C', '3.5']);
+    expect(multiple.socket.frames).toEqual([{ type: 'submit_ack', question_idx: 0, choices: ['C', 'A'], accepted: true }]);
+    expect(numeric.socket.frames).toEqual([{ type: 'submit_ack', question_idx: 1, value: 3.5, accepted: true }]);
+    expect(book.get(0, 1, 'ann')).toEqual({ stored: 'A+C', points: 667, committed: true });
+    expect(book.counts(0, 1, LETTERS_4)).toEqual({ A: 1, B: 0, C: 1, D: 0 });
+    expect(book.answeredCount(0, 1)).toBe(1);
+    expect(book.counts(1, 1, ['correct', 'incorrect'])).toEqual({ correct: 1, incorrect: 0 });
+  });
+
+  test('a round-2 answer is stored, held, committed and released under round 2 only', () => {
+    const { store, calls } = recordingStore((rows) => rows.map((row) => row.studentId !== 'dup'));
+    const batch = new AnswerBatch(store, capturingLogger().logger, deliverDirect);
+    const book = new AnswerBook();
+    book.commit(0, 1, 'ann', 'A', 900, ['A']);
+    book.commit(0, 1, 'dup', 'A', 900, ['A']);
+    submit(batch, book, { ...answer('ann', 'B', 0), round: 2 });
+    submit(batch, book, { ...answer('dup', 'B', 0), round: 2 });
+    expect(batch.commit(RUN_ID, book)).toBe(1);
+
+    expect(calls[0]!.batch.map((row) => row.round)).toEqual([2, 2]);
+    expect(book.get(0, 2, 'ann')).toEqual({ stored: 'B', points: 0, committed: true });
+    expect(book.get(0, 2, 'dup')).toBeUndefined();
+    // Round 1 is untouched by either.
+    expect(book.get(0, 1, 'ann')).toEqual({ stored: 'A', points: 900, committed: true });
+    expect(book.get(0, 1, 'dup')).toEqual({ stored: 'A', points: 900, committed: true });
+    expect(book.counts(0, 1, LETTERS_2)).toEqual({ A: 2, B: 0 });
+    expect(book.counts(0, 2, LETTERS_2)).toEqual({ A: 0, B: 1 });
   });
 });

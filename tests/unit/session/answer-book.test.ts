@@ -1,108 +1,154 @@
 import { describe, expect, test } from 'bun:test';
+import { CHOICE_LETTERS } from '../../../src/protocol/constants';
 import { AnswerBook } from '../../../src/session/answer-book';
+
+/** The count keys of a question with `choiceCount` choices, as views.ts passes them. */
+const letters = (choiceCount: number) => CHOICE_LETTERS.slice(0, choiceCount);
 
 describe('hold and commit', () => {
   test('a held answer is known but not counted', () => {
     const book = new AnswerBook();
-    book.hold(0, 'ann', 'B', 800);
-    expect(book.get(0, 'ann')).toEqual({ choice: 'B', points: 800, committed: false });
-    expect(book.answeredCount(0)).toBe(0);
-    expect(book.counts(0, 4)).toEqual({ A: 0, B: 0, C: 0, D: 0 });
+    book.hold(0, 1, 'ann', 'B', 800);
+    expect(book.get(0, 1, 'ann')).toEqual({ stored: 'B', points: 800, committed: false });
+    expect(book.answeredCount(0, 1)).toBe(0);
+    expect(book.counts(0, 1, letters(4))).toEqual({ A: 0, B: 0, C: 0, D: 0 });
   });
 
   test('a committed answer is counted once, under its choice', () => {
     const book = new AnswerBook();
-    book.hold(0, 'ann', 'B', 800);
-    book.commit(0, 'ann', 'B', 800);
-    expect(book.get(0, 'ann')).toEqual({ choice: 'B', points: 800, committed: true });
-    expect(book.answeredCount(0)).toBe(1);
-    expect(book.counts(0, 4)).toEqual({ A: 0, B: 1, C: 0, D: 0 });
+    book.hold(0, 1, 'ann', 'B', 800);
+    book.commit(0, 1, 'ann', 'B', 800, ['B']);
+    expect(book.get(0, 1, 'ann')).toEqual({ stored: 'B', points: 800, committed: true });
+    expect(book.answeredCount(0, 1)).toBe(1);
+    expect(book.counts(0, 1, letters(4))).toEqual({ A: 0, B: 1, C: 0, D: 0 });
   });
 
   test('answers to different questions are kept apart', () => {
     const book = new AnswerBook();
-    book.commit(0, 'ann', 'A', 1000);
-    book.commit(1, 'ann', 'C', 0);
-    book.commit(1, 'bob', 'C', 0);
-    expect(book.get(0, 'ann')?.choice).toBe('A');
-    expect(book.get(1, 'ann')?.choice).toBe('C');
-    expect(book.get(0, 'bob')).toBeUndefined();
-    expect(book.answeredCount(0)).toBe(1);
-    expect(book.answeredCount(1)).toBe(2);
-    expect(book.counts(0, 3)).toEqual({ A: 1, B: 0, C: 0 });
-    expect(book.counts(1, 3)).toEqual({ A: 0, B: 0, C: 2 });
+    book.commit(0, 1, 'ann', 'A', 1000, ['A']);
+    book.commit(1, 1, 'ann', 'C', 0, ['C']);
+    book.commit(1, 1, 'bob', 'C', 0, ['C']);
+    expect(book.get(0, 1, 'ann')?.stored).toBe('A');
+    expect(book.get(1, 1, 'ann')?.stored).toBe('C');
+    expect(book.get(0, 1, 'bob')).toBeUndefined();
+    expect(book.answeredCount(0, 1)).toBe(1);
+    expect(book.answeredCount(1, 1)).toBe(2);
+    expect(book.counts(0, 1, letters(3))).toEqual({ A: 1, B: 0, C: 0 });
+    expect(book.counts(1, 1, letters(3))).toEqual({ A: 0, B: 0, C: 2 });
   });
 
-  test('answersTo lists held and committed answers of one question', () => {
+  test('the two rounds of one question are kept apart', () => {
     const book = new AnswerBook();
-    book.commit(2, 'ann', 'A', 900);
-    book.hold(2, 'bob', 'D', 0);
-    book.commit(3, 'cat', 'A', 1000);
-    expect(new Map(book.answersTo(2))).toEqual(
+    book.commit(0, 1, 'ann', 'A', 1000, ['A']);
+    book.commit(0, 2, 'ann', 'B', 0, ['B']);
+    book.commit(0, 2, 'bob', 'B', 0, ['B']);
+    expect(book.get(0, 1, 'ann')).toEqual({ stored: 'A', points: 1000, committed: true });
+    expect(book.get(0, 2, 'ann')).toEqual({ stored: 'B', points: 0, committed: true });
+    expect(book.get(0, 1, 'bob')).toBeUndefined();
+    expect(book.answeredCount(0, 1)).toBe(1);
+    expect(book.answeredCount(0, 2)).toBe(2);
+    expect(book.counts(0, 1, letters(2))).toEqual({ A: 1, B: 0 });
+    expect(book.counts(0, 2, letters(2))).toEqual({ A: 0, B: 2 });
+    // Round 2 of question 0 is not question 1.
+    expect(book.answeredCount(1, 1)).toBe(0);
+    expect([...book.answersTo(1, 1)]).toEqual([]);
+  });
+
+  test('answersTo lists held and committed answers of one question and round', () => {
+    const book = new AnswerBook();
+    book.commit(2, 1, 'ann', 'A', 900, ['A']);
+    book.hold(2, 1, 'bob', 'D', 0);
+    book.commit(2, 2, 'cat', 'B', 0, ['B']);
+    book.commit(3, 1, 'cat', 'A', 1000, ['A']);
+    expect(new Map(book.answersTo(2, 1))).toEqual(
       new Map([
-        ['ann', { choice: 'A', points: 900, committed: true }],
-        ['bob', { choice: 'D', points: 0, committed: false }],
+        ['ann', { stored: 'A', points: 900, committed: true }],
+        ['bob', { stored: 'D', points: 0, committed: false }],
       ]),
     );
-    expect([...book.answersTo(9)]).toEqual([]);
+    expect(new Map(book.answersTo(2, 2))).toEqual(new Map([['cat', { stored: 'B', points: 0, committed: true }]]));
+    expect([...book.answersTo(9, 1)]).toEqual([]);
   });
 });
 
 describe('release', () => {
   test('forgets a held answer so the student may submit again', () => {
     const book = new AnswerBook();
-    book.hold(0, 'ann', 'A', 1000);
-    book.release(0, 'ann');
-    expect(book.get(0, 'ann')).toBeUndefined();
-    expect(book.answeredCount(0)).toBe(0);
-    expect([...book.answersTo(0)]).toEqual([]);
+    book.hold(0, 1, 'ann', 'A', 1000);
+    book.release(0, 1, 'ann');
+    expect(book.get(0, 1, 'ann')).toBeUndefined();
+    expect(book.answeredCount(0, 1)).toBe(0);
+    expect([...book.answersTo(0, 1)]).toEqual([]);
   });
 
-  test('touches only that student and question', () => {
+  test('touches only that student, question and round', () => {
     const book = new AnswerBook();
-    book.hold(0, 'ann', 'A', 1000);
-    book.hold(0, 'bob', 'B', 0);
-    book.hold(1, 'ann', 'C', 0);
-    book.release(0, 'ann');
-    expect(book.get(0, 'bob')).toBeDefined();
-    expect(book.get(1, 'ann')).toBeDefined();
+    book.hold(0, 1, 'ann', 'A', 1000);
+    book.hold(0, 1, 'bob', 'B', 0);
+    book.hold(1, 1, 'ann', 'C', 0);
+    book.hold(0, 2, 'ann', 'B', 0);
+    book.release(0, 1, 'ann');
+    expect(book.get(0, 1, 'ann')).toBeUndefined();
+    expect(book.get(0, 1, 'bob')).toBeDefined();
+    expect(book.get(1, 1, 'ann')).toBeDefined();
+    expect(book.get(0, 2, 'ann')).toBeDefined();
   });
 
   test('of an unknown question or student does nothing', () => {
     const book = new AnswerBook();
-    book.release(5, 'nobody');
-    expect(book.answeredCount(5)).toBe(0);
+    book.release(5, 1, 'nobody');
+    book.release(5, 2, 'nobody');
+    expect(book.answeredCount(5, 1)).toBe(0);
+    expect(book.answeredCount(5, 2)).toBe(0);
   });
 });
 
 describe('counts', () => {
-  test('are zero-filled for every letter of the question and only those', () => {
+  test('are zero-filled for every key asked for and only those', () => {
     const book = new AnswerBook();
-    expect(book.counts(0, 2)).toEqual({ A: 0, B: 0 });
-    expect(book.counts(0, 6)).toEqual({ A: 0, B: 0, C: 0, D: 0, E: 0, F: 0 });
+    expect(book.counts(0, 1, letters(2))).toEqual({ A: 0, B: 0 });
+    expect(book.counts(0, 1, letters(6))).toEqual({ A: 0, B: 0, C: 0, D: 0, E: 0, F: 0 });
+    expect(book.counts(0, 1, ['correct', 'incorrect'])).toEqual({ correct: 0, incorrect: 0 });
   });
 
-  test('list letters in order', () => {
+  test('list keys in the order asked for', () => {
     const book = new AnswerBook();
-    book.commit(0, 'ann', 'D', 0);
-    book.commit(0, 'bob', 'A', 1000);
-    expect(Object.keys(book.counts(0, 5))).toEqual(['A', 'B', 'C', 'D', 'E']);
+    book.commit(0, 1, 'ann', 'D', 0, ['D']);
+    book.commit(0, 1, 'bob', 'A', 1000, ['A']);
+    expect(Object.keys(book.counts(0, 1, letters(5)))).toEqual(['A', 'B', 'C', 'D', 'E']);
   });
 
   test('add up over many students', () => {
     const book = new AnswerBook();
     const choices = ['A', 'B', 'A', 'C', 'A', 'B'];
-    choices.forEach((choice, position) => book.commit(0, `s${position}`, choice, 0));
-    expect(book.counts(0, 4)).toEqual({ A: 3, B: 2, C: 1, D: 0 });
-    expect(book.answeredCount(0)).toBe(6);
+    choices.forEach((choice, position) => book.commit(0, 1, `s${position}`, choice, 0, [choice]));
+    expect(book.counts(0, 1, letters(4))).toEqual({ A: 3, B: 2, C: 1, D: 0 });
+    expect(book.answeredCount(0, 1)).toBe(6);
+  });
+
+  test('an answer with several count keys (multiple) adds one to each, and counts as one answer', () => {
+    const book = new AnswerBook();
+    book.commit(0, 1, 'ann', 'A+C', 1000, ['A', 'C']);
+    book.commit(0, 1, 'bob', 'A+B+C', 333, ['A', 'B', 'C']);
+    book.commit(0, 1, 'cat', 'D', 0, ['D']);
+    expect(book.counts(0, 1, letters(4))).toEqual({ A: 2, B: 1, C: 2, D: 1 });
+    expect(book.answeredCount(0, 1)).toBe(3);
+  });
+
+  test('numeric answers count under correct and incorrect', () => {
+    const book = new AnswerBook();
+    book.commit(0, 1, 'ann', '3.5', 1000, ['correct']);
+    book.commit(0, 1, 'bob', '7', 0, ['incorrect']);
+    book.commit(0, 1, 'cat', '3.4', 900, ['correct']);
+    expect(book.counts(0, 1, ['correct', 'incorrect'])).toEqual({ correct: 2, incorrect: 1 });
   });
 
   test('a held answer that is released never reaches the counts', () => {
     const book = new AnswerBook();
-    book.commit(0, 'ann', 'A', 1000);
-    book.hold(0, 'bob', 'A', 1000);
-    book.release(0, 'bob');
-    expect(book.counts(0, 4)).toEqual({ A: 1, B: 0, C: 0, D: 0 });
-    expect(book.answeredCount(0)).toBe(1);
+    book.commit(0, 1, 'ann', 'A', 1000, ['A']);
+    book.hold(0, 1, 'bob', 'A', 1000);
+    book.release(0, 1, 'bob');
+    expect(book.counts(0, 1, letters(4))).toEqual({ A: 1, B: 0, C: 0, D: 0 });
+    expect(book.answeredCount(0, 1)).toBe(1);
   });
 });

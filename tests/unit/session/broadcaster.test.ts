@@ -89,7 +89,14 @@ describe('topics', () => {
 });
 
 describe('toEachStudent', () => {
-  const frames = questionClosedFrames({ question_idx: 0, correct: 'A', counts: { A: 1, B: 0 }, explanation: null });
+  const frames = questionClosedFrames({
+    question_idx: 0,
+    question_type: 'single',
+    round: 1,
+    correct: 'A',
+    counts: { A: 1, B: 0 },
+    explanation: null,
+  });
 
   test('publishes the shared form to admins once, never to the students topic', () => {
     const { broadcaster, publisher, roster, student } = setup();

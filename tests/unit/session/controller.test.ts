@@ -7,6 +7,7 @@ import { createQuizStore } from '../../../src/db/quiz-store';
 import { CLOSE_CODES, SESSION_ID } from '../../../src/protocol/constants';
 import { silentLogger } from '../../../src/logger';
 import type { Pool } from '../../../src/protocol/pool';
+import type { Submission } from '../../../src/session/answers';
 import { createSessionController, type SessionController } from '../../../src/session/controller';
 import {
   TOPIC_ADMINS,
@@ -18,7 +19,7 @@ import {
 } from '../../../src/session/ports';
 import type { StudentEntry, StudentIdentityClaim } from '../../../src/session/roster';
 import { FakeTime } from '../../helpers/fake-time';
-import { makePool } from '../../helpers/test-server';
+import { makePool, makeQuestion } from '../../helpers/test-server';
 
 type Frame = { type: string; [key: string]: any };
 
@@ -152,14 +153,19 @@ function connectAdmin(controller: SessionController): FakeSocket {
   return socket;
 }
 
-function command(controller: SessionController, name: 'next' | 'close' | 'end') {
+function command(controller: SessionController, name: 'next' | 'close' | 'end' | 'revote') {
   const result = controller.command(name);
   if (!result.ok) throw new Error(`${name} refused: ${result.message}`);
   return controller.state;
 }
 
 function submit(controller: SessionController, student: Student, questionIdx: number, choice: string) {
-  controller.submit(student.socket, student.entry, questionIdx, choice);
+  controller.submit(student.socket, student.entry, { question_idx: questionIdx, choice });
+}
+
+/** A submit of any answer form (choices, value), as the socket endpoint forwards it. */
+function submitFrame(controller: SessionController, student: Student, frame: { question_idx: number } & Submission) {
+  controller.submit(student.socket, student.entry, frame);
 }
 
 describe('answers are committed in batches and acknowledged after the commit', () => {
@@ -303,7 +309,7 @@ describe('the deadline', () => {
     time.advance(9_999);
     expect(controller.state.phase).toBe('question');
     time.advance(1);
-    expect(controller.state).toEqual({ phase: 'review', index: 0 });
+    expect(controller.state).toEqual({ phase: 'review', index: 0, round: 1 });
     expect(publisher.frames(TOPIC_STUDENTS, 'question_closed')).toHaveLength(0); // students get personal frames
     expect(publisher.frames(TOPIC_ADMINS, 'question_closed')).toHaveLength(1);
   });
@@ -337,7 +343,7 @@ describe('the deadline', () => {
     expect(late.socket.ofType('submit_ack')).toEqual([
       { type: 'submit_ack', question_idx: 0, choice: 'A', accepted: false, reason: 'closed' },
     ]);
-    expect(controller.state).toEqual({ phase: 'review', index: 0 });
+    expect(controller.state).toEqual({ phase: 'review', index: 0, round: 1 });
     expect(world.time.pendingTimers).toBe(0);
 
     // The answer that beat the deadline was committed and acknowledged before the close.
@@ -377,7 +383,15 @@ describe('question_closed and session_ended', () => {
     await turn();
     command(controller, 'close');
 
-    const common = { type: 'question_closed', question_idx: 0, correct: 'A', counts: { A: 1, B: 0, C: 1, D: 0 }, explanation: 'Because A.' };
+    const common = {
+      type: 'question_closed',
+      question_idx: 0,
+      question_type: 'single',
+      round: 1,
+      correct: 'A',
+      counts: { A: 1, B: 0, C: 1, D: 0 },
+      explanation: 'Because A.',
+    };
     expect(right.socket.last('question_closed')).toEqual({ ...common, your_choice: 'A', points: 750, score: 750 });
     expect(wrong.socket.last('question_closed')).toEqual({ ...common, your_choice: 'C', points: 0, score: 0 });
     expect(silent.socket.last('question_closed')).toEqual({ ...common, your_choice: null, points: 0, score: 0 });
@@ -572,7 +586,7 @@ describe('restart', () => {
     const socket = new FakeSocket();
     revived.connectStudent(annAgain, socket);
     expect(socket.frames[0]).toMatchObject({ type: 'snapshot', phase: 'question', me: { answer: 'B', score: 1000 } });
-    revived.submit(socket, annAgain, 1, 'C');
+    revived.submit(socket, annAgain, { question_idx: 1, choice: 'C' });
     await turn();
     expect(socket.last('submit_ack')).toMatchObject({ accepted: false, reason: 'already_answered' });
 
@@ -580,7 +594,7 @@ describe('restart', () => {
     time.advance(14_999);
     expect(revived.state.phase).toBe('question');
     time.advance(1);
-    expect(revived.state).toEqual({ phase: 'review', index: 1 });
+    expect(revived.state).toEqual({ phase: 'review', index: 1, round: 1 });
     revived.stop();
   });
 
@@ -595,8 +609,8 @@ describe('restart', () => {
 
     const later = new FakeTime(time.now() + 60_000);
     const { controller: revived } = restart(world, later);
-    expect(revived.state).toEqual({ phase: 'review', index: 0 });
-    expect(store.loadCurrentRun()!.state).toEqual({ phase: 'review', index: 0 });
+    expect(revived.state).toEqual({ phase: 'review', index: 0, round: 1 });
+    expect(store.loadCurrentRun()!.state).toEqual({ phase: 'review', index: 0, round: 1 });
     expect(later.pendingTimers).toBe(0);
     expect(revived.adminSnapshot().students[0]!.score).toBe(1000);
     // The next command carries on from there.
@@ -724,5 +738,170 @@ describe('release and reset', () => {
       expect(rejoined.claim.run).toBe(newRun);
       expect(rejoined.entry.score).toBe(0);
     }
+  });
+});
+
+describe('question types and revote', () => {
+  /** multiple (A, C of four), numeric (10 ± 0.5), single (answer B); 20 s each. */
+  const typedPool = (): Pool => ({
+    title: 'typed',
+    scoring: 'speed',
+    questions: [
+      makeQuestion({ type: 'multiple', answer: ['A', 'C'] }),
+      makeQuestion({ type: 'numeric', answer: 10, tolerance: 0.5 }),
+      makeQuestion({ type: 'single', answer: 'B' }),
+    ],
+  });
+
+  test('each answer form is stored encoded, acknowledged as sent and counted per type', async () => {
+    const { controller, store, publisher } = createWorld(typedPool());
+    const ann = joinAndConnect(controller, 'ann');
+    const bob = joinAndConnect(controller, 'bob');
+    connectAdmin(controller);
+    command(controller, 'next');
+    submitFrame(controller, ann, { question_idx: 0, choices: ['C', 'A'] });
+    submitFrame(controller, bob, { question_idx: 0, choice: 'A' }); // the wrong form for multiple
+    await turn();
+    expect(ann.socket.last('submit_ack')).toEqual({ type: 'submit_ack', question_idx: 0, choices: ['C', 'A'], accepted: true });
+    expect(bob.socket.last('submit_ack')).toEqual({
+      type: 'submit_ack',
+      question_idx: 0,
+      choice: 'A',
+      accepted: false,
+      reason: 'invalid_choice',
+    });
+    command(controller, 'close');
+    expect(ann.socket.last('question_closed')).toMatchObject({ your_choice: ['A', 'C'], points: 1000, counts: { A: 1, B: 0, C: 1, D: 0 } });
+
+    command(controller, 'next');
+    submitFrame(controller, ann, { question_idx: 1, value: 10.5 });
+    submitFrame(controller, bob, { question_idx: 1, value: 11 });
+    await turn();
+    command(controller, 'close');
+    expect(publisher.frames(TOPIC_ADMINS, 'question_closed').at(-1)).toMatchObject({
+      question_type: 'numeric',
+      correct: 10,
+      counts: { correct: 1, incorrect: 1 },
+    });
+    expect(bob.socket.last('question_closed')).toMatchObject({ your_choice: 11, points: 0 });
+    const rows = store.listAnswers(controller.runId).map(({ questionIdx, round, studentId, choice }) => [questionIdx, round, studentId, choice]);
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        [0, 1, 'ann', 'A+C'],
+        [1, 1, 'ann', '10.5'],
+        [1, 1, 'bob', '11'],
+      ]),
+    );
+    expect(rows).toHaveLength(3);
+  });
+
+  test('revote: round 2 takes a second answer from everyone, scores 0 and closes with both rounds’ counts', async () => {
+    const { controller, store, time, publisher } = createWorld(typedPool());
+    const ann = joinAndConnect(controller, 'ann');
+    const bob = joinAndConnect(controller, 'bob');
+    connectAdmin(controller);
+    command(controller, 'next');
+    submitFrame(controller, ann, { question_idx: 0, choices: ['A', 'C'] }); // 1000
+    submitFrame(controller, bob, { question_idx: 0, choices: ['A', 'B'] }); // 0
+    await turn();
+    command(controller, 'close');
+    expect(controller.command('revote')).toEqual({ ok: true });
+    expect(controller.state).toMatchObject({ phase: 'question', index: 0, round: 2 });
+    expect(publisher.frames(TOPIC_STUDENTS, 'question_open').at(-1)).toMatchObject({ question_idx: 0, round: 2, question_type: 'multiple' });
+
+    time.advance(1_000);
+    submitFrame(controller, ann, { question_idx: 0, choices: ['A', 'C'] });
+    submitFrame(controller, bob, { question_idx: 0, choices: ['C', 'A'] });
+    await turn();
+    expect(ann.socket.last('submit_ack')!.accepted).toBe(true);
+    expect(bob.socket.last('submit_ack')!.accepted).toBe(true);
+    // Still one answer per round.
+    submitFrame(controller, bob, { question_idx: 0, choices: ['B'] });
+    await turn();
+    expect(bob.socket.last('submit_ack')).toMatchObject({ accepted: false, reason: 'already_answered' });
+
+    command(controller, 'close');
+    expect(controller.state).toEqual({ phase: 'review', index: 0, round: 2 });
+    const closed = publisher.frames(TOPIC_ADMINS, 'question_closed');
+    expect(closed.at(-1)).toEqual({
+      type: 'question_closed',
+      question_idx: 0,
+      question_type: 'multiple',
+      round: 2,
+      correct: ['A', 'C'],
+      counts: { A: 2, B: 0, C: 2, D: 0 },
+      first_round_counts: { A: 2, B: 1, C: 1, D: 0 },
+      explanation: null,
+    });
+    expect(ann.socket.last('question_closed')).toMatchObject({ round: 2, your_choice: ['A', 'C'], points: 0, score: 1000 });
+    expect(bob.socket.last('question_closed')).toMatchObject({ round: 2, your_choice: ['A', 'C'], points: 0, score: 0 });
+    expect(
+      store
+        .listAnswers(controller.runId)
+        .map(({ round, studentId, choice, points }) => [round, studentId, choice, points])
+        .sort(),
+    ).toEqual([
+      [1, 'ann', 'A+C', 1000],
+      [1, 'bob', 'A+B', 0],
+      [2, 'ann', 'A+C', 0],
+      [2, 'bob', 'A+C', 0],
+    ]);
+
+    // A second revote is refused; next goes on to question 1 in round 1.
+    expect(controller.command('revote')).toMatchObject({ ok: false, code: 'invalid_command' });
+    command(controller, 'next');
+    expect(controller.state).toMatchObject({ phase: 'question', index: 1, round: 1 });
+    command(controller, 'close');
+    // A numeric question cannot be revoted.
+    expect(controller.command('revote')).toMatchObject({ ok: false, code: 'invalid_command' });
+    expect(controller.state).toEqual({ phase: 'review', index: 1, round: 1 });
+  });
+
+  test('a restart in round 2 resumes round 2 with both rounds’ answers apart', async () => {
+    const world = createWorld(typedPool());
+    const { controller, time } = world;
+    const ann = joinAndConnect(controller, 'ann');
+    const bob = joinAndConnect(controller, 'bob');
+    command(controller, 'next');
+    command(controller, 'close');
+    command(controller, 'next');
+    command(controller, 'close');
+    command(controller, 'next'); // question 2: single, answer B
+    submit(controller, ann, 2, 'B');
+    await turn();
+    command(controller, 'close');
+    command(controller, 'revote');
+    time.advance(4_000);
+    submit(controller, bob, 2, 'B');
+    await turn();
+    const stateBefore = controller.state;
+    controller.stop();
+
+    const { controller: revived } = restart(world);
+    expect(revived.state).toEqual(stateBefore);
+    expect(revived.state).toMatchObject({ phase: 'question', index: 2, round: 2 });
+    const snapshot = revived.adminSnapshot();
+    expect(snapshot.question).toMatchObject({ round: 2, remaining_ms: 16_000, first_round_counts: { A: 0, B: 1, C: 0, D: 0 } });
+    expect(snapshot.answered).toBe(1);
+    expect(snapshot.counts).toEqual({ A: 0, B: 1, C: 0, D: 0 });
+    expect(snapshot.students.map((student) => [student.student_id, student.score])).toEqual([
+      ['ann', 1000],
+      ['bob', 0],
+    ]);
+    // Ann has not answered round 2 yet and may; Bob has.
+    const annAgain = revived.authenticate(ann.claim)!;
+    const annSocket = new FakeSocket();
+    revived.connectStudent(annAgain, annSocket);
+    expect(annSocket.frames[0]).toMatchObject({ type: 'snapshot', me: { answer: null, score: 1000 }, question: { round: 2 } });
+    revived.submit(annSocket, annAgain, { question_idx: 2, choice: 'A' });
+    const bobAgain = revived.authenticate(bob.claim)!;
+    const bobSocket = new FakeSocket();
+    revived.connectStudent(bobAgain, bobSocket);
+    expect(bobSocket.frames[0]).toMatchObject({ me: { answer: 'B' } });
+    revived.submit(bobSocket, bobAgain, { question_idx: 2, choice: 'A' });
+    await turn();
+    expect(annSocket.last('submit_ack')).toMatchObject({ accepted: true });
+    expect(bobSocket.last('submit_ack')).toMatchObject({ accepted: false, reason: 'already_answered' });
+    revived.stop();
   });
 });

@@ -2,24 +2,24 @@ import { describe, expect, test } from 'bun:test';
 import type { Pool } from '../../../src/protocol/pool';
 import {
   initialState,
-  judgeSubmit,
   resumeAfterRestart,
   transition,
   type SessionEvent,
   type SessionState,
   type TransitionResult,
 } from '../../../src/session/machine';
-import { makePool } from '../../helpers/test-server';
+import { makePool, makeQuestion } from '../../helpers/test-server';
 
 const T0 = 1_700_000_000_000;
 
-/** Three questions: 20 s (answer A), 30 s (answer B), 10 s (answer C); 4 choices each. */
+/** Three single-answer questions: 20 s (answer A), 30 s (answer B), 10 s (answer C); 4 choices each. */
 const pool: Pool = {
   title: 'machine',
+  scoring: 'speed',
   questions: [
-    { text: 'q0', choices: ['a', 'b', 'c', 'd'], answer: 'A', time_limit_s: 20, explanation: null },
-    { text: 'q1', choices: ['a', 'b', 'c', 'd'], answer: 'B', time_limit_s: 30, explanation: null },
-    { text: 'q2', choices: ['a', 'b', 'c', 'd'], answer: 'C', time_limit_s: 10, explanation: null },
+    makeQuestion({ text: 'q0', answer: 'A', time_limit_s: 20 }),
+    makeQuestion({ text: 'q1', answer: 'B', time_limit_s: 30 }),
+    makeQuestion({ text: 'q2', answer: 'C', time_limit_s: 10 }),
   ],
 };
 
@@ -34,10 +34,10 @@ function refusedMessage(result: TransitionResult): string {
 }
 
 const lobby: SessionState = { phase: 'lobby' };
-const q0: SessionState = { phase: 'question', index: 0, openedAt: T0, deadline: T0 + 20_000 };
-const q2: SessionState = { phase: 'question', index: 2, openedAt: T0, deadline: T0 + 10_000 };
-const review0: SessionState = { phase: 'review', index: 0 };
-const review2: SessionState = { phase: 'review', index: 2 };
+const q0: SessionState = { phase: 'question', index: 0, round: 1, openedAt: T0, deadline: T0 + 20_000 };
+const q2: SessionState = { phase: 'question', index: 2, round: 1, openedAt: T0, deadline: T0 + 10_000 };
+const review0: SessionState = { phase: 'review', index: 0, round: 1 };
+const review2: SessionState = { phase: 'review', index: 2, round: 1 };
 
 describe('transition', () => {
   test('initial state is the lobby', () => {
@@ -46,30 +46,30 @@ describe('transition', () => {
 
   test('next in the lobby opens question 0 with deadline = now + time_limit', () => {
     const result = ok(transition(lobby, 'next', T0 + 123, pool));
-    expect(result.state).toEqual({ phase: 'question', index: 0, openedAt: T0 + 123, deadline: T0 + 123 + 20_000 });
+    expect(result.state).toEqual({ phase: 'question', index: 0, round: 1, openedAt: T0 + 123, deadline: T0 + 123 + 20_000 });
     expect(result.effects).toEqual([
       { type: 'persist' },
       { type: 'arm_deadline', at: T0 + 123 + 20_000 },
-      { type: 'question_opened', index: 0 },
+      { type: 'question_opened', index: 0, round: 1 },
     ]);
   });
 
   test('opening uses each question’s own time limit', () => {
     const result = ok(transition(review0, 'next', T0 + 5_000, pool));
-    expect(result.state).toEqual({ phase: 'question', index: 1, openedAt: T0 + 5_000, deadline: T0 + 5_000 + 30_000 });
+    expect(result.state).toEqual({ phase: 'question', index: 1, round: 1, openedAt: T0 + 5_000, deadline: T0 + 5_000 + 30_000 });
     expect(result.effects).toContainEqual({ type: 'arm_deadline', at: T0 + 35_000 });
   });
 
   test.each(['next', 'close', 'deadline'] as SessionEvent[])('%s in a question moves to review', (event) => {
     const now = event === 'deadline' ? T0 + 20_000 : T0 + 1_000;
     const result = ok(transition(q0, event, now, pool));
-    expect(result.state).toEqual({ phase: 'review', index: 0 });
-    expect(result.effects).toEqual([{ type: 'cancel_deadline' }, { type: 'persist' }, { type: 'question_closed', index: 0 }]);
+    expect(result.state).toEqual({ phase: 'review', index: 0, round: 1 });
+    expect(result.effects).toEqual([{ type: 'cancel_deadline' }, { type: 'persist' }, { type: 'question_closed', index: 0, round: 1 }]);
   });
 
   test('a deadline event after the deadline also closes', () => {
     const result = ok(transition(q0, 'deadline', T0 + 25_000, pool));
-    expect(result.state).toEqual({ phase: 'review', index: 0 });
+    expect(result.state).toEqual({ phase: 'review', index: 0, round: 1 });
   });
 
   test('an early deadline event re-arms at the absolute deadline and keeps the question', () => {
@@ -81,9 +81,9 @@ describe('transition', () => {
   });
 
   test('next in review opens the next question', () => {
-    const result = ok(transition({ phase: 'review', index: 1 }, 'next', T0, pool));
-    expect(result.state).toEqual({ phase: 'question', index: 2, openedAt: T0, deadline: T0 + 10_000 });
-    expect(result.effects).toContainEqual({ type: 'question_opened', index: 2 });
+    const result = ok(transition({ phase: 'review', index: 1, round: 1 }, 'next', T0, pool));
+    expect(result.state).toEqual({ phase: 'question', index: 2, round: 1, openedAt: T0, deadline: T0 + 10_000 });
+    expect(result.effects).toContainEqual({ type: 'question_opened', index: 2, round: 1 });
   });
 
   test('next in review of the last question ends the session', () => {
@@ -98,7 +98,7 @@ describe('transition', () => {
     state = ok(transition(state, 'next', T0, one)).state;
     expect(state.phase).toBe('question');
     state = ok(transition(state, 'close', T0 + 1, one)).state;
-    expect(state).toEqual({ phase: 'review', index: 0 });
+    expect(state).toEqual({ phase: 'review', index: 0, round: 1 });
     state = ok(transition(state, 'next', T0 + 2, one)).state;
     expect(state).toEqual({ phase: 'ended', lastIndex: 0 });
   });
@@ -116,7 +116,7 @@ describe('transition', () => {
       expect(result.effects).toEqual([
         { type: 'cancel_deadline' },
         { type: 'persist' },
-        { type: 'question_closed', index: 2 },
+        { type: 'question_closed', index: 2, round: 1 },
         { type: 'session_ended' },
       ]);
     });
@@ -150,7 +150,7 @@ describe('transition', () => {
       expect(transition(review0, 'deadline', T0, pool).ok).toBe(false);
     });
 
-    test.each(['next', 'close', 'end', 'deadline'] as SessionEvent[])('%s in ended', (event) => {
+    test.each(['next', 'close', 'end', 'deadline', 'revote'] as SessionEvent[])('%s in ended', (event) => {
       const ended: SessionState = { phase: 'ended', lastIndex: 2 };
       expect(transition(ended, event, T0, pool).ok).toBe(false);
     });
@@ -180,16 +180,125 @@ describe('transition', () => {
   });
 });
 
+describe('revote (peer instruction: a closed question asked a second time)', () => {
+  /** single (25 s), multiple (15 s), poll (40 s), numeric (30 s), then a last single. */
+  const typed: Pool = {
+    title: 'types',
+    scoring: 'speed',
+    questions: [
+      makeQuestion({ type: 'single', answer: 'B', time_limit_s: 25 }),
+      makeQuestion({ type: 'multiple', answer: ['A', 'C'], time_limit_s: 15 }),
+      makeQuestion({ type: 'poll', time_limit_s: 40 }),
+      makeQuestion({ type: 'numeric', answer: 3.5, tolerance: 0.5, time_limit_s: 30 }),
+      makeQuestion({ type: 'single', answer: 'A', time_limit_s: 10 }),
+    ],
+  };
+  const reviewOf = (index: number, round: 1 | 2 = 1): SessionState => ({ phase: 'review', index, round });
+
+  test.each([
+    [0, 'single', 25_000],
+    [1, 'multiple', 15_000],
+    [2, 'poll', 40_000],
+  ] as const)('from review of %i (%s) in round 1 opens the same question as round 2 with the same time limit', (index, _type, limitMs) => {
+    const result = ok(transition(reviewOf(index), 'revote', T0 + 7, typed));
+    expect(result.state).toEqual({ phase: 'question', index, round: 2, openedAt: T0 + 7, deadline: T0 + 7 + limitMs });
+    expect(result.effects).toEqual([
+      { type: 'persist' },
+      { type: 'arm_deadline', at: T0 + 7 + limitMs },
+      { type: 'question_opened', index, round: 2 },
+    ]);
+  });
+
+  test('is refused for a numeric question', () => {
+    expect(refusedMessage(transition(reviewOf(3), 'revote', T0, typed))).toContain('numeric');
+  });
+
+  test('is refused from the review of round 2: a question is asked at most twice', () => {
+    for (const index of [0, 1, 2]) {
+      expect(refusedMessage(transition(reviewOf(index, 2), 'revote', T0, typed)).length).toBeGreaterThan(0);
+    }
+  });
+
+  test('is refused in the lobby', () => {
+    expect(refusedMessage(transition(lobby, 'revote', T0, typed)).length).toBeGreaterThan(0);
+  });
+
+  test('is refused while a question is open, in either round, and leaves it open', () => {
+    for (const round of [1, 2] as const) {
+      const open: SessionState = { phase: 'question', index: 0, round, openedAt: T0, deadline: T0 + 25_000 };
+      expect(refusedMessage(transition(open, 'revote', T0 + 1_000, typed)).length).toBeGreaterThan(0);
+      // Even once the deadline has passed (its timer not fired yet): revote does not close.
+      expect(transition(open, 'revote', T0 + 30_000, typed).ok).toBe(false);
+    }
+  });
+
+  test('is refused after the end', () => {
+    for (const lastIndex of [0, 2, null]) {
+      expect(refusedMessage(transition({ phase: 'ended', lastIndex }, 'revote', T0, typed)).length).toBeGreaterThan(0);
+    }
+  });
+
+  test('round 2 closes (close, next, deadline) into the review of round 2', () => {
+    const open = ok(transition(reviewOf(1), 'revote', T0, typed)).state;
+    for (const [event, now] of [['close', T0 + 1_000], ['next', T0 + 1_000], ['deadline', T0 + 15_000]] as const) {
+      const result = ok(transition(open, event, now, typed));
+      expect(result.state).toEqual({ phase: 'review', index: 1, round: 2 });
+      expect(result.effects).toEqual([
+        { type: 'cancel_deadline' },
+        { type: 'persist' },
+        { type: 'question_closed', index: 1, round: 2 },
+      ]);
+    }
+  });
+
+  test('an early deadline in round 2 re-arms and keeps round 2 open', () => {
+    const open = ok(transition(reviewOf(0), 'revote', T0, typed)).state;
+    const result = ok(transition(open, 'deadline', T0 + 24_999, typed));
+    expect(result.state).toEqual(open);
+    expect(result.effects).toEqual([{ type: 'arm_deadline', at: T0 + 25_000 }]);
+  });
+
+  test('next from the review of round 2 opens the next question in round 1', () => {
+    const result = ok(transition(reviewOf(2, 2), 'next', T0, typed));
+    expect(result.state).toEqual({ phase: 'question', index: 3, round: 1, openedAt: T0, deadline: T0 + 30_000 });
+    expect(result.effects).toContainEqual({ type: 'question_opened', index: 3, round: 1 });
+  });
+
+  test('next from the review of round 2 of the last question ends the session', () => {
+    const last: Pool = { ...typed, questions: typed.questions.slice(0, 1) };
+    const result = ok(transition(reviewOf(0, 2), 'next', T0, last));
+    expect(result.state).toEqual({ phase: 'ended', lastIndex: 0 });
+    expect(result.effects).toEqual([{ type: 'persist' }, { type: 'session_ended' }]);
+  });
+
+  test('end while round 2 is open closes round 2, then ends', () => {
+    const open = ok(transition(reviewOf(0), 'revote', T0, typed)).state;
+    const result = ok(transition(open, 'end', T0 + 1, typed));
+    expect(result.state).toEqual({ phase: 'ended', lastIndex: 0 });
+    expect(result.effects).toEqual([
+      { type: 'cancel_deadline' },
+      { type: 'persist' },
+      { type: 'question_closed', index: 0, round: 2 },
+      { type: 'session_ended' },
+    ]);
+  });
+
+  test('persists before it broadcasts', () => {
+    const types = ok(transition(reviewOf(0), 'revote', T0, typed)).effects.map((effect) => effect.type);
+    expect(types.indexOf('persist')).toBeLessThan(types.indexOf('question_opened'));
+  });
+});
+
 describe('resumeAfterRestart', () => {
   test('closes a question whose deadline has passed', () => {
     const result = ok(resumeAfterRestart(q0, T0 + 60_000));
-    expect(result.state).toEqual({ phase: 'review', index: 0 });
+    expect(result.state).toEqual({ phase: 'review', index: 0, round: 1 });
     expect(result.effects).toContainEqual({ type: 'persist' });
-    expect(result.effects).toContainEqual({ type: 'question_closed', index: 0 });
+    expect(result.effects).toContainEqual({ type: 'question_closed', index: 0, round: 1 });
   });
 
   test('closes a question exactly at its deadline', () => {
-    expect(ok(resumeAfterRestart(q0, T0 + 20_000)).state).toEqual({ phase: 'review', index: 0 });
+    expect(ok(resumeAfterRestart(q0, T0 + 20_000)).state).toEqual({ phase: 'review', index: 0, round: 1 });
   });
 
   test('re-arms a question with time left at its absolute deadline', () => {
@@ -198,83 +307,24 @@ describe('resumeAfterRestart', () => {
     expect(result.effects).toEqual([{ type: 'arm_deadline', at: T0 + 20_000 }]);
   });
 
-  test.each([lobby, review0, { phase: 'ended', lastIndex: 1 } as SessionState])('leaves %p as it is', (state) => {
+  test('keeps the round: round 2 with time left is re-armed as round 2', () => {
+    const round2: SessionState = { phase: 'question', index: 0, round: 2, openedAt: T0, deadline: T0 + 20_000 };
+    const result = ok(resumeAfterRestart(round2, T0 + 5_000));
+    expect(result.state).toEqual(round2);
+    expect(result.effects).toEqual([{ type: 'arm_deadline', at: T0 + 20_000 }]);
+  });
+
+  test('keeps the round: round 2 past its deadline closes into the review of round 2', () => {
+    const round2: SessionState = { phase: 'question', index: 1, round: 2, openedAt: T0, deadline: T0 + 30_000 };
+    const result = ok(resumeAfterRestart(round2, T0 + 60_000));
+    expect(result.state).toEqual({ phase: 'review', index: 1, round: 2 });
+    expect(result.effects).toContainEqual({ type: 'persist' });
+    expect(result.effects).toContainEqual({ type: 'question_closed', index: 1, round: 2 });
+  });
+
+  test.each([lobby, review0, { phase: 'review', index: 0, round: 2 } as SessionState, { phase: 'ended', lastIndex: 1 } as SessionState])('leaves %p as it is', (state) => {
     const result = ok(resumeAfterRestart(state, T0 + 1_000_000));
     expect(result.state).toEqual(state);
     expect(result.effects).toEqual([]);
-  });
-});
-
-describe('judgeSubmit', () => {
-  const submitA = { questionIdx: 0, choice: 'A' };
-
-  test('no question open → closed', () => {
-    for (const state of [lobby, review0, { phase: 'ended', lastIndex: 0 } as SessionState]) {
-      expect(judgeSubmit(state, pool, submitA, T0 + 1, false)).toEqual({ accepted: false, reason: 'closed' });
-    }
-  });
-
-  test('received at the deadline → closed', () => {
-    expect(judgeSubmit(q0, pool, submitA, T0 + 20_000, false)).toEqual({ accepted: false, reason: 'closed' });
-  });
-
-  test('received after the deadline → closed', () => {
-    expect(judgeSubmit(q0, pool, submitA, T0 + 20_001, false)).toEqual({ accepted: false, reason: 'closed' });
-  });
-
-  test('one millisecond before the deadline is still accepted', () => {
-    const judgement = judgeSubmit(q0, pool, submitA, T0 + 19_999, false);
-    expect(judgement).toEqual({ accepted: true, points: 500, correct: true });
-  });
-
-  test('another question index → wrong_question', () => {
-    expect(judgeSubmit(q0, pool, { questionIdx: 1, choice: 'A' }, T0 + 1, false)).toEqual({
-      accepted: false,
-      reason: 'wrong_question',
-    });
-  });
-
-  test.each(['E', 'F', 'a', 'Z', '', 'AB', 'A '])('choice %p on a 4-choice question → invalid_choice', (choice) => {
-    expect(judgeSubmit(q0, pool, { questionIdx: 0, choice }, T0 + 1, false)).toEqual({
-      accepted: false,
-      reason: 'invalid_choice',
-    });
-  });
-
-  test('E and F are valid on a 6-choice question', () => {
-    const six = makePool(1, { choices: 6 });
-    const state: SessionState = { phase: 'question', index: 0, openedAt: T0, deadline: T0 + 20_000 };
-    expect(judgeSubmit(state, six, { questionIdx: 0, choice: 'F' }, T0 + 1, false).accepted).toBe(true);
-    expect(judgeSubmit(state, six, { questionIdx: 0, choice: 'E' }, T0 + 1, false).accepted).toBe(true);
-  });
-
-  test('a student who has answered → already_answered', () => {
-    expect(judgeSubmit(q0, pool, submitA, T0 + 1, true)).toEqual({ accepted: false, reason: 'already_answered' });
-    expect(judgeSubmit(q0, pool, { questionIdx: 0, choice: 'B' }, T0 + 1, true)).toEqual({
-      accepted: false,
-      reason: 'already_answered',
-    });
-  });
-
-  test('a wrong answer is accepted with 0 points', () => {
-    expect(judgeSubmit(q0, pool, { questionIdx: 0, choice: 'C' }, T0 + 1, false)).toEqual({
-      accepted: true,
-      points: 0,
-      correct: false,
-    });
-  });
-
-  test('a correct answer is scored from openedAt to receivedAt', () => {
-    expect(judgeSubmit(q0, pool, submitA, T0, false)).toEqual({ accepted: true, points: 1000, correct: true });
-    expect(judgeSubmit(q0, pool, submitA, T0 + 10_000, false)).toEqual({ accepted: true, points: 750, correct: true });
-    // 1000 × (1 − 3000/20000/2) = 925
-    expect(judgeSubmit(q0, pool, submitA, T0 + 3_000, false)).toEqual({ accepted: true, points: 925, correct: true });
-    // question 1 has 30 s: 1000 × (1 − 7000/30000/2) = 883.33… → 883
-    const q1: SessionState = { phase: 'question', index: 1, openedAt: T0 + 100, deadline: T0 + 30_100 };
-    expect(judgeSubmit(q1, pool, { questionIdx: 1, choice: 'B' }, T0 + 7_100, false)).toEqual({
-      accepted: true,
-      points: 883,
-      correct: true,
-    });
   });
 });

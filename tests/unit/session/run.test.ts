@@ -1,9 +1,11 @@
 import { describe, expect, test } from 'bun:test';
 import { SESSION_ID } from '../../../src/protocol/constants';
+import type { Round } from '../../../src/protocol/constants';
+import type { Pool } from '../../../src/protocol/pool';
 import type { SessionState } from '../../../src/session/machine';
 import type { AnswerRow, RunRecord, SessionStore, StudentRow } from '../../../src/session/ports';
 import { Run } from '../../../src/session/run';
-import { makePool } from '../../helpers/test-server';
+import { makePool, makeQuestion } from '../../helpers/test-server';
 
 const RUN_ID = 12;
 const pool = makePool(3);
@@ -24,16 +26,18 @@ function storeWith(students: StudentRow[], answers: AnswerRow[]): SessionStore {
 
 const ENDED: SessionState = { phase: 'ended', lastIndex: 2 };
 
-function record(state: SessionState): RunRecord {
-  return { id: RUN_ID, poolJson: JSON.stringify(pool), state };
+function record(state: SessionState, runPool: Pool = pool): RunRecord {
+  return { id: RUN_ID, poolJson: JSON.stringify(runPool), state };
 }
+
+const LETTERS_4 = ['A', 'B', 'C', 'D'];
 
 function student(studentId: string, joinedAtMs: number, extra: Partial<StudentRow> = {}): StudentRow {
   return { studentId, name: `Name ${studentId}`, epoch: 0, released: false, joinedAtMs, ...extra };
 }
 
-function row(questionIdx: number, studentId: string, choice: string, points: number): AnswerRow {
-  return { questionIdx, studentId, choice, points, receivedAtMs: 0 };
+function row(questionIdx: number, studentId: string, choice: string, points: number, round: Round = 1): AnswerRow {
+  return { questionIdx, round, studentId, choice, points, receivedAtMs: 0 };
 }
 
 /** An empty run in the given state, for the ranking tests. */
@@ -61,15 +65,15 @@ describe('Run.load', () => {
 
   test('rebuilds the book: committed answers, counts and scores of closed questions', () => {
     const run = Run.load(
-      record({ phase: 'review', index: 1 }),
+      record({ phase: 'review', index: 1, round: 1 }),
       storeWith(
         [student('ann', 1), student('bob', 2)],
         [row(0, 'ann', 'A', 1000), row(0, 'bob', 'B', 0), row(1, 'ann', 'B', 700), row(1, 'bob', 'B', 600)],
       ),
     );
-    expect(run.book.get(0, 'ann')).toEqual({ choice: 'A', points: 1000, committed: true });
-    expect(run.book.answeredCount(1)).toBe(2);
-    expect(run.book.counts(1, 4)).toEqual({ A: 0, B: 2, C: 0, D: 0 });
+    expect(run.book.get(0, 1, 'ann')).toEqual({ stored: 'A', points: 1000, committed: true });
+    expect(run.book.answeredCount(1, 1)).toBe(2);
+    expect(run.book.counts(1, 1, LETTERS_4)).toEqual({ A: 0, B: 2, C: 0, D: 0 });
     // In review the current question's points are already revealed.
     expect(run.roster.get('ann')?.score).toBe(1700);
     expect(run.roster.get('bob')?.score).toBe(600);
@@ -77,39 +81,123 @@ describe('Run.load', () => {
 
   test('points of the open question stay hidden after a restart, and show once revealed', () => {
     const run = Run.load(
-      record({ phase: 'question', index: 1, openedAt: 0, deadline: 20_000 }),
+      record({ phase: 'question', index: 1, round: 1, openedAt: 0, deadline: 20_000 }),
       storeWith([student('ann', 1)], [row(0, 'ann', 'A', 1000), row(1, 'ann', 'B', 800)]),
     );
     expect(run.roster.get('ann')?.score).toBe(1000);
     // The answer itself is known (the student cannot answer twice) and counted.
-    expect(run.book.get(1, 'ann')).toEqual({ choice: 'B', points: 800, committed: true });
-    expect(run.book.answeredCount(1)).toBe(1);
+    expect(run.book.get(1, 1, 'ann')).toEqual({ stored: 'B', points: 800, committed: true });
+    expect(run.book.answeredCount(1, 1)).toBe(1);
 
-    run.revealPoints(1);
+    run.revealPoints(1, 1);
     expect(run.roster.get('ann')?.score).toBe(1800);
   });
 
   test('answers of a student missing from the roster are counted but give nobody points', () => {
     const run = Run.load(record(ENDED), storeWith([student('ann', 1)], [row(0, 'ghost', 'A', 1000)]));
-    expect(run.book.answeredCount(0)).toBe(1);
+    expect(run.book.answeredCount(0, 1)).toBe(1);
     expect(run.roster.get('ann')?.score).toBe(0);
     expect(run.roster.size).toBe(1);
+  });
+
+  test('rebuilds both rounds of a revoted question apart, with round 1’s points in the score', () => {
+    const run = Run.load(
+      record({ phase: 'review', index: 0, round: 2 }),
+      storeWith(
+        [student('ann', 1), student('bob', 2)],
+        [row(0, 'ann', 'A', 900), row(0, 'bob', 'B', 0), row(0, 'ann', 'A', 0, 2), row(0, 'bob', 'A', 0, 2)],
+      ),
+    );
+    expect(run.book.get(0, 1, 'bob')).toEqual({ stored: 'B', points: 0, committed: true });
+    expect(run.book.get(0, 2, 'bob')).toEqual({ stored: 'A', points: 0, committed: true });
+    expect(run.book.counts(0, 1, LETTERS_4)).toEqual({ A: 1, B: 1, C: 0, D: 0 });
+    expect(run.book.counts(0, 2, LETTERS_4)).toEqual({ A: 2, B: 0, C: 0, D: 0 });
+    expect(run.roster.get('ann')?.score).toBe(900);
+  });
+
+  test('in round 2 of an open question, round 1’s points of that question are shown', () => {
+    const run = Run.load(
+      record({ phase: 'question', index: 0, round: 2, openedAt: 0, deadline: 20_000 }),
+      storeWith([student('ann', 1)], [row(0, 'ann', 'A', 900), row(0, 'ann', 'B', 0, 2)]),
+    );
+    expect(run.roster.get('ann')?.score).toBe(900);
+    expect(run.book.get(0, 2, 'ann')).toEqual({ stored: 'B', points: 0, committed: true });
+    expect(run.book.answeredCount(0, 2)).toBe(1);
+  });
+
+  test('rebuilds the count keys of every type: each letter of a multiple answer, correct/incorrect of a numeric one', () => {
+    const typed: Pool = {
+      title: 'typed',
+      scoring: 'speed',
+      questions: [
+        makeQuestion({ type: 'multiple', answer: ['A', 'C'] }),
+        makeQuestion({ type: 'numeric', answer: 10, tolerance: 1 }),
+        makeQuestion({ type: 'poll' }),
+      ],
+    };
+    const run = Run.load(
+      record({ phase: 'review', index: 2, round: 1 }, typed),
+      storeWith(
+        [student('ann', 1), student('bob', 2)],
+        [
+          row(0, 'ann', 'A+C', 1000),
+          row(0, 'bob', 'A+B+C', 333),
+          row(1, 'ann', '11', 900),
+          row(1, 'bob', '-3.5', 0),
+          row(2, 'ann', 'D', 0),
+        ],
+      ),
+    );
+    expect(run.book.counts(0, 1, LETTERS_4)).toEqual({ A: 2, B: 1, C: 2, D: 0 });
+    expect(run.book.answeredCount(0, 1)).toBe(2);
+    expect(run.book.counts(1, 1, ['correct', 'incorrect'])).toEqual({ correct: 1, incorrect: 1 });
+    expect(run.book.counts(2, 1, LETTERS_4)).toEqual({ A: 0, B: 0, C: 0, D: 1 });
+    expect(run.roster.get('ann')?.score).toBe(1900);
+    expect(run.roster.get('bob')?.score).toBe(333);
+  });
+
+  test('a pool stored before version 2 is read as single, speed-scored questions', () => {
+    const v1 = {
+      title: 'Old',
+      questions: [{ text: 'q', choices: ['a', 'b'], answer: 'B', time_limit_s: 20, explanation: null }],
+    };
+    const run = Run.load({ id: RUN_ID, poolJson: JSON.stringify(v1), state: { phase: 'lobby' } }, storeWith([], []));
+    expect(run.pool).toEqual({
+      title: 'Old',
+      scoring: 'speed',
+      questions: [makeQuestion({ text: 'q', choices: ['a', 'b'], answer: 'B' })],
+    });
+  });
+
+  test('answers to a question the pool does not have are skipped', () => {
+    const run = Run.load(record(ENDED), storeWith([student('ann', 1)], [row(7, 'ann', 'A', 1000), row(0, 'ann', 'A', 500)]));
+    expect(run.book.answeredCount(7, 1)).toBe(0);
+    expect(run.roster.get('ann')?.score).toBe(500);
   });
 });
 
 describe('Run.revealPoints', () => {
   test('adds committed points of that question only; held answers add nothing', () => {
-    const run = emptyRun({ phase: 'question', index: 0, openedAt: 0, deadline: 20_000 });
+    const run = emptyRun({ phase: 'question', index: 0, round: 1, openedAt: 0, deadline: 20_000 });
     const ann = run.roster.add({ studentId: 'ann', name: 'Ann', epoch: 0, released: false, joinedAtMs: 1 });
     const bob = run.roster.add({ studentId: 'bob', name: 'Bob', epoch: 0, released: false, joinedAtMs: 2 });
-    run.book.commit(0, 'ann', 'A', 900);
-    run.book.hold(0, 'bob', 'A', 950);
-    run.book.commit(1, 'ann', 'B', 500);
+    run.book.commit(0, 1, 'ann', 'A', 900, ['A']);
+    run.book.hold(0, 1, 'bob', 'A', 950);
+    run.book.commit(1, 1, 'ann', 'B', 500, ['B']);
 
     expect(ann.score).toBe(0);
-    run.revealPoints(0);
+    run.revealPoints(0, 1);
     expect(ann.score).toBe(900);
     expect(bob.score).toBe(0);
+  });
+
+  test('revealing round 2 adds round 2’s points only, never round 1’s again', () => {
+    const run = emptyRun({ phase: 'question', index: 0, round: 2, openedAt: 0, deadline: 20_000 });
+    const ann = run.roster.add({ studentId: 'ann', name: 'Ann', epoch: 0, released: false, joinedAtMs: 1, score: 900 });
+    run.book.commit(0, 1, 'ann', 'A', 900, ['A']);
+    run.book.commit(0, 2, 'ann', 'A', 0, ['A']);
+    run.revealPoints(0, 2);
+    expect(ann.score).toBe(900);
   });
 });
 
@@ -155,8 +243,10 @@ describe('Run.finalRankOf', () => {
   test('is undefined before the run has ended', () => {
     for (const state of [
       { phase: 'lobby' },
-      { phase: 'question', index: 0, openedAt: 0, deadline: 1 },
-      { phase: 'review', index: 0 },
+      { phase: 'question', index: 0, round: 1, openedAt: 0, deadline: 1 },
+      { phase: 'review', index: 0, round: 1 },
+      { phase: 'question', index: 0, round: 2, openedAt: 0, deadline: 1 },
+      { phase: 'review', index: 0, round: 2 },
     ] as SessionState[]) {
       const run = emptyRun(state);
       const ann = run.roster.add({ studentId: 'ann', name: 'Ann', epoch: 0, released: false, joinedAtMs: 1, score: 10 });
@@ -173,7 +263,7 @@ describe('Run.finalRankOf', () => {
   });
 
   test('the rank of a run that ends after being asked before is still computed', () => {
-    const run = emptyRun({ phase: 'review', index: 2 });
+    const run = emptyRun({ phase: 'review', index: 2, round: 1 });
     const ann = run.roster.add({ studentId: 'ann', name: 'Ann', epoch: 0, released: false, joinedAtMs: 1, score: 100 });
     const bob = run.roster.add({ studentId: 'bob', name: 'Bob', epoch: 0, released: false, joinedAtMs: 2, score: 300 });
     expect(run.finalRankOf(ann)).toBeUndefined();

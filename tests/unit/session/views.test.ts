@@ -16,6 +16,7 @@ import {
   studentSnapshotOf,
 } from '../../../src/session/views';
 import { FakeSocket } from '../../helpers/fake-socket';
+import { makeQuestion } from '../../helpers/test-server';
 
 const T0 = 1_700_000_000_000;
 const SECRET_FIELDS = ['correct', 'counts', 'explanation'] as const;
@@ -23,16 +24,20 @@ const SECRET_FIELDS = ['correct', 'counts', 'explanation'] as const;
 /** Two questions: 20 s with answer B and an explanation; 10 s, three choices, answer C, none. */
 const pool: Pool = {
   title: 'views',
+  scoring: 'speed',
   questions: [
-    { text: 'Which is B?', choices: ['a', 'b', 'c', 'd'], answer: 'B', time_limit_s: 20, explanation: 'B is B.' },
-    { text: 'Which is C?', choices: ['a', 'b', 'c'], answer: 'C', time_limit_s: 10, explanation: null },
+    makeQuestion({ text: 'Which is B?', choices: ['a', 'b', 'c', 'd'], answer: 'B', time_limit_s: 20, explanation: 'B is B.' }),
+    makeQuestion({ text: 'Which is C?', choices: ['a', 'b', 'c'], answer: 'C', time_limit_s: 10, explanation: null }),
   ],
 };
 
+/** What every question view and frame of a round-1 single, speed-scored question without an image carries. */
+const SINGLE_FACE = { question_type: 'single', round: 1, image: null, image_alt: null, scoring: 'speed' } as const;
+
 const emptyStore = { listStudents: () => [], listAnswers: () => [] } as unknown as SessionStore;
 
-const QUESTION_0: SessionState = { phase: 'question', index: 0, openedAt: T0, deadline: T0 + 20_000 };
-const REVIEW_0: SessionState = { phase: 'review', index: 0 };
+const QUESTION_0: SessionState = { phase: 'question', index: 0, round: 1, openedAt: T0, deadline: T0 + 20_000 };
+const REVIEW_0: SessionState = { phase: 'review', index: 0, round: 1 };
 const ENDED: SessionState = { phase: 'ended', lastIndex: 1 };
 
 /**
@@ -48,9 +53,9 @@ function runIn(state: SessionState) {
   const cat = add('cat', 3, 300);
   const dan = add('dan', 4, 0);
   ann.sockets.add(new FakeSocket());
-  run.book.commit(0, 'ann', 'B', 900);
-  run.book.commit(0, 'bob', 'A', 0);
-  run.book.hold(0, 'cat', 'C', 0);
+  run.book.commit(0, 1, 'ann', 'B', 900, ['B']);
+  run.book.commit(0, 1, 'bob', 'A', 0, ['A']);
+  run.book.hold(0, 1, 'cat', 'C', 0);
   return { run, ann, bob, cat, dan };
 }
 
@@ -105,7 +110,13 @@ describe('studentSnapshotOf', () => {
     const snapshot = studentSnapshotOf(run, ann, T0 + 5_000);
     expect(snapshot.phase).toBe('question');
     expect(snapshot.question_idx).toBe(0);
-    expect(snapshot.question).toEqual({ text: 'Which is B?', choices: ['a', 'b', 'c', 'd'], time_limit_ms: 20_000, remaining_ms: 15_000 });
+    expect(snapshot.question).toEqual({
+      text: 'Which is B?',
+      choices: ['a', 'b', 'c', 'd'],
+      ...SINGLE_FACE,
+      time_limit_ms: 20_000,
+      remaining_ms: 15_000,
+    });
     expect(snapshot.me.answer).toBe('B');
     expect(studentSnapshotOf(run, cat, T0).me.answer).toBe('C');
     expect(studentSnapshotOf(run, dan, T0).me.answer).toBeNull();
@@ -125,6 +136,7 @@ describe('studentSnapshotOf', () => {
     expect(snapshot.question).toEqual({
       text: 'Which is B?',
       choices: ['a', 'b', 'c', 'd'],
+      ...SINGLE_FACE,
       time_limit_ms: 20_000,
       remaining_ms: 0,
       correct: 'B',
@@ -137,7 +149,7 @@ describe('studentSnapshotOf', () => {
   });
 
   test('a question without an explanation shows null in review', () => {
-    const { run, ann } = runIn({ phase: 'review', index: 1 });
+    const { run, ann } = runIn({ phase: 'review', index: 1, round: 1 });
     const snapshot = studentSnapshotOf(run, ann, T0);
     expectValidStudentSnapshot(snapshot);
     expect(snapshot.question).toMatchObject({ correct: 'C', counts: { A: 0, B: 0, C: 0 }, explanation: null });
@@ -216,12 +228,13 @@ describe('adminSnapshotOf', () => {
 describe('questionOpenOf', () => {
   test('is a valid question_open without the answer, the counts or the explanation', () => {
     const { run } = runIn(QUESTION_0);
-    const frame = parseValid(questionOpenOf(run, 0, T0 + 2_500));
+    const frame = parseValid(questionOpenOf(run, 0, 1, T0 + 2_500));
     expect(frame).toEqual({
       type: 'question_open',
       question_idx: 0,
       text: 'Which is B?',
       choices: ['a', 'b', 'c', 'd'],
+      ...SINGLE_FACE,
       time_limit_ms: 20_000,
       remaining_ms: 17_500,
     });
@@ -232,7 +245,7 @@ describe('questionOpenOf', () => {
 describe('answerProgressOf', () => {
   test('counts committed answers only, out of every student', () => {
     const { run } = runIn(QUESTION_0);
-    expect(parseValid(answerProgressOf(run, 0))).toEqual({
+    expect(parseValid(answerProgressOf(run, 0, 1))).toEqual({
       type: 'answer_progress',
       question_idx: 0,
       answered: 2,
@@ -245,11 +258,13 @@ describe('answerProgressOf', () => {
 describe('questionClosedOf', () => {
   test('the shared frame (admins) has correct, counts and explanation and no personal fields', () => {
     const { run } = runIn(REVIEW_0);
-    const { frames } = questionClosedOf(run, 0);
+    const { frames } = questionClosedOf(run, 0, 1);
     const shared = parseValid(frames.shared);
     expect(shared).toEqual({
       type: 'question_closed',
       question_idx: 0,
+      question_type: 'single',
+      round: 1,
       correct: 'B',
       counts: { A: 1, B: 1, C: 0, D: 0 },
       explanation: 'B is B.',
@@ -258,7 +273,7 @@ describe('questionClosedOf', () => {
 
   test('each student’s frame adds your_choice, points and score', () => {
     const { run, ann, bob, dan } = runIn(REVIEW_0);
-    const { frames, fieldsFor } = questionClosedOf(run, 0);
+    const { frames, fieldsFor } = questionClosedOf(run, 0, 1);
     const personal = (entry: StudentEntry) => parseValid(frames.personal(fieldsFor(entry)));
     expect(personal(ann)).toMatchObject({ your_choice: 'B', points: 900, score: 1200, correct: 'B' });
     expect(personal(bob)).toMatchObject({ your_choice: 'A', points: 0, score: 300 });
@@ -306,5 +321,172 @@ describe('sessionEndedOf', () => {
     expect(parseValid(frames.personal(fieldsFor(bob))).rank).toBe(2);
     expect(parseValid(frames.personal(fieldsFor(cat))).rank).toBe(2);
     expect(parseValid(frames.personal(fieldsFor(ann)))).toMatchObject({ rank: 1, total_students: 4, score: 1200 });
+  });
+});
+
+describe('question types and rounds', () => {
+  /** multiple (A, C of four), numeric (10 ± 0.5, accuracy), poll (three choices) with an image. */
+  const typed: Pool = {
+    title: 'typed',
+    scoring: 'speed',
+    questions: [
+      makeQuestion({ type: 'multiple', answer: ['A', 'C'], explanation: 'A and C.' }),
+      makeQuestion({ type: 'numeric', answer: 10, tolerance: 0.5, scoring: 'accuracy', time_limit_s: 30 }),
+      makeQuestion({ type: 'poll', choices: ['x', 'y', 'z'], image: '/media/abc.png', image_alt: 'a chart' }),
+    ],
+  };
+
+  function typedRun(state: SessionState) {
+    const run = Run.load({ id: 3, poolJson: JSON.stringify(typed), state }, emptyStore);
+    const add = (studentId: string, joinedAtMs: number) =>
+      run.roster.add({ studentId, name: `Name ${studentId}`, epoch: 0, released: false, joinedAtMs });
+    const ann = add('ann', 1);
+    const bob = add('bob', 2);
+    const cat = add('cat', 3);
+    run.book.commit(0, 1, 'ann', 'A+C', 900, ['A', 'C']);
+    run.book.commit(0, 1, 'bob', 'A+B', 0, ['A', 'B']);
+    run.book.commit(1, 1, 'ann', '10.25', 1000, ['correct']);
+    run.book.commit(1, 1, 'bob', '-3', 0, ['incorrect']);
+    run.book.commit(1, 1, 'cat', '12', 0, ['incorrect']);
+    run.book.commit(2, 1, 'ann', 'B', 0, ['B']);
+    run.book.commit(2, 1, 'bob', 'B', 0, ['B']);
+    run.book.commit(2, 1, 'cat', 'C', 0, ['C']);
+    return { run, ann, bob, cat };
+  }
+
+  test('multiple: answers read back as lists of letters; each letter picked is counted', () => {
+    const { run, ann, bob, cat } = typedRun({ phase: 'review', index: 0, round: 1 });
+    const snapshot = studentSnapshotOf(run, ann, T0);
+    expectValidStudentSnapshot(snapshot);
+    expect(snapshot.question).toEqual({
+      text: 'Question?',
+      choices: ['Choice A', 'Choice B', 'Choice C', 'Choice D'],
+      question_type: 'multiple',
+      round: 1,
+      image: null,
+      image_alt: null,
+      scoring: 'speed',
+      time_limit_ms: 20_000,
+      remaining_ms: 0,
+      correct: ['A', 'C'],
+      counts: { A: 2, B: 1, C: 1, D: 0 },
+      explanation: 'A and C.',
+    });
+    expect(snapshot.me).toMatchObject({ answer: ['A', 'C'], points: 900 });
+    const { frames, fieldsFor } = questionClosedOf(run, 0, 1);
+    expect(parseValid(frames.personal(fieldsFor(bob)))).toMatchObject({
+      question_type: 'multiple',
+      correct: ['A', 'C'],
+      counts: { A: 2, B: 1, C: 1, D: 0 },
+      your_choice: ['A', 'B'],
+      points: 0,
+    });
+    expect(parseValid(frames.personal(fieldsFor(cat)))).toMatchObject({ your_choice: null, points: 0 });
+  });
+
+  test('numeric: no choices, counts correct/incorrect, answers read back as numbers, accuracy scoring shown', () => {
+    const { run, ann, bob } = typedRun({ phase: 'question', index: 1, round: 1, openedAt: T0, deadline: T0 + 30_000 });
+    const open = studentSnapshotOf(run, bob, T0 + 1_000);
+    expectValidStudentSnapshot(open);
+    expect(open.question).toEqual({
+      text: 'Question?',
+      choices: [],
+      question_type: 'numeric',
+      round: 1,
+      image: null,
+      image_alt: null,
+      scoring: 'accuracy',
+      time_limit_ms: 30_000,
+      remaining_ms: 29_000,
+    });
+    expect(open.me.answer).toBe(-3);
+    const admin = adminSnapshotOf(run, T0 + 1_000);
+    expectValidAdminSnapshot(admin);
+    expect(admin.counts).toEqual({ correct: 1, incorrect: 2 });
+    expect(admin.question).toMatchObject({ correct: 10, counts: { correct: 1, incorrect: 2 } });
+    expect(parseValid(answerProgressOf(run, 1, 1))).toMatchObject({ answered: 3, counts: { correct: 1, incorrect: 2 } });
+
+    const { frames, fieldsFor } = questionClosedOf(run, 1, 1);
+    expect(parseValid(frames.shared)).toEqual({
+      type: 'question_closed',
+      question_idx: 1,
+      question_type: 'numeric',
+      round: 1,
+      correct: 10,
+      counts: { correct: 1, incorrect: 2 },
+      explanation: null,
+    });
+    expect(parseValid(frames.personal(fieldsFor(ann)))).toMatchObject({ your_choice: 10.25, points: 1000 });
+  });
+
+  test('poll: correct is null; the image and its alt text are in every view', () => {
+    const { run, ann } = typedRun({ phase: 'question', index: 2, round: 1, openedAt: T0, deadline: T0 + 20_000 });
+    const open = parseValid(questionOpenOf(run, 2, 1, T0));
+    expect(open).toMatchObject({ question_type: 'poll', image: '/media/abc.png', image_alt: 'a chart', choices: ['x', 'y', 'z'] });
+    for (const field of SECRET_FIELDS) expect(open).not.toHaveProperty(field);
+    expect(studentSnapshotOf(run, ann, T0).question).toMatchObject({ image: '/media/abc.png', image_alt: 'a chart' });
+    const { frames } = questionClosedOf(run, 2, 1);
+    expect(parseValid(frames.shared)).toMatchObject({ correct: null, counts: { A: 0, B: 2, C: 1 } });
+  });
+
+  test('round 2: views carry round 2, this round’s answer and counts, and round 1’s counts beside them', () => {
+    const { run, ann, bob, cat } = typedRun({ phase: 'question', index: 0, round: 2, openedAt: T0, deadline: T0 + 20_000 });
+    run.book.commit(0, 2, 'ann', 'A+C', 0, ['A', 'C']);
+    run.book.commit(0, 2, 'bob', 'A+C', 0, ['A', 'C']);
+
+    const open = parseValid(questionOpenOf(run, 0, 2, T0));
+    expect(open).toMatchObject({ question_type: 'multiple', round: 2 });
+    for (const field of [...SECRET_FIELDS, 'first_round_counts']) expect(open).not.toHaveProperty(field);
+
+    const student = studentSnapshotOf(run, bob, T0);
+    expectValidStudentSnapshot(student);
+    expect(student.question?.round).toBe(2);
+    for (const field of [...SECRET_FIELDS, 'first_round_counts']) expect(student.question).not.toHaveProperty(field);
+    expect(student.me.answer).toEqual(['A', 'C']);
+    // Cat answered in round 1 only: nothing yet in round 2.
+    expect(studentSnapshotOf(run, cat, T0).me.answer).toBeNull();
+
+    const admin = adminSnapshotOf(run, T0);
+    expectValidAdminSnapshot(admin);
+    expect(admin.answered).toBe(2);
+    expect(admin.counts).toEqual({ A: 2, B: 0, C: 2, D: 0 });
+    expect(admin.question).toMatchObject({
+      round: 2,
+      counts: { A: 2, B: 0, C: 2, D: 0 },
+      first_round_counts: { A: 2, B: 1, C: 1, D: 0 },
+    });
+    expect(parseValid(answerProgressOf(run, 0, 2))).toMatchObject({ answered: 2, counts: { A: 2, B: 0, C: 2, D: 0 } });
+
+    run.state = { phase: 'review', index: 0, round: 2 };
+    const review = studentSnapshotOf(run, ann, T0);
+    expectValidStudentSnapshot(review);
+    expect(review.question).toMatchObject({
+      round: 2,
+      correct: ['A', 'C'],
+      counts: { A: 2, B: 0, C: 2, D: 0 },
+      first_round_counts: { A: 2, B: 1, C: 1, D: 0 },
+    });
+    // Round 2 scores nothing: my points are this round's.
+    expect(review.me).toMatchObject({ answer: ['A', 'C'], points: 0 });
+
+    const { frames, fieldsFor } = questionClosedOf(run, 0, 2);
+    expect(parseValid(frames.shared)).toEqual({
+      type: 'question_closed',
+      question_idx: 0,
+      question_type: 'multiple',
+      round: 2,
+      correct: ['A', 'C'],
+      counts: { A: 2, B: 0, C: 2, D: 0 },
+      first_round_counts: { A: 2, B: 1, C: 1, D: 0 },
+      explanation: 'A and C.',
+    });
+    expect(parseValid(frames.personal(fieldsFor(bob)))).toMatchObject({ your_choice: ['A', 'C'], points: 0 });
+    expect(parseValid(frames.personal(fieldsFor(cat)))).toMatchObject({ your_choice: null, points: 0 });
+  });
+
+  test('round 1 frames carry no first_round_counts', () => {
+    const { run } = typedRun({ phase: 'review', index: 0, round: 1 });
+    expect(parseValid(questionClosedOf(run, 0, 1).frames.shared)).not.toHaveProperty('first_round_counts');
+    expect(adminSnapshotOf(run, T0).question).not.toHaveProperty('first_round_counts');
   });
 });
