@@ -9,6 +9,7 @@ import { Elysia } from 'elysia';
 import { readJarValue } from '../identity/cookies';
 import { PAGE_CONSTANTS_PATH, pageConstantsModule } from '../protocol/page-constants';
 import type { AppDeps } from './deps';
+import { vendorRoutes } from './vendor-routes';
 
 export const PUBLIC_DIR = join(import.meta.dir, '../../public');
 
@@ -30,6 +31,7 @@ export function pageRoutes(deps: AppDeps) {
   const constantsModule = pageConstantsModule();
   return new Elysia({ name: 'pages' })
     .get(PAGE_CONSTANTS_PATH, () => new Response(constantsModule, { headers: SCRIPT_HEADERS }))
+    .use(vendorRoutes())
     .use(
       staticPlugin({
         assets: PUBLIC_DIR,
