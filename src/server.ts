@@ -4,7 +4,7 @@
  * main.ts calls this with the environment; tests call it with a temp database and port 0.
  */
 import type { Server } from 'bun';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createApp } from './app';
 import { DEMO_POOL_PATH, type Config } from './config';
 import { createMediaStore } from './db/media-store';
@@ -20,7 +20,9 @@ import { cookieNaming } from './identity/cookie-names';
 import { createInstructorCheck } from './identity/instructor';
 import { resolveAdminPasswordHash, resolveSigningKey } from './identity/secrets';
 import { createLogger, type Logger } from './logger';
-import { parsePoolText, readStoredPool } from './pool/pool';
+import type { MediaStore } from './pool/media';
+import { readStoredPool, type PoolValidation } from './pool/pool';
+import { importPoolFolder, importPoolUpload } from './pool/pool-import';
 import { SESSION_ID, SOCKET_PATHS } from './protocol/constants';
 import type { Pool, PoolError } from './protocol/pool';
 import { createSocketEndpoints, type HeartbeatOptions, type SocketData } from './realtime/sockets';
@@ -44,15 +46,15 @@ export class PoolLoadError extends Error {
 }
 
 /** The pool to play: QUIZ_POOL_PATH if given, else the stored one, else the demo pool. */
-function resolveStartupPool(config: Config, store: SettingsStore): { pool: Pool; fromFile: boolean } {
+function resolveStartupPool(config: Config, store: SettingsStore, media: MediaStore): { pool: Pool; fromFile: boolean } {
+  // A pool JSON file, a .zip of pool.json and its images, or a folder laid out like one.
   const readPoolFile = (path: string) => {
-    let text: string;
+    let validation: PoolValidation;
     try {
-      text = readFileSync(path, 'utf8');
+      validation = statSync(path).isDirectory() ? importPoolFolder(path, media) : importPoolUpload(readFileSync(path), media);
     } catch (error) {
-      throw new PoolLoadError(path, [{ path: '/', message: `cannot read the file: ${(error as Error).message}` }]);
+      throw new PoolLoadError(path, [{ path: '/', message: `cannot read it: ${(error as Error).message}` }]);
     }
-    const validation = parsePoolText(text);
     if (!validation.ok) throw new PoolLoadError(path, validation.details);
     return validation.pool;
   };
@@ -71,7 +73,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
   const store = createQuizStore(db, SESSION_ID);
   const media = createMediaStore(db, clock);
   try {
-    const startup = resolveStartupPool(config, store);
+    const startup = resolveStartupPool(config, store, media);
     if (startup.fromFile) store.writeSetting(LOADED_POOL_SETTING, JSON.stringify(startup.pool));
     const signingKey = resolveSigningKey(config, logger);
     const adminPasswordHash = await resolveAdminPasswordHash(config, store, logger);

@@ -9,7 +9,7 @@ import { AppError } from '../errors';
 import { ADMIN_SESSION_MS } from '../identity/cookies';
 import { createLoginFailureLimiter } from '../identity/login-rate-limit';
 import { assertAllowedOrigin, clientIp } from '../identity/request-origin';
-import { parsePoolText } from '../pool/pool';
+import { importPoolUpload } from '../pool/pool-import';
 import { readJarValue } from '../identity/cookies';
 import type { AdminCommand } from '../protocol/constants';
 import { LoginBody, StudentIdBody } from '../protocol/http-bodies';
@@ -89,9 +89,11 @@ export function adminRoutes(deps: AppDeps) {
     .post(
       '/admin/api/pool',
       ({ body }) => {
-        // Read as text whatever the content type says, so the pool file's own JSON errors
-        // are reported like any other pool error (path "/"), as at start-up.
-        const validation = parsePoolText(body);
+        // Checked first, so a refused upload stores no image.
+        unwrapOutcome(controller.canReplacePool());
+        // Read as bytes whatever the content type says: a zip by its magic bytes, anything
+        // else as pool JSON whose own syntax errors are reported like any other (path "/").
+        const validation = importPoolUpload(new Uint8Array(body as ArrayBuffer), deps.media);
         if (!validation.ok) {
           throw new AppError(400, 'invalid_pool', 'the pool was refused; nothing was changed', {
             details: validation.details,
@@ -100,7 +102,7 @@ export function adminRoutes(deps: AppDeps) {
         unwrapOutcome(controller.replacePool(validation.pool));
         return { ok: true, title: validation.pool.title, questions: validation.pool.questions.length };
       },
-      { parse: 'text', body: t.String() },
+      { parse: 'arrayBuffer' },
     )
     .post('/admin/api/reset', () => ({ run_id: unwrapOutcome(controller.reset()).runId }))
     .post('/admin/api/next', () => runCommand('next'))

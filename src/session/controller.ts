@@ -211,10 +211,15 @@ export function createSessionController(deps: ControllerDeps) {
    * Replaces the loaded pool. In the lobby the current run plays it at once; after the
    * end it is used from the next reset. Anywhere else it is refused.
    */
+  /** A pool can be loaded in the lobby (played at once) or after the end (played from the next reset). */
+  function canReplacePool(): Outcome {
+    if (run.state.phase === 'lobby' || run.state.phase === 'ended') return { ok: true };
+    return refuse('wrong_phase', 'a pool can only be loaded in the lobby or after the end');
+  }
+
   function replacePool(newPool: Pool): Outcome {
-    if (run.state.phase !== 'lobby' && run.state.phase !== 'ended') {
-      return refuse('wrong_phase', 'a pool can only be loaded in the lobby or after the end');
-    }
+    const allowed = canReplacePool();
+    if (!allowed.ok) return allowed;
     const poolJson = JSON.stringify(newPool);
     store.writeSetting(LOADED_POOL_SETTING, poolJson);
     loadedPool = newPool;
@@ -253,6 +258,7 @@ export function createSessionController(deps: ControllerDeps) {
     command,
     commandFromSocket,
     reset,
+    canReplacePool,
     replacePool,
     adminSnapshot: () => views.adminSnapshotOf(run, clock.now()),
     connectionCounts: () => broadcaster.connectionCounts(run.roster.entries()),

@@ -10,7 +10,7 @@ import { MAX_POOL_ARCHIVE_BYTES } from '../../src/pool/pool-archive';
 import { MAX_BODY_BYTES } from '../../src/protocol/constants';
 import { imageBytes } from '../helpers/image-bytes';
 import { expectJsonError } from '../helpers/json-error';
-import { makePool, type TestWorld } from '../helpers/test-server';
+import { makePool, toPoolInput, type TestWorld } from '../helpers/test-server';
 import { useTestWorlds } from '../helpers/test-worlds';
 
 const worlds = useTestWorlds();
@@ -125,7 +125,7 @@ describe('GET /media/<sha256>.<ext>', () => {
 describe('the body limit: 24 MiB for a pool upload, 1 MiB everywhere else', () => {
   /** A valid pool's JSON, padded with spaces to exactly `size` bytes. */
   const paddedPool = (size: number) => {
-    const text = JSON.stringify(makePool(2));
+    const text = JSON.stringify(toPoolInput(makePool(2)));
     return text + ' '.repeat(size - text.length);
   };
 
