@@ -4,7 +4,8 @@
 // answered count), review (the answer key, histogram with the right bars marked — none for
 // a poll —, explanation, top 10; after a revote's round 2, both rounds side by side and
 // the shift in percent correct instead of the unchanged top 10), ended (podium).
-// Names and question text are always rendered as text.
+// Names are rendered as text; question text, choices and explanations as Markdown with
+// code and maths (shared/markdown.js, sanitised).
 import { CHOICE_LETTERS, LEADERBOARD_SIZE, SOCKET_PATHS } from '/static/protocol.js';
 import { applyAdminFrame, applyRoster, createAdminState, respondentsOf, studentsByRank, toleranceOf } from '/static/shared/admin-state.js';
 import { createCountdown } from '/static/shared/countdown.js';
@@ -12,6 +13,7 @@ import { $, el } from '/static/shared/dom.js';
 import { createHistogram } from '/static/shared/histogram.js';
 import { connectLive } from '/static/shared/live-socket.js';
 import { showImageIn } from '/static/shared/question-image.js';
+import { showMarkdown } from '/static/shared/question-markdown.js';
 import { answerKeyText, shiftText, TYPE_LABELS } from '/static/shared/question-types.js';
 import { revoteShift } from '/static/shared/revote-shift.js';
 
@@ -115,7 +117,7 @@ function imageOf() {
 function renderQuestion() {
   $('question-position').textContent = position();
   renderTypeAndRound($('screen-type'), $('screen-round'));
-  $('screen-question').textContent = screen.question?.text ?? '';
+  showMarkdown($('screen-question'), screen.question?.text ?? '');
   const { src, alt } = imageOf();
   showImageIn($('screen-image-box'), src, alt, { testId: 'screen-image' });
   $('screen-figure').hidden = !src;
@@ -125,11 +127,17 @@ function renderQuestion() {
     ...(screen.question?.choices ?? []).map((choice, i) =>
       el('li', { className: 'choice', attrs: { 'data-letter': CHOICE_LETTERS[i] } }, [
         el('span', { className: 'choice-letter', text: CHOICE_LETTERS[i] }),
-        el('span', { className: 'choice-text', text: choice }),
+        choiceText(choice),
       ]),
     ),
   );
   renderAnswered();
+}
+
+function choiceText(choice) {
+  const text = el('span', { className: 'choice-text' });
+  showMarkdown(text, choice, { inline: true });
+  return text;
 }
 
 function renderAnswered() {
@@ -139,14 +147,14 @@ function renderAnswered() {
 function renderReview() {
   $('review-position').textContent = position();
   renderTypeAndRound($('review-type'), $('review-round'));
-  $('review-question').textContent = screen.question?.text ?? '';
+  showMarkdown($('review-question'), screen.question?.text ?? '');
   const { src, alt } = imageOf();
   showImageIn($('review-image-box'), src, alt, { className: 'review-thumb', testId: 'screen-review-image' });
   renderAnswerLine();
   renderHistograms();
   renderShift();
   const explanation = $('screen-explanation');
-  explanation.textContent = screen.explanation ?? '';
+  showMarkdown(explanation, screen.explanation ?? '');
   explanation.hidden = !screen.explanation;
   renderLeaderboard();
 }

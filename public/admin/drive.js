@@ -13,6 +13,7 @@ import { ADMIN_COMMANDS } from '/static/protocol.js';
 import { createCountdown } from '/static/shared/countdown.js';
 import { $ } from '/static/shared/dom.js';
 import { showImageIn } from '/static/shared/question-image.js';
+import { showMarkdown } from '/static/shared/question-markdown.js';
 import { createHistogram } from '/static/shared/histogram.js';
 import { respondentsOf, toleranceOf } from '/static/shared/admin-state.js';
 import { answerKeyText, REVOTE_TYPES, shiftText, TYPE_LABELS } from '/static/shared/question-types.js';
@@ -65,17 +66,17 @@ export function setUpDrive(session, { sendFrame, onSignedOut }) {
       phase === 'lobby' ? 'Start' : phase === 'question' ? 'Close and review' : isLast ? 'Finish' : 'Next question';
     for (const command of ADMIN_COMMANDS) $(`cmd-${command}`).disabled = !commandAllowed(command);
 
-    const text = $('question-text');
-    if (showingQuestion()) text.textContent = question.text;
-    else if (phase === 'lobby') text.textContent = 'Waiting in the lobby. Press Start (N) when the class is in.';
-    else if (phase === 'ended') text.textContent = 'The session has ended. Download the results below.';
-    else text.textContent = '';
+    let text = '';
+    if (showingQuestion()) text = question.text;
+    else if (phase === 'lobby') text = 'Waiting in the lobby. Press Start (N) when the class is in.';
+    else if (phase === 'ended') text = 'The session has ended. Download the results below.';
+    showMarkdown($('question-text'), text);
     renderImage();
 
     const explanation = $('explanation');
     const showExplanation = phase === 'review' && session.explanation;
     explanation.hidden = !showExplanation;
-    explanation.textContent = showExplanation ? session.explanation : '';
+    showMarkdown(explanation, showExplanation ? session.explanation : '');
 
     renderProgress();
     renderShift();

@@ -1,12 +1,13 @@
 // The question pool: upload (file picker or drop), every refused path listed, and a
 // preview of the loaded pool: each question's type, and its answer key by type (the
 // letter, the set of letters, the number and its tolerance; a poll has none), marked.
-// Pool text is rendered as text.
+// Question text, choices and explanations are Markdown (shared/markdown.js, sanitised).
 // While a run is on (a question open, or its review) the preview lists the questions
 // without answers or explanations: the console may be mirrored to the class (see drive.js).
 import { CHOICE_LETTERS, DEFAULT_TIME_LIMIT_S } from '/static/protocol.js';
 import { $, el } from '/static/shared/dom.js';
 import { markedKeys } from '/static/shared/histogram.js';
+import { showMarkdown } from '/static/shared/question-markdown.js';
 import { answerKeyText, TYPE_LABELS } from '/static/shared/question-types.js';
 import { PHASE_LABELS } from './drive.js';
 
@@ -101,6 +102,18 @@ export function setUpPool(session, { reload, onSignedOut }) {
   return { renderPreview };
 }
 
+function markdownBlock(className, text) {
+  const box = el('div', { className });
+  showMarkdown(box, text);
+  return box;
+}
+
+function markdownInline(text) {
+  const label = el('span');
+  showMarkdown(label, text, { inline: true });
+  return label;
+}
+
 /** One question of the preview: its type, text, image, choices and (outside a run) its answer key. */
 function previewQuestion(question, withAnswers) {
   const type = question.type ?? 'single';
@@ -110,7 +123,7 @@ function previewQuestion(question, withAnswers) {
   const keyText = withAnswers ? answerKeyText(type, question.answer, question.tolerance ?? 0) : null;
   return el('li', { attrs: { 'data-type': type } }, [
     el('p', { className: 'preview-type muted small-text', text: facts.join(' · ') }),
-    el('p', { className: 'preview-text', text: question.text }),
+    markdownBlock('preview-text', question.text),
     question.image
       ? el('p', { className: 'preview-image muted small-text', text: `Image: ${question.image_alt || 'no alt text'}` })
       : null,
@@ -123,7 +136,7 @@ function previewQuestion(question, withAnswers) {
             const isAnswer = marked.includes(letter);
             return el('li', { className: isAnswer ? 'correct' : '', attrs: { 'data-letter': letter } }, [
               el('b', { text: `${letter}. ` }),
-              document.createTextNode(choice),
+              markdownInline(choice),
               isAnswer ? el('span', { className: 'answer-tag', text: ' ✓ answer' }) : null,
             ]);
           }),
@@ -137,6 +150,6 @@ function previewQuestion(question, withAnswers) {
         ])
       : null,
     type === 'poll' && withAnswers ? el('p', { className: 'preview-key muted small-text', text: 'No answer key (poll).' }) : null,
-    withAnswers && question.explanation ? el('p', { className: 'muted small-text', text: question.explanation }) : null,
+    withAnswers && question.explanation ? markdownBlock('preview-explanation muted small-text', question.explanation) : null,
   ]);
 }

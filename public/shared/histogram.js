@@ -13,10 +13,11 @@
 // count is how often it was picked and several bars may be marked; numeric has two bars,
 // data-key "correct" and "incorrect" (no data-letter). A poll marks nothing. A bar is marked
 // only when the page passes the answer key as `correct`, so a page that hides the answer
-// passes null. Choice text is set with textContent. Bars are rebuilt only when the
+// passes null. Choices are inline Markdown (shared/markdown.js, sanitised). Bars are rebuilt only when the
 // question or the marks change; counts update them in place.
 import { CHOICE_LETTERS } from '/static/protocol.js';
 import { el } from '/static/shared/dom.js';
+import { showMarkdown } from '/static/shared/question-markdown.js';
 
 const NUMERIC_BARS = [
   { key: 'correct', label: 'correct' },
@@ -34,6 +35,14 @@ export function markedKeys(type, correct) {
   if (correct === null || correct === undefined || type === 'poll') return [];
   if (type === 'numeric') return ['correct'];
   return Array.isArray(correct) ? correct : [correct];
+}
+
+/** A bar's label: a choice as inline Markdown; numeric's "correct"/"incorrect" as text. */
+function choiceLabel(bar) {
+  const label = el('span', { className: 'bar-choice' });
+  if (bar.letter) showMarkdown(label, bar.label, { inline: true });
+  else label.textContent = bar.label;
+  return label;
 }
 
 /**
@@ -54,7 +63,7 @@ export function createHistogram(box, { fill = 'total' } = {}) {
         return el('div', { className: `bar${bar.letter ? '' : ' bar-tally'}${isMarked ? ' correct' : ''}`, attrs }, [
           el('span', { className: 'bar-letter', text: bar.letter ?? '' }),
           el('span', { className: 'bar-body' }, [
-            el('span', { className: 'bar-choice', text: bar.label }),
+            choiceLabel(bar),
             el('span', { className: 'bar-track' }, [el('span', { className: 'bar-fill' })]),
           ]),
           el('span', { className: 'bar-count', text: '0' }),
