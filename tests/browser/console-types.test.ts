@@ -319,9 +319,10 @@ describe('console: question types', () => {
   );
 
   test(
-    'the pool preview shows each type and its answer key outside a run, and no key while a question is open or in review',
+    'the pool preview shows each type (Markdown text, raw HTML as text) and its answer key outside a run, and no key while a question is open or in review',
     async () => {
-      const world = await suite.startWorld({ fakeTime: true, pool: poolOf(SINGLE, MULTIPLE, POLL, NUMERIC) });
+      const hostile = { ...POLL, text: 'Raw HTML stays text: <img src=x onerror=alert(1)>, and **this** is bold' };
+      const world = await suite.startWorld({ fakeTime: true, pool: poolOf(SINGLE, MULTIPLE, hostile, NUMERIC) });
       const page = await openConsole(world);
       const preview = page.locator('[data-testid=pool-preview]');
       await preview.locator('li[data-type=numeric]').waitFor({ state: 'visible' });
@@ -332,6 +333,10 @@ describe('console: question types', () => {
       expect(await preview.locator('li[data-type=poll] .correct, li[data-type=poll] .answer-tag').count()).toBe(0);
       expect(await preview.locator('li[data-type=poll] .preview-key').textContent()).toBe('No answer key (poll).');
       expect(await preview.locator('li[data-type=numeric] .preview-key b').textContent()).toBe('10 ± 0.5');
+      // Question text is Markdown: bold renders, raw HTML shows as its text.
+      expect(await preview.locator('li[data-type=poll] .preview-text strong').textContent()).toBe('this');
+      expect(await preview.locator('li[data-type=poll] .preview-text').textContent()).toContain('<img src=x onerror=alert(1)>');
+      expect(await page.locator('main img').count()).toBe(0);
 
       const hidden = async () => {
         expect(await preview.locator('.correct, .answer-tag, .preview-key').count()).toBe(0);

@@ -3,10 +3,14 @@
  * against a real server with a v2 pool; students answer over sockets. Review marks the
  * whole set of a multiple question, nothing for a poll, and numeric as correct/incorrect
  * with its answer; after a revote's round 2 the projector (and the console beside it) show
- * round 1 | round 2 and the shift in percent correct. The image test rewrites the admin
- * socket's frames in the page (no server on this branch serves pool images yet).
+ * round 1 | round 2 and the shift in percent correct. The showcase pool, uploaded as a
+ * .zip through the console, brings Markdown (code, maths) and a real image.
  */
 import { describe, expect, test } from 'bun:test';
+import { zipSync } from 'fflate';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { screenshotPath } from '../helpers/browser';
 import { useBrowserSuite } from '../helpers/browser-suite';
@@ -238,33 +242,58 @@ describe('projector: question types', () => {
   );
 
   test(
-    'an image: large beside the choices with its alt text on the projector, a thumbnail on the console',
+    'the showcase pool uploaded as a .zip through the console: Markdown with code and maths on both pages, the image from /media/ large on the projector',
     async () => {
-      const world = await suite.startWorld({ fakeTime: true, pool: poolOf({ ...SINGLE, text: 'Which tree is this?', choices: ['Binary search tree', 'Max-heap', 'AVL tree', 'Trie'], answer: 'A' }) });
+      const world = await suite.startWorld({ fakeTime: true });
       const context = await suite.adminContext(world, { viewport: FULL_HD });
-      // Stand-in for the server's /media/<sha256>.svg (pool images are not served on this
-      // branch yet): the admin socket's frames get an inline SVG image and its alt text.
-      const alt = 'A binary tree: 8 at the root, 3 and 10 below it, then 1, 6 and 14';
-      await context.routeWebSocket(/\/admin\/ws$/, (socket) => {
-        const server = socket.connectToServer();
-        server.onMessage((message) => {
-          const frame = JSON.parse(String(message));
-          const question = frame.type === 'question_open' ? frame : frame.type === 'snapshot' ? frame.question : null;
-          if (question) Object.assign(question, { image: TREE_SVG, image_alt: alt });
-          socket.send(JSON.stringify(frame));
-        });
-      });
       const consolePage = await context.newPage();
       await consolePage.goto(`${world.baseUrl}/admin/`);
       await consolePage.locator('[data-testid=phase]').waitFor({ state: 'visible' });
-      const screen = await openScreen(context, world);
+      await consolePage.setInputFiles('[data-testid=pool-file]', showcaseZip());
+      const preview = consolePage.locator('[data-testid=pool-preview]');
+      await consolePage.waitForFunction(() => document.querySelector('[data-testid=pool-preview]')?.textContent?.includes('Showcase'));
+      // The preview renders Markdown: bold, maths, a highlighted code block, inline code in choices.
+      expect(await preview.locator('.preview-text strong').first().textContent()).toBe('stable');
+      await preview.locator('.preview-text math').first().waitFor({ state: 'attached' });
+      expect(await preview.locator('.preview-text pre code.hljs').count()).toBe(1);
+      expect(await preview.locator('.preview-choices code').count()).toBeGreaterThanOrEqual(4);
+      expect(await preview.locator('li[data-type=single] .preview-image').first().isVisible()).toBe(true);
 
-      await command(world, 'next');
+      const screen = await openScreen(context, world);
+      const showQuestion = async (index: number) => {
+        await command(world, 'next');
+        await screen.waitForFunction((i) => document.querySelector('#question-position')?.textContent === `Question ${i + 1} of 7`, index);
+      };
+      await showQuestion(0);
+      await screen.locator('[data-testid=screen-question] strong').waitFor();
+      expect(await screen.locator('[data-testid=screen-question] strong').textContent()).toBe('stable');
+      await command(world, 'close');
+      await showQuestion(1);
+      await screen.locator('[data-testid=screen-question] math').waitFor({ state: 'attached' });
+      await consolePage.locator('[data-testid=question-text] math').waitFor({ state: 'attached' });
+      await command(world, 'close');
+      await showQuestion(2);
+      await command(world, 'close');
+      await showQuestion(3);
+      await screen.locator('[data-testid=screen-question] pre code.hljs').waitFor();
+      expect(await screen.locator('#screen-choices .choice-text code').count()).toBe(4);
+      await screen.screenshot({ path: screenshotPath('screen-markdown.png') });
+      await consolePage.bringToFront();
+      await consolePage.locator('[data-testid=question-text] pre code.hljs').waitFor();
+      expect(await consolePage.locator('[data-testid=histogram] .bar-choice code').count()).toBe(4);
+      await consolePage.screenshot({ path: screenshotPath('console-markdown.png') });
+      await command(world, 'close');
+      await reviewShown(screen);
+      await screen.locator('[data-testid=screen-explanation] code').first().waitFor();
+      expect(await screen.locator('[data-testid=screen-histogram] .bar-choice code').count()).toBe(4);
+
+      await showQuestion(4);
       const image = screen.locator('[data-testid=screen-image]');
       await image.waitFor({ state: 'visible' });
-      expect(await image.getAttribute('alt')).toBe(alt);
-      expect(await screen.locator('#screen-image-caption').textContent()).toBe(alt);
-      await screen.waitForFunction(() => (document.querySelector('[data-testid=screen-image]') as HTMLImageElement).complete);
+      expect(await image.getAttribute('src')).toMatch(/^\/media\/[0-9a-f]{64}\.png$/);
+      expect(await image.getAttribute('alt')).toBe(TREE_ALT);
+      expect(await screen.locator('#screen-image-caption').textContent()).toBe(TREE_ALT);
+      await screen.waitForFunction(() => (document.querySelector('[data-testid=screen-image]') as HTMLImageElement).naturalWidth === 120);
       const box = (await image.boundingBox())!;
       expect(box.height).toBeGreaterThan(FULL_HD.height * 0.35); // large…
       expect(box.y + box.height).toBeLessThanOrEqual(FULL_HD.height); // …and it fits
@@ -279,25 +308,32 @@ describe('projector: question types', () => {
       await consolePage.bringToFront();
       const thumb = consolePage.locator('[data-testid=question-image]');
       await thumb.waitFor({ state: 'visible' });
-      expect(await thumb.getAttribute('alt')).toBe(alt);
-      const thumbBox = (await thumb.boundingBox())!;
-      expect(thumbBox.width).toBeLessThanOrEqual(160);
-
+      expect(await thumb.getAttribute('alt')).toBe(TREE_ALT);
+      expect((await thumb.boundingBox())!.width).toBeLessThanOrEqual(160);
       await command(world, 'close');
       await reviewShown(screen);
       await screen.locator('[data-testid=screen-review-image]').waitFor({ state: 'visible' });
+      // The next question has no image: none is left on either page.
+      await showQuestion(5);
+      expect(await screen.locator('[data-testid=screen-image]').count()).toBe(0);
+      await consolePage.waitForFunction(() => !document.querySelector('[data-testid=question-image]'));
     },
     TEST_TIMEOUT_MS,
   );
 });
 
-const TREE_SVG = `data:image/svg+xml,${encodeURIComponent(
-  `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 300">
-  <g stroke="#333" stroke-width="4"><line x1="200" y1="50" x2="110" y2="140"/><line x1="200" y1="50" x2="290" y2="140"/>
-  <line x1="110" y1="140" x2="60" y2="240"/><line x1="110" y1="140" x2="160" y2="240"/><line x1="290" y1="140" x2="340" y2="240"/></g>
-  <g fill="#2457d6" stroke="#fff" stroke-width="4"><circle cx="200" cy="50" r="30"/><circle cx="110" cy="140" r="30"/>
-  <circle cx="290" cy="140" r="30"/><circle cx="60" cy="240" r="30"/><circle cx="160" cy="240" r="30"/><circle cx="340" cy="240" r="30"/></g>
-  <g fill="#fff" font-family="sans-serif" font-size="28" font-weight="700" text-anchor="middle" dominant-baseline="central">
-  <text x="200" y="50">8</text><text x="110" y="140">3</text><text x="290" y="140">10</text>
-  <text x="60" y="240">1</text><text x="160" y="240">6</text><text x="340" y="240">14</text></g></svg>`,
-)}`;
+const SHOWCASE = join(import.meta.dir, '../../examples/showcase');
+const TREE_ALT = 'A binary tree: the root 8 has children 3 and 10; 3 has children 1 and 6.';
+
+/** examples/showcase as the .zip an instructor uploads: pool.json and tree.png. */
+function showcaseZip(): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'quiz-showcase-')), 'showcase.zip');
+  writeFileSync(
+    path,
+    zipSync({
+      'pool.json': readFileSync(join(SHOWCASE, 'pool.json')),
+      'tree.png': readFileSync(join(SHOWCASE, 'tree.png')),
+    }),
+  );
+  return path;
+}
