@@ -1,20 +1,30 @@
 // The projector view: what the room sees, readable from the back row. It listens on the
 // admin socket (it is opened from the instructor's browser) and shows one view per phase:
-// lobby (QR, join URL, who joined), question (text, choices, countdown, answered count),
-// review (histogram with the correct answer, explanation, top 10), ended (podium).
-// Names and question text are always rendered as text.
+// lobby (QR, join URL, who joined), question (type, text, image, choices, countdown,
+// answered count), review (the answer key, histogram with the right bars marked — none for
+// a poll —, explanation, top 10; after a revote's round 2, both rounds side by side and
+// the shift in percent correct instead of the unchanged top 10), ended (podium).
+// Names are rendered as text; question text, choices and explanations as Markdown with
+// code and maths (shared/markdown.js, sanitised).
 import { CHOICE_LETTERS, LEADERBOARD_SIZE, SOCKET_PATHS } from '/static/protocol.js';
-import { applyAdminFrame, applyRoster, createAdminState, studentsByRank } from '/static/shared/admin-state.js';
+import { applyAdminFrame, applyRoster, createAdminState, respondentsOf, studentsByRank, toleranceOf } from '/static/shared/admin-state.js';
 import { createCountdown } from '/static/shared/countdown.js';
 import { $, el } from '/static/shared/dom.js';
 import { createHistogram } from '/static/shared/histogram.js';
 import { connectLive } from '/static/shared/live-socket.js';
+import { showImageIn } from '/static/shared/question-image.js';
+import { showMarkdown } from '/static/shared/question-markdown.js';
+import { answerKeyText, shiftText, TYPE_LABELS } from '/static/shared/question-types.js';
+import { revoteShift } from '/static/shared/revote-shift.js';
 
 const RECENT_NAMES = 6;
 
 const screen = createAdminState();
 const countdown = createCountdown($('screen-countdown'));
 const histogram = createHistogram($('screen-histogram'), { fill: 'largest' });
+const firstRound = createHistogram($('screen-histogram-first'), { fill: 'largest' });
+/** The comparison whose shift is shown (or being fetched), so it is read once. */
+let shiftFor = null;
 
 /** The top of the class by the server's rank: the leaderboard, or the podium before session_ended. */
 function topStudents() {
@@ -37,6 +47,7 @@ async function refreshStandings() {
     if (!response.ok) return;
     applyRoster(screen, await response.json());
     renderLeaderboard();
+    if (screen.phase === 'review') renderHistograms(); // how many answered a multiple question
     if (screen.phase === 'ended' && !screen.leaderboard) renderPodium();
   } catch {
     // the next frame or reconnect snapshot brings it back
@@ -86,18 +97,47 @@ function renderLobby() {
   $('screen-recent-names').replaceChildren(...recent.map((name) => el('li', { text: name })));
 }
 
+const typeOf = () => screen.question?.type ?? 'single';
+
+/** The kicker's type and round: " · Select all that apply", "Round 2". */
+function renderTypeAndRound(typeNode, roundNode) {
+  typeNode.textContent = screen.question ? ` · ${TYPE_LABELS[typeOf()] ?? typeOf()}` : '';
+  roundNode.hidden = screen.question?.round !== 2;
+  document.body.dataset.round = String(screen.question?.round ?? 1);
+  document.body.dataset.type = typeOf();
+}
+
+/** The question's image (if any) with its alt text. */
+function imageOf() {
+  const src = screen.question?.image ?? null;
+  document.body.dataset.image = src ? 'true' : 'false';
+  return { src, alt: src ? screen.question.imageAlt || `Image for question ${screen.questionIdx + 1}` : '' };
+}
+
 function renderQuestion() {
   $('question-position').textContent = position();
-  $('screen-question').textContent = screen.question?.text ?? '';
+  renderTypeAndRound($('screen-type'), $('screen-round'));
+  showMarkdown($('screen-question'), screen.question?.text ?? '');
+  const { src, alt } = imageOf();
+  showImageIn($('screen-image-box'), src, alt, { testId: 'screen-image' });
+  $('screen-figure').hidden = !src;
+  $('screen-image-caption').textContent = src ? (screen.question.imageAlt ?? '') : '';
+  $('screen-numeric-hint').hidden = typeOf() !== 'numeric';
   $('screen-choices').replaceChildren(
     ...(screen.question?.choices ?? []).map((choice, i) =>
       el('li', { className: 'choice', attrs: { 'data-letter': CHOICE_LETTERS[i] } }, [
         el('span', { className: 'choice-letter', text: CHOICE_LETTERS[i] }),
-        el('span', { className: 'choice-text', text: choice }),
+        choiceText(choice),
       ]),
     ),
   );
   renderAnswered();
+}
+
+function choiceText(choice) {
+  const text = el('span', { className: 'choice-text' });
+  showMarkdown(text, choice, { inline: true });
+  return text;
 }
 
 function renderAnswered() {
@@ -106,12 +146,71 @@ function renderAnswered() {
 
 function renderReview() {
   $('review-position').textContent = position();
-  $('review-question').textContent = screen.question?.text ?? '';
-  histogram.show({ choices: screen.question?.choices ?? [], counts: screen.counts, correct: screen.correct });
+  renderTypeAndRound($('review-type'), $('review-round'));
+  showMarkdown($('review-question'), screen.question?.text ?? '');
+  const { src, alt } = imageOf();
+  showImageIn($('review-image-box'), src, alt, { className: 'review-thumb', testId: 'screen-review-image' });
+  renderAnswerLine();
+  renderHistograms();
+  renderShift();
   const explanation = $('screen-explanation');
-  explanation.textContent = screen.explanation ?? '';
+  showMarkdown(explanation, screen.explanation ?? '');
   explanation.hidden = !screen.explanation;
   renderLeaderboard();
+}
+
+/** "Answer: B", "Answers: A, C", "Answer: 10 ± 0.5 · 3 of 4 within tolerance", or for a poll its note. */
+function renderAnswerLine() {
+  const line = $('screen-answer');
+  const type = typeOf();
+  const key = answerKeyText(type, screen.correct, toleranceOf(screen));
+  let text = type === 'poll' ? 'Poll · no right answer' : key ? `${type === 'multiple' ? 'Answers' : 'Answer'}: ${key}` : '';
+  if (type === 'numeric' && screen.counts) {
+    const right = screen.counts.correct ?? 0;
+    text += ` · ${right} of ${right + (screen.counts.incorrect ?? 0)} within tolerance`;
+  }
+  line.textContent = text;
+  line.hidden = !text;
+}
+
+function renderHistograms() {
+  const type = typeOf();
+  const choices = screen.question?.choices ?? [];
+  const respondents = type === 'multiple' ? screen.answered : respondentsOf(type, screen.counts);
+  const both = Boolean(screen.firstRoundCounts);
+  $('screen-first-round').hidden = !both;
+  $('screen-histogram-title').hidden = !both;
+  $('screen-rounds').classList.toggle('side-by-side', both);
+  if (!both) {
+    firstRound.clear();
+    histogram.show({ type, choices, counts: screen.counts, correct: screen.correct, respondents });
+    return;
+  }
+  // One scale for both rounds: a full bar is the largest count of either.
+  const scaleMax = Math.max(1, ...Object.values(screen.counts ?? {}), ...Object.values(screen.firstRoundCounts));
+  const firstRespondents = respondentsOf(type, screen.firstRoundCounts);
+  firstRound.show({ type, choices, counts: screen.firstRoundCounts, correct: screen.correct, respondents: firstRespondents, scaleMax });
+  histogram.show({ type, choices, counts: screen.counts, correct: screen.correct, respondents, scaleMax });
+}
+
+/** After round 2: "Correct: 25 % → 75 % (+50 points)"; a poll shows only its two distributions. */
+function renderShift() {
+  const box = $('screen-shift');
+  if (!screen.firstRoundCounts || typeOf() === 'poll') {
+    shiftFor = null;
+    box.hidden = true;
+    box.textContent = '';
+    return;
+  }
+  const key = `${screen.runId}/${screen.questionIdx}/${JSON.stringify(screen.counts)}`;
+  if (shiftFor === key) return;
+  shiftFor = key;
+  const asked = { type: typeOf(), questionIdx: screen.questionIdx, correct: screen.correct, counts: screen.counts, firstRoundCounts: screen.firstRoundCounts };
+  revoteShift(asked).then((shift) => {
+    if (shiftFor !== key) return;
+    box.hidden = !shift;
+    box.textContent = shift ? shiftText(shift.before, shift.after) : '';
+  });
 }
 
 function renderLeaderboard() {

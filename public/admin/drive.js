@@ -1,20 +1,27 @@
-// Driving the session: the phase badge, the question, the countdown, "answered X / Y",
-// the live histogram, and the Next / Close / End commands (buttons and N / C / E).
+// Driving the session: the phase and round badges, the question (its type, text and
+// image), the countdown, "answered X / Y", the live histogram, the two rounds side by side
+// after a revote, and the Next / Close / Revote / End commands (buttons and N / C / R / E).
 // Commands go over the admin socket, or over HTTP while it reconnects.
 //
 // A laptop mirrored to the projector shows this page to the class, so while a question is
-// open its histogram marks no choice until the instructor presses "Show answer". That
-// holds for one question only: each new question (and a reload) starts hidden again, so an
-// instructor who peeked once does not put the next answer on the wall by surprise. After
-// the close, review marks the answer as the projector does.
+// open nothing on it says the answer (no marked bar, no multiple set, no numeric value)
+// until the instructor presses "Show answer". That holds for one question only: each new
+// question (and a reload, and a revote's round 2) starts hidden again, so an instructor who
+// peeked once does not put the next answer on the wall by surprise. After the close,
+// review shows the answer as the projector does. A poll has no answer to show.
 import { ADMIN_COMMANDS } from '/static/protocol.js';
 import { createCountdown } from '/static/shared/countdown.js';
 import { $ } from '/static/shared/dom.js';
+import { showImageIn } from '/static/shared/question-image.js';
+import { showMarkdown } from '/static/shared/question-markdown.js';
 import { createHistogram } from '/static/shared/histogram.js';
+import { respondentsOf, toleranceOf } from '/static/shared/admin-state.js';
+import { answerKeyText, REVOTE_TYPES, shiftText, TYPE_LABELS } from '/static/shared/question-types.js';
+import { revoteShift } from '/static/shared/revote-shift.js';
 
 export const PHASE_LABELS = { lobby: 'lobby', question: 'question open', review: 'review', ended: 'ended' };
 const MESSAGE_MS = 6000;
-/** Each command's key is its first letter: N, C, E. */
+/** Each command's key is its first letter: N, C, E, R. */
 const COMMAND_KEYS = Object.fromEntries(ADMIN_COMMANDS.map((command) => [command[0], command]));
 
 /**
@@ -25,61 +32,132 @@ const COMMAND_KEYS = Object.fromEntries(ADMIN_COMMANDS.map((command) => [command
 export function setUpDrive(session, { sendFrame, onSignedOut }) {
   const countdown = createCountdown($('countdown'), { format: (seconds) => `${seconds} s` });
   const histogram = createHistogram($('histogram'));
+  const firstRound = createHistogram($('histogram-first'));
   let messageTimer = null;
-  /** The run and question "Show answer" was pressed for; any other question is hidden. */
+  /** The run, question and round "Show answer" was pressed for; any other is hidden. */
   let answerShownFor = null;
-  const currentQuestion = () => `${session.runId}/${session.questionIdx}`;
+  /** The comparison whose shift is shown (or being fetched), so it is read once. */
+  let shiftFor = null;
+  const type = () => session.question?.type ?? 'single';
+  const currentQuestion = () => `${session.runId}/${session.questionIdx}/${session.question?.round ?? 1}`;
   const answerShown = () => session.phase === 'review' || (session.phase === 'question' && answerShownFor === currentQuestion());
+  const showingQuestion = () => Boolean(session.question) && (session.phase === 'question' || session.phase === 'review');
+  const comparing = () => session.phase === 'review' && Boolean(session.firstRoundCounts);
 
   function render() {
-    const { phase } = session;
+    const { phase, question } = session;
     const phaseBadge = $('phase');
     phaseBadge.dataset.phase = phase ?? '';
     phaseBadge.textContent = PHASE_LABELS[phase] ?? String(phase);
+    $('round').hidden = !(showingQuestion() && question.round === 2);
     $('question-position').textContent =
       session.questionIdx === null || session.questionIdx === undefined
         ? `${session.totalQuestions} questions`
         : `question ${session.questionIdx + 1} of ${session.totalQuestions}`;
+    const typeBadge = $('question-type');
+    typeBadge.hidden = !showingQuestion();
+    typeBadge.dataset.type = showingQuestion() ? type() : '';
+    typeBadge.textContent = showingQuestion()
+      ? `${TYPE_LABELS[type()] ?? type()}${question.scoring === 'accuracy' ? ' · accuracy' : ''}`
+      : '';
 
     const isLast = session.questionIdx !== null && session.questionIdx + 1 >= session.totalQuestions;
     $('next-label').textContent =
       phase === 'lobby' ? 'Start' : phase === 'question' ? 'Close and review' : isLast ? 'Finish' : 'Next question';
-    $('cmd-next').disabled = phase === 'ended';
-    $('cmd-close').disabled = phase !== 'question';
-    $('cmd-end').disabled = phase === 'ended';
+    for (const command of ADMIN_COMMANDS) $(`cmd-${command}`).disabled = !commandAllowed(command);
 
-    const text = $('question-text');
-    if (session.question && (phase === 'question' || phase === 'review')) text.textContent = session.question.text;
-    else if (phase === 'lobby') text.textContent = 'Waiting in the lobby. Press Start (N) when the class is in.';
-    else if (phase === 'ended') text.textContent = 'The session has ended. Download the results below.';
-    else text.textContent = '';
+    let text = '';
+    if (showingQuestion()) text = question.text;
+    else if (phase === 'lobby') text = 'Waiting in the lobby. Press Start (N) when the class is in.';
+    else if (phase === 'ended') text = 'The session has ended. Download the results below.';
+    showMarkdown($('question-text'), text);
+    renderImage();
 
     const explanation = $('explanation');
     const showExplanation = phase === 'review' && session.explanation;
     explanation.hidden = !showExplanation;
-    explanation.textContent = showExplanation ? session.explanation : '';
+    showMarkdown(explanation, showExplanation ? session.explanation : '');
 
     renderProgress();
+    renderShift();
     if (phase === 'question' && session.deadlineAt !== null) countdown.run(session.deadlineAt);
     else countdown.stop(phase === 'review' ? 'closed' : '—');
+  }
+
+  /** The question's image as a thumbnail beside its text (the projector shows it large). */
+  function renderImage() {
+    const src = showingQuestion() ? session.question.image : null;
+    const alt = src ? session.question.imageAlt || `Image for question ${session.questionIdx + 1}` : '';
+    showImageIn($('question-image-box'), src, alt, { className: 'question-thumb', testId: 'question-image' });
   }
 
   function renderAnswered() {
     $('answered').textContent = `answered ${session.answered} / ${session.studentsCount}`;
   }
 
-  /** The numbers that move while a question is open: answered and the histogram. */
+  /** The numbers that move while a question is open: answered, the histogram, the tally. */
   function renderProgress() {
     renderAnswered();
-    const reveal = $('reveal-answer');
-    reveal.hidden = session.phase !== 'question';
-    reveal.setAttribute('aria-pressed', String(session.phase === 'question' && answerShown()));
     const { question, counts, phase } = session;
-    if (question && counts && (phase === 'question' || phase === 'review')) {
-      histogram.show({ choices: question.choices, counts, correct: answerShown() ? session.correct : null });
-    } else {
+    const reveal = $('reveal-answer');
+    reveal.hidden = phase !== 'question' || type() === 'poll';
+    reveal.setAttribute('aria-pressed', String(phase === 'question' && answerShown()));
+
+    const keyLine = $('answer-key');
+    const keyText = showingQuestion() && answerShown() ? answerKeyText(type(), session.correct, toleranceOf(session)) : null;
+    keyLine.hidden = !keyText;
+    keyLine.textContent = keyText ? `${type() === 'multiple' ? 'Answers' : 'Answer'}: ${keyText}` : '';
+
+    const tally = $('tally');
+    const numeric = showingQuestion() && type() === 'numeric' && counts;
+    tally.hidden = !numeric;
+    tally.textContent = numeric
+      ? `${counts.correct ?? 0} of ${(counts.correct ?? 0) + (counts.incorrect ?? 0)} within tolerance`
+      : '';
+
+    if (!(question && counts && showingQuestion())) {
       histogram.clear();
+      firstRound.clear();
+      $('first-round').hidden = true;
+      $('histogram-title').hidden = true;
+      return;
     }
+    const correct = answerShown() ? session.correct : null;
+    const respondents = type() === 'multiple' ? session.answered : respondentsOf(type(), counts);
+    const both = comparing();
+    $('first-round').hidden = !both;
+    $('histogram-title').hidden = !both;
+    $('rounds').classList.toggle('side-by-side', both);
+    if (!both) {
+      firstRound.clear();
+      histogram.show({ type: type(), choices: question.choices, counts, correct, respondents });
+      return;
+    }
+    // Both rounds on one scale: a full bar is the largest count of either round.
+    const scaleMax = Math.max(1, ...Object.values(counts), ...Object.values(session.firstRoundCounts));
+    const firstRespondents = respondentsOf(type(), session.firstRoundCounts);
+    firstRound.show({ type: type(), choices: question.choices, counts: session.firstRoundCounts, correct, respondents: firstRespondents, scaleMax });
+    histogram.show({ type: type(), choices: question.choices, counts, correct, respondents, scaleMax });
+  }
+
+  /** After round 2 closes: "Correct: 25 % → 75 % (+50 points)" (a poll has none). */
+  function renderShift() {
+    const box = $('shift');
+    if (!comparing() || type() === 'poll') {
+      shiftFor = null;
+      box.hidden = true;
+      box.textContent = '';
+      return;
+    }
+    const key = `${currentQuestion()}/${JSON.stringify(session.counts)}`;
+    if (shiftFor === key) return;
+    shiftFor = key;
+    const asked = { type: type(), questionIdx: session.questionIdx, correct: session.correct, counts: session.counts, firstRoundCounts: session.firstRoundCounts };
+    revoteShift(asked).then((shift) => {
+      if (shiftFor !== key) return;
+      box.hidden = !shift;
+      box.textContent = shift ? shiftText(shift.before, shift.after) : '';
+    });
   }
 
   function showMessage(text) {
@@ -90,15 +168,24 @@ export function setUpDrive(session, { sendFrame, onSignedOut }) {
     if (text) messageTimer = setTimeout(() => (box.hidden = true), MESSAGE_MS);
   }
 
-  function commandAllowed(type) {
-    if (type === 'close') return session.phase === 'question';
-    return session.phase !== 'ended';
+  /** Why `command` does not apply now, or null when it does. */
+  function refusalOf(command) {
+    const { phase } = session;
+    if (command === 'close') return phase === 'question' ? null : 'there is no open question to close';
+    if (command === 'revote') {
+      if (phase !== 'review') return 'a question can be asked again only once it is closed, in review';
+      if (session.question?.round === 2) return 'this question has already been asked a second time';
+      if (!REVOTE_TYPES.includes(type())) return 'a number question cannot be asked again';
+      return null;
+    }
+    return phase === 'ended' ? 'the session has already ended' : null;
   }
+  const commandAllowed = (command) => refusalOf(command) === null;
 
   async function sendCommand(type) {
-    if (!commandAllowed(type)) {
-      const reason = type === 'close' ? 'there is no open question to close' : 'the session has already ended';
-      showMessage(`${type[0].toUpperCase()}${type.slice(1)} is not available: ${reason}.`);
+    const refusal = refusalOf(type);
+    if (refusal) {
+      showMessage(`${type[0].toUpperCase()}${type.slice(1)} is not available: ${refusal}.`);
       return;
     }
     if (type === 'end' && !confirm('End the session now? Students see their final rank.')) return;

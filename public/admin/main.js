@@ -21,7 +21,7 @@ const drive = setUpDrive(session, { sendFrame: (frame) => Boolean(socket?.send(f
 const roster = setUpRoster(session, {
   onRefreshed(runChanged) {
     if (runChanged) results.renderRuns();
-    drive.renderAnswered();
+    drive.renderProgress(); // in review the refresh brings how many answered a multiple question
   },
   onSignedOut: signedOut,
   showMessage: drive.showMessage,

@@ -1,9 +1,14 @@
 // The question pool: upload (file picker or drop), every refused path listed, and a
-// preview of the loaded pool with the answers marked. Pool text is rendered as text.
+// preview of the loaded pool: each question's type, and its answer key by type (the
+// letter, the set of letters, the number and its tolerance; a poll has none), marked.
+// Question text, choices and explanations are Markdown (shared/markdown.js, sanitised).
 // While a run is on (a question open, or its review) the preview lists the questions
 // without answers or explanations: the console may be mirrored to the class (see drive.js).
 import { CHOICE_LETTERS, DEFAULT_TIME_LIMIT_S } from '/static/protocol.js';
 import { $, el } from '/static/shared/dom.js';
+import { markedKeys } from '/static/shared/histogram.js';
+import { showMarkdown } from '/static/shared/question-markdown.js';
+import { answerKeyText, TYPE_LABELS } from '/static/shared/question-types.js';
 import { PHASE_LABELS } from './drive.js';
 
 /**
@@ -24,11 +29,12 @@ export function setUpPool(session, { reload, onSignedOut }) {
     errors.hidden = true;
     if (!file) return;
     showMessage(`Checking ${file.name}…`);
-    const text = await file.text();
+    // A pool with images is a .zip of pool.json and the files; the server unpacks it.
+    const isZip = /\.zip$/i.test(file.name) || file.type === 'application/zip';
     const response = await fetch('/admin/api/pool', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: text,
+      headers: { 'content-type': isZip ? 'application/zip' : 'application/json' },
+      body: isZip ? file : await file.text(),
     }).catch(() => null);
     $('pool-file').value = '';
     if (!response) return showMessage('The server cannot be reached; nothing was changed.', 'error');
@@ -88,7 +94,7 @@ export function setUpPool(session, { reload, onSignedOut }) {
       return;
     }
     const list = el('ol', { className: 'preview-questions' }, pool.questions.map((q) => previewQuestion(q, withAnswers)));
-    const title = el('h3', { text: `${pool.title} · ${pool.questions.length} questions` });
+    const title = el('h3', { text: `${pool.title} · ${pool.questions.length} question${pool.questions.length === 1 ? '' : 's'}` });
     if (withAnswers) box.replaceChildren(title, list);
     else box.replaceChildren(title, el('p', { className: 'muted small-text', text: 'Answers are hidden while the session runs.' }), list);
   }
@@ -96,25 +102,54 @@ export function setUpPool(session, { reload, onSignedOut }) {
   return { renderPreview };
 }
 
+function markdownBlock(className, text) {
+  const box = el('div', { className });
+  showMarkdown(box, text);
+  return box;
+}
+
+function markdownInline(text) {
+  const label = el('span');
+  showMarkdown(label, text, { inline: true });
+  return label;
+}
+
+/** One question of the preview: its type, text, image, choices and (outside a run) its answer key. */
 function previewQuestion(question, withAnswers) {
-  return el('li', {}, [
-    el('p', { className: 'preview-text', text: question.text }),
-    el(
-      'ul',
-      { className: 'preview-choices' },
-      question.choices.map((choice, i) => {
-        const letter = CHOICE_LETTERS[i];
-        const isAnswer = withAnswers && letter === question.answer;
-        return el('li', { className: isAnswer ? 'correct' : '', attrs: { 'data-letter': letter } }, [
-          el('b', { text: `${letter}. ` }),
-          document.createTextNode(choice),
-          isAnswer ? el('span', { className: 'answer-tag', text: ' ✓ answer' }) : null,
-        ]);
-      }),
-    ),
-    el('p', {
-      className: 'muted small-text',
-      text: `${question.time_limit_s ?? DEFAULT_TIME_LIMIT_S} s${withAnswers && question.explanation ? ` · ${question.explanation}` : ''}`,
-    }),
+  const type = question.type ?? 'single';
+  const marked = withAnswers ? markedKeys(type, question.answer) : [];
+  const facts = [TYPE_LABELS[type] ?? type, `${question.time_limit_s ?? DEFAULT_TIME_LIMIT_S} s`];
+  if (question.scoring === 'accuracy') facts.push('accuracy scoring');
+  const keyText = withAnswers ? answerKeyText(type, question.answer, question.tolerance ?? 0) : null;
+  return el('li', { attrs: { 'data-type': type } }, [
+    el('p', { className: 'preview-type muted small-text', text: facts.join(' · ') }),
+    markdownBlock('preview-text', question.text),
+    question.image
+      ? el('p', { className: 'preview-image muted small-text', text: `Image: ${question.image_alt || 'no alt text'}` })
+      : null,
+    question.choices?.length
+      ? el(
+          'ul',
+          { className: 'preview-choices' },
+          question.choices.map((choice, i) => {
+            const letter = CHOICE_LETTERS[i];
+            const isAnswer = marked.includes(letter);
+            return el('li', { className: isAnswer ? 'correct' : '', attrs: { 'data-letter': letter } }, [
+              el('b', { text: `${letter}. ` }),
+              markdownInline(choice),
+              isAnswer ? el('span', { className: 'answer-tag', text: ' ✓ answer' }) : null,
+            ]);
+          }),
+        )
+      : null,
+    type === 'numeric' && keyText
+      ? el('p', { className: 'preview-key correct', attrs: { 'data-answer': question.answer } }, [
+          document.createTextNode('Answer: '),
+          el('b', { text: keyText }),
+          el('span', { className: 'answer-tag', text: ' ✓ answer' }),
+        ])
+      : null,
+    type === 'poll' && withAnswers ? el('p', { className: 'preview-key muted small-text', text: 'No answer key (poll).' }) : null,
+    withAnswers && question.explanation ? markdownBlock('preview-explanation muted small-text', question.explanation) : null,
   ]);
 }

@@ -1,7 +1,11 @@
-// The session as the instructor's pages see it, kept from the admin socket: `snapshot`
-// (also the body of GET /admin/api/state) replaces everything, the other frames patch it.
-// The console and the projector both keep one of these and draw their own views from it;
-// neither applies a frame by hand.
+// What the console and the projector know about the session, built only from the admin
+// snapshot and the admin socket's frames. Both pages keep one of these and draw their own
+// views from it; neither applies a frame by hand.
+//
+// A question carries its type (single, multiple, poll, numeric), its round (2 while it is
+// asked again after discussion) and its image. `correct` is what the server calls the
+// answer key: a letter, letters, a number, or null for a poll. After round 2 closes,
+// `firstRoundCounts` holds round 1's counts for the side-by-side comparison.
 import { CHOICE_LETTERS } from '/static/protocol.js';
 
 /** A fresh, empty state; `deadlineAt` is the performance.now() time the question closes. */
@@ -12,17 +16,52 @@ export function createAdminState() {
     totalQuestions: 0,
     studentsCount: 0,
     names: [], // who joined, in join order (lobby_update carries them to admins)
-    question: null, // { text, choices, time_limit_ms }
+    question: null, // { text, choices, type, round, image, imageAlt, scoring, time_limit_ms }
     deadlineAt: null,
     answered: 0,
-    counts: null, // { A: 3, B: 0, … } of the current question
-    correct: null, // the correct letter (admins know it while the question is open)
+    counts: null, // { A: 3, B: 0, … }, or { correct, incorrect } for numeric
+    firstRoundCounts: null, // round 1's counts, once round 2 has closed
+    correct: null, // the answer key (admins know it while the question is open)
     explanation: null,
     students: [], // { student_id, name, score, rank, connected, released }
     leaderboard: null, // session_ended's top entries { name, score, rank }
     pool: null,
     runId: 1,
   };
+}
+
+/** The page's shape of a question from a snapshot's `question` or a `question_open` frame. */
+function questionFrom(source) {
+  return {
+    text: source.text,
+    choices: source.choices ?? [],
+    type: source.question_type ?? 'single',
+    round: source.round ?? 1,
+    image: source.image ?? null,
+    imageAlt: source.image_alt ?? null,
+    scoring: source.scoring ?? 'speed',
+    time_limit_ms: source.time_limit_ms,
+  };
+}
+
+/** Every count at zero: one per letter, or correct/incorrect for a numeric question. */
+export function zeroCounts(question) {
+  if (question.type === 'numeric') return { correct: 0, incorrect: 0 };
+  return Object.fromEntries(question.choices.map((_, i) => [CHOICE_LETTERS[i], 0]));
+}
+
+/**
+ * How many students answered, read from the counts: every type but `multiple` counts one
+ * per answer. A multiple answer adds one per letter picked, so its counts cannot say (null).
+ */
+export function respondentsOf(type, counts) {
+  if (!counts || type === 'multiple') return null;
+  return Object.values(counts).reduce((sum, n) => sum + n, 0);
+}
+
+/** The tolerance of question `index` in the loaded pool (0 when unknown). */
+export function toleranceOf(state, index = state.questionIdx) {
+  return state.pool?.questions[index]?.tolerance ?? 0;
 }
 
 /** Replaces the whole state with a snapshot (socket frame or GET /admin/api/state). */
@@ -33,10 +72,12 @@ export function applySnapshot(state, snapshot, now = performance.now()) {
     questionIdx: snapshot.question_idx,
     totalQuestions: snapshot.total_questions,
     studentsCount: snapshot.students_count,
-    question: question ? { text: question.text, choices: question.choices, time_limit_ms: question.time_limit_ms } : null,
+    question: question ? questionFrom(question) : null,
     deadlineAt: snapshot.phase === 'question' && question ? now + question.remaining_ms : null,
     answered: snapshot.answered ?? 0,
     counts: snapshot.counts ?? question?.counts ?? null,
+    // Only a closed round 2 is compared with round 1; while it is open the console shows it alone.
+    firstRoundCounts: snapshot.phase === 'review' ? (question?.first_round_counts ?? null) : null,
     correct: question?.correct ?? null,
     explanation: question?.explanation ?? null,
     leaderboard: null,
@@ -47,11 +88,19 @@ export function applySnapshot(state, snapshot, now = performance.now()) {
   state.names = state.students.map((student) => student.name);
 }
 
-/** Takes the roster part of GET /admin/api/state: students, their count and the run. */
+/**
+ * Takes the roster part of GET /admin/api/state: students, their count and the run; and,
+ * in review of the same question, how many answered (question_closed does not say it for
+ * a multiple-answer question, whose counts are per letter).
+ */
 export function applyRoster(state, body) {
   state.students = body.students ?? [];
   state.studentsCount = body.students_count;
   state.runId = body.run_id;
+  if (body.phase === 'review' && state.phase === 'review' && body.question_idx === state.questionIdx &&
+      (body.question?.round ?? 1) === state.question?.round && typeof body.answered === 'number') {
+    state.answered = body.answered;
+  }
 }
 
 /**
@@ -67,36 +116,44 @@ export function applyAdminFrame(state, frame, now = performance.now()) {
       state.studentsCount = frame.students_count;
       if (Array.isArray(frame.names)) state.names = frame.names;
       return true;
-    case 'question_open':
+    case 'question_open': {
+      const question = questionFrom(frame);
       Object.assign(state, {
         phase: 'question',
         questionIdx: frame.question_idx,
-        question: { text: frame.text, choices: frame.choices, time_limit_ms: frame.time_limit_ms },
+        question,
         deadlineAt: now + frame.remaining_ms,
         answered: 0,
-        counts: Object.fromEntries(frame.choices.map((_, i) => [CHOICE_LETTERS[i], 0])),
+        counts: zeroCounts(question),
+        firstRoundCounts: null,
         correct: state.pool?.questions[frame.question_idx]?.answer ?? null,
         explanation: null,
         leaderboard: null,
       });
       return true;
+    }
     case 'answer_progress':
       if (frame.question_idx !== state.questionIdx) return false;
       state.answered = frame.answered;
       state.studentsCount = frame.students_count;
       state.counts = frame.counts;
       return true;
-    case 'question_closed':
+    case 'question_closed': {
+      const type = frame.question_type ?? state.question?.type ?? 'single';
+      if (state.question) Object.assign(state.question, { type, round: frame.round ?? state.question.round });
       Object.assign(state, {
         phase: 'review',
         questionIdx: frame.question_idx,
         counts: frame.counts,
-        answered: Object.values(frame.counts).reduce((sum, n) => sum + n, 0),
-        correct: frame.correct,
+        firstRoundCounts: frame.first_round_counts ?? null,
+        // The last answer_progress may not have come (it is throttled): count where the counts can say.
+        answered: respondentsOf(type, frame.counts) ?? state.answered,
+        correct: frame.correct ?? null,
         explanation: frame.explanation,
         deadlineAt: null,
       });
       return true;
+    }
     case 'session_ended':
       state.phase = 'ended';
       state.deadlineAt = null;
