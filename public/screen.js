@@ -24,7 +24,6 @@ const countdown = createCountdown($('screen-countdown'));
 const histogram = createHistogram($('screen-histogram'), { fill: 'largest' });
 const firstRound = createHistogram($('screen-histogram-first'), { fill: 'largest' });
 /** The comparison whose shift is shown (or being fetched), so it is read once. */
-let shiftFor = null;
 
 /** The top of the class by the server's rank: the leaderboard, or the podium before session_ended. */
 function topStudents() {
@@ -197,20 +196,13 @@ function renderHistograms() {
 function renderShift() {
   const box = $('screen-shift');
   if (!screen.firstRoundCounts || typeOf() === 'poll') {
-    shiftFor = null;
     box.hidden = true;
     box.textContent = '';
     return;
   }
-  const key = `${screen.runId}/${screen.questionIdx}/${JSON.stringify(screen.counts)}`;
-  if (shiftFor === key) return;
-  shiftFor = key;
-  const asked = { type: typeOf(), questionIdx: screen.questionIdx, correct: screen.correct, counts: screen.counts, firstRoundCounts: screen.firstRoundCounts };
-  revoteShift(asked).then((shift) => {
-    if (shiftFor !== key) return;
-    box.hidden = !shift;
-    box.textContent = shift ? shiftText(shift.before, shift.after) : '';
-  });
+  const shift = revoteShift(screen);
+  box.hidden = !shift;
+  box.textContent = shift ? shiftText(shift.before, shift.after) : '';
 }
 
 function renderLeaderboard() {

@@ -37,7 +37,6 @@ export function setUpDrive(session, { sendFrame, onSignedOut }) {
   /** The run, question and round "Show answer" was pressed for; any other is hidden. */
   let answerShownFor = null;
   /** The comparison whose shift is shown (or being fetched), so it is read once. */
-  let shiftFor = null;
   const type = () => session.question?.type ?? 'single';
   const currentQuestion = () => `${session.runId}/${session.questionIdx}/${session.question?.round ?? 1}`;
   const answerShown = () => session.phase === 'review' || (session.phase === 'question' && answerShownFor === currentQuestion());
@@ -144,20 +143,13 @@ export function setUpDrive(session, { sendFrame, onSignedOut }) {
   function renderShift() {
     const box = $('shift');
     if (!comparing() || type() === 'poll') {
-      shiftFor = null;
       box.hidden = true;
       box.textContent = '';
       return;
     }
-    const key = `${currentQuestion()}/${JSON.stringify(session.counts)}`;
-    if (shiftFor === key) return;
-    shiftFor = key;
-    const asked = { type: type(), questionIdx: session.questionIdx, correct: session.correct, counts: session.counts, firstRoundCounts: session.firstRoundCounts };
-    revoteShift(asked).then((shift) => {
-      if (shiftFor !== key) return;
-      box.hidden = !shift;
-      box.textContent = shift ? shiftText(shift.before, shift.after) : '';
-    });
+    const shift = revoteShift(session);
+    box.hidden = !shift;
+    box.textContent = shift ? shiftText(shift.before, shift.after) : '';
   }
 
   function showMessage(text) {

@@ -21,6 +21,8 @@ export function createAdminState() {
     answered: 0,
     counts: null, // { A: 3, B: 0, … }, or { correct, incorrect } for numeric
     firstRoundCounts: null, // round 1's counts, once round 2 has closed
+    tally: null, // { answered, correct } of the closed round (correct null for a poll)
+    firstRoundTally: null, // round 1's, once round 2 has closed
     correct: null, // the answer key (admins know it while the question is open)
     explanation: null,
     students: [], // { student_id, name, score, rank, connected, released }
@@ -78,6 +80,8 @@ export function applySnapshot(state, snapshot, now = performance.now()) {
     counts: snapshot.counts ?? question?.counts ?? null,
     // Only a closed round 2 is compared with round 1; while it is open the console shows it alone.
     firstRoundCounts: snapshot.phase === 'review' ? (question?.first_round_counts ?? null) : null,
+    tally: snapshot.phase === 'review' ? (question?.tally ?? null) : null,
+    firstRoundTally: snapshot.phase === 'review' ? (question?.first_round_tally ?? null) : null,
     correct: question?.correct ?? null,
     explanation: question?.explanation ?? null,
     leaderboard: null,
@@ -126,6 +130,8 @@ export function applyAdminFrame(state, frame, now = performance.now()) {
         answered: 0,
         counts: zeroCounts(question),
         firstRoundCounts: null,
+        tally: null,
+        firstRoundTally: null,
         correct: state.pool?.questions[frame.question_idx]?.answer ?? null,
         explanation: null,
         leaderboard: null,
@@ -146,6 +152,8 @@ export function applyAdminFrame(state, frame, now = performance.now()) {
         questionIdx: frame.question_idx,
         counts: frame.counts,
         firstRoundCounts: frame.first_round_counts ?? null,
+        tally: frame.tally ?? null,
+        firstRoundTally: frame.first_round_tally ?? null,
         // The last answer_progress may not have come (it is throttled): count where the counts can say.
         answered: respondentsOf(type, frame.counts) ?? state.answered,
         correct: frame.correct ?? null,

@@ -18,6 +18,10 @@ export type Counts = Static<typeof Counts>;
 /** An answer as given: a letter, letters, or a number. */
 export const AnswerGiven = t.Union([t.String(), t.Array(t.String()), t.Number()]);
 
+/** How many answered a round, and how many of them fully right (null for a poll): the revote's shift in percent correct. */
+export const Tally = t.Object({ answered: t.Integer({ minimum: 0 }), correct: t.Union([t.Integer({ minimum: 0 }), t.Null()]) });
+export type Tally = Static<typeof Tally>;
+
 /** What every question frame and view shares, on top of text and choices. */
 const questionCommon = {
   question_type: QuestionType,
@@ -42,6 +46,8 @@ export const QuestionView = t.Object({
   counts: t.Optional(Counts),
   /** In round 2: round 1's counts, for the side-by-side comparison. */
   first_round_counts: t.Optional(Counts),
+  tally: t.Optional(Tally),
+  first_round_tally: t.Optional(Tally),
   explanation: t.Optional(t.Union([t.String(), t.Null()])),
 });
 export type QuestionView = Static<typeof QuestionView>;
@@ -146,6 +152,9 @@ export const QuestionClosed = t.Object({
   counts: Counts,
   /** Round 2 only: round 1's counts. */
   first_round_counts: t.Optional(Counts),
+  tally: Tally,
+  /** Round 2 only. */
+  first_round_tally: t.Optional(Tally),
   explanation: t.Union([t.String(), t.Null()]),
   /** The three personal fields: students only. */
   your_choice: t.Optional(t.Union([AnswerGiven, t.Null()])),

@@ -15,6 +15,8 @@ export interface PendingAnswer extends AnswerRow {
   echo: SubmitEcho;
   /** The counts this answer adds to once committed (answers.ts). */
   countKeys: readonly string[];
+  /** Full credit: the exact answer (the whole set, for multiple). */
+  fullyCorrect: boolean;
 }
 
 export class AnswerBatch {
@@ -62,7 +64,12 @@ export class AnswerBatch {
         this.deliver(answer.socket, submitAckFrame(answer.questionIdx, answer.echo, 'already_answered'));
         return;
       }
-      book.commit(answer.questionIdx, answer.round, answer.studentId, answer.choice, answer.points, answer.countKeys);
+      book.commit(answer.questionIdx, answer.round, answer.studentId, {
+        stored: answer.choice,
+        points: answer.points,
+        countKeys: answer.countKeys,
+        fullyCorrect: answer.fullyCorrect,
+      });
       this.deliver(answer.socket, submitAckFrame(answer.questionIdx, answer.echo));
       committed += 1;
     });

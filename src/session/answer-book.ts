@@ -18,6 +18,8 @@ interface RoundAnswers {
   byStudent: Map<string, HeldAnswer>;
   counts: Map<string, number>;
   committedCount: number;
+  /** Committed answers that earned full credit (a multiple question's exact set). */
+  fullyCorrectCount: number;
 }
 
 const keyOf = (questionIdx: number, round: Round) => questionIdx * 2 + (round - 1);
@@ -29,7 +31,7 @@ export class AnswerBook {
     const key = keyOf(questionIdx, round);
     let answers = this.#rounds.get(key);
     if (!answers) {
-      answers = { byStudent: new Map(), counts: new Map(), committedCount: 0 };
+      answers = { byStudent: new Map(), counts: new Map(), committedCount: 0, fullyCorrectCount: 0 };
       this.#rounds.set(key, answers);
     }
     return answers;
@@ -48,12 +50,24 @@ export class AnswerBook {
     this.#rounds.get(keyOf(questionIdx, round))?.byStudent.delete(studentId);
   }
 
-  /** Records a committed answer and adds one to each of its count keys. */
-  commit(questionIdx: number, round: Round, studentId: string, stored: string, points: number, countKeys: readonly string[]): void {
+  /** Records a committed answer and adds one to each of its count keys (and to the fully correct ones). */
+  commit(
+    questionIdx: number,
+    round: Round,
+    studentId: string,
+    answer: { stored: string; points: number; countKeys: readonly string[]; fullyCorrect: boolean },
+  ): void {
     const answers = this.#round(questionIdx, round);
-    answers.byStudent.set(studentId, { stored, points, committed: true });
-    for (const key of countKeys) answers.counts.set(key, (answers.counts.get(key) ?? 0) + 1);
+    answers.byStudent.set(studentId, { stored: answer.stored, points: answer.points, committed: true });
+    for (const key of answer.countKeys) answers.counts.set(key, (answers.counts.get(key) ?? 0) + 1);
     answers.committedCount += 1;
+    if (answer.fullyCorrect) answers.fullyCorrectCount += 1;
+  }
+
+  /** How many answered this round, and how many of them fully right. */
+  tally(questionIdx: number, round: Round): { answered: number; correct: number } {
+    const answers = this.#rounds.get(keyOf(questionIdx, round));
+    return { answered: answers?.committedCount ?? 0, correct: answers?.fullyCorrectCount ?? 0 };
   }
 
   answersTo(questionIdx: number, round: Round): IterableIterator<[string, HeldAnswer]> {

@@ -11,7 +11,7 @@ import type { Pool } from '../protocol/pool';
 import { errorFrame, lobbyUpdateFrame, snapshotFrame, submitAckFrame } from '../protocol/server-frames';
 import { AnswerBatch } from './answer-batch';
 import { Broadcaster } from './broadcaster';
-import { countKeysOf, echoOf, type Submission } from './answers';
+import { countKeysOf, creditFor, echoOf, type Submission } from './answers';
 import { judgeSubmit } from './judge';
 import { resumeAfterRestart, transition, type SessionEffect, type SessionEvent, type TransitionResult } from './machine';
 import { LOADED_POOL_SETTING, type Clock, type Publisher, type Scheduler, type SessionStore, type SocketPort } from './ports';
@@ -150,8 +150,19 @@ export function createSessionController(deps: ControllerDeps) {
     }
     const { round, stored, points } = judgement;
     book.hold(questionIdx, round, entry.studentId, stored, points);
-    const countKeys = countKeysOf(run.pool.questions[questionIdx]!, stored);
-    const answer = { socket, echo, countKeys, studentId: entry.studentId, questionIdx, round, choice: stored, points, receivedAtMs: receivedAt };
+    const question = run.pool.questions[questionIdx]!;
+    const answer = {
+      socket,
+      echo,
+      countKeys: countKeysOf(question, stored),
+      fullyCorrect: creditFor(question, stored) === 1,
+      studentId: entry.studentId,
+      questionIdx,
+      round,
+      choice: stored,
+      points,
+      receivedAtMs: receivedAt,
+    };
     if (answerBatch.add(answer)) scheduler.defer(flushAnswers);
   }
 

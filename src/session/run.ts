@@ -6,7 +6,7 @@
 import { SESSION_ID, type Round } from '../protocol/constants';
 import type { Pool } from '../protocol/pool';
 import { readStoredPool } from '../pool/pool';
-import { countKeysOf } from './answers';
+import { countKeysOf, creditFor } from './answers';
 import { AnswerBook } from './answer-book';
 import type { SessionState } from './machine';
 import type { AnswerRow, RunRecord, SessionStore } from './ports';
@@ -42,8 +42,12 @@ export class Run {
     for (const answer of store.listAnswers(run.id)) {
       const question = run.pool.questions[answer.questionIdx];
       if (!question) continue;
-      const countKeys = countKeysOf(question, answer.choice);
-      run.book.commit(answer.questionIdx, answer.round, answer.studentId, answer.choice, answer.points, countKeys);
+      run.book.commit(answer.questionIdx, answer.round, answer.studentId, {
+        stored: answer.choice,
+        points: answer.points,
+        countKeys: countKeysOf(question, answer.choice),
+        fullyCorrect: creditFor(question, answer.choice) === 1,
+      });
       // Points of the open question stay hidden until it closes (see revealPoints).
       const entry = run.roster.get(answer.studentId);
       if (entry && !isOpen(answer)) entry.score += answer.points;

@@ -17,6 +17,7 @@ import {
   type AdminStudentView,
   type Counts,
   type QuestionView,
+  type Tally,
   type StudentSnapshot,
 } from '../protocol/server-frames';
 import { countKeysFor, decodeAnswer } from './answers';
@@ -34,6 +35,21 @@ function currentRound(run: Run): Round {
 
 function countsOf(run: Run, index: number, round: Round): Counts {
   return run.book.counts(index, round, countKeysFor(run.pool.questions[index]!));
+}
+
+function tallyOf(run: Run, index: number, round: Round): Tally {
+  const { answered, correct } = run.book.tally(index, round);
+  return { answered, correct: run.pool.questions[index]!.type === 'poll' ? null : correct };
+}
+
+/** Counts and tally of a round, and in round 2 also round 1's, for the side-by-side comparison. */
+function roundResults(run: Run, index: number, round: Round) {
+  return {
+    counts: countsOf(run, index, round),
+    ...(round === 2 ? { first_round_counts: countsOf(run, index, 1) } : {}),
+    tally: tallyOf(run, index, round),
+    ...(round === 2 ? { first_round_tally: tallyOf(run, index, 1) } : {}),
+  };
 }
 
 /** What every audience may see of a question at any time. */
@@ -59,9 +75,7 @@ function questionView(run: Run, now: number, audience: Audience): QuestionView |
     remaining_ms: state.phase === 'question' ? Math.max(0, state.deadline - now) : 0,
   };
   if (state.phase === 'review' || audience === 'admin') {
-    view.correct = question.answer;
-    view.counts = countsOf(run, state.index, state.round);
-    if (state.round === 2) view.first_round_counts = countsOf(run, state.index, 1);
+    Object.assign(view, { correct: question.answer, ...roundResults(run, state.index, state.round) });
     view.explanation = question.explanation;
   }
   return view;
@@ -147,8 +161,7 @@ export function questionClosedOf(run: Run, index: number, round: Round) {
     question_type: question.type,
     round,
     correct: question.answer,
-    counts: countsOf(run, index, round),
-    ...(round === 2 ? { first_round_counts: countsOf(run, index, 1) } : {}),
+    ...roundResults(run, index, round),
     explanation: question.explanation,
   });
   const fieldsFor = (entry: StudentEntry) => {

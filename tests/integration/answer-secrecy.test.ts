@@ -58,7 +58,7 @@ function leaks(raw: readonly string[], who: string): string[] {
 
     const question = POOL.questions[openIndex]!;
     // No `correct` anywhere; `answer` only as the student's own `me.answer`.
-    for (const hit of findKeys(frame, ['correct', 'answer', 'explanation', 'counts', 'first_round_counts', 'points'])) {
+    for (const hit of findKeys(frame, ['correct', 'answer', 'explanation', 'counts', 'first_round_counts', 'tally', 'first_round_tally', 'points'])) {
       const allowed =
         (hit.path === '/me/answer' && frame.type === 'snapshot') ||
         (hit.path === '/me/points' && hit.value === null);

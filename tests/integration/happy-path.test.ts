@@ -119,6 +119,7 @@ for (let q = 0; q < QUESTION_COUNT; q++) {
     // Students answer in order, each at its own fake instant.
     let elapsed = 0;
     const counts: Record<string, number> = { A: 0, B: 0, C: 0, D: 0 };
+    const tally = { answered: 0, correct: 0 };
     expectedPoints[q] = new Array<number>(STUDENT_COUNT).fill(0);
     expectedChoice[q] = new Array<string | null>(STUDENT_COUNT).fill(null);
     for (let i = 0; i < STUDENT_COUNT; i++) {
@@ -130,11 +131,14 @@ for (let q = 0; q < QUESTION_COUNT; q++) {
       const ack = await students[i]!.inbox.next('submit_ack');
       expect(ack).toEqual({ type: 'submit_ack', question_idx: q, choice, accepted: true });
       counts[choice]! += 1;
+      tally.answered += 1;
+      if (correct) tally.correct += 1;
       expectedChoice[q]![i] = choice;
       expectedPoints[q]![i] = correct ? points(elapsedMs, TIME_LIMIT_MS) : 0;
       expectedScore[i]! += expectedPoints[q]![i]!;
     }
     expect(expectedPoints[q]!.filter((p) => p > 0).length).toBeGreaterThan(5);
+    expect(tally).toEqual({ answered: STUDENT_COUNT - 1, correct: expectedPoints[q]!.filter((p) => p > 0).length });
     expect(new Set(expectedPoints[q]!.filter((p) => p > 0)).size).toBeGreaterThan(5);
 
     // Let the throttled progress flush, then the admin has seen every answer.
@@ -153,6 +157,7 @@ for (let q = 0; q < QUESTION_COUNT; q++) {
     expect(state.phase).toBe('question');
     expect(state.answered).toBe(STUDENT_COUNT - 1);
     expect(state.counts).toEqual(counts);
+    expect(state.question.tally).toEqual(tally);
 
     switch (closers[q]) {
       case 'deadline':
@@ -174,6 +179,7 @@ for (let q = 0; q < QUESTION_COUNT; q++) {
       round: 1,
       correct: question.answer,
       counts,
+      tally,
       explanation: question.explanation!,
     });
 
@@ -186,6 +192,7 @@ for (let q = 0; q < QUESTION_COUNT; q++) {
         round: 1,
         correct: question.answer,
         counts,
+        tally,
         explanation: question.explanation!,
         your_choice: expectedChoice[q]![i]!,
         points: expectedPoints[q]![i]!,

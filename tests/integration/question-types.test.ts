@@ -47,7 +47,7 @@ const ACK_KEYS = ['accepted', 'choice', 'choices', 'question_idx', 'reason', 'ty
 
 /**
  * Checks one student's raw frames in order: from a question's (round's) opening until its
- * question_closed, nothing may carry its answer, counts or explanation. Returns the problems.
+ * question_closed, nothing may carry its answer, counts, tally or explanation. Returns the problems.
  */
 function leaks(raw: readonly string[], who: string, explanations: readonly (string | undefined)[]): string[] {
   const problems: string[] = [];
@@ -67,7 +67,7 @@ function leaks(raw: readonly string[], who: string, explanations: readonly (stri
     }
     if (current === null || revealed.has(current.key)) continue;
 
-    for (const hit of findKeys(frame, ['correct', 'answer', 'explanation', 'counts', 'first_round_counts', 'points'])) {
+    for (const hit of findKeys(frame, ['correct', 'answer', 'explanation', 'counts', 'first_round_counts', 'tally', 'first_round_tally', 'points'])) {
       const allowed = (hit.path === '/me/answer' && frame.type === 'snapshot') || (hit.path === '/me/points' && hit.value === null);
       if (!allowed) problems.push(`${where} has ${hit.path}=${JSON.stringify(hit.value)}`);
     }
@@ -187,11 +187,24 @@ test('every question type through real sockets: partial credit, poll, numeric to
   }
   expect(await submit(ann, { type: 'submit', question_idx: 0, choices: ['A'] })).toMatchObject({ accepted: false, reason: 'already_answered' });
   const q0Counts = { A: 4, B: 2, C: 3, D: 2, E: 1, F: 0 };
-  expect((await adminState(w)).counts).toEqual(q0Counts);
+  // Four answered; only Ann picked exactly the right set (partial credit is not correct).
+  const q0Tally = { answered: 4, correct: 1 };
+  const q0State = await adminState(w);
+  expect(q0State.counts).toEqual(q0Counts);
+  expect(q0State.question.tally).toEqual(q0Tally);
   expect((await reconnectSnapshot(w, dan)).me).toMatchObject({ answer: ['A', 'B'], points: null, score: 0 });
 
   admin.send({ type: 'close' });
-  const q0Closed = { type: 'question_closed', question_idx: 0, question_type: 'multiple', round: 1, correct: ['A', 'C', 'D'], counts: q0Counts, explanation: q0.explanation };
+  const q0Closed = {
+    type: 'question_closed',
+    question_idx: 0,
+    question_type: 'multiple',
+    round: 1,
+    correct: ['A', 'C', 'D'],
+    counts: q0Counts,
+    tally: q0Tally,
+    explanation: q0.explanation,
+  };
   expect(await admin.next('question_closed')).toEqual(q0Closed);
   const scores = new Map<Student, number>(students.map((student) => [student, 0]));
   for (const [student, choices, points] of q0Picks) {
@@ -223,7 +236,16 @@ test('every question type through real sockets: partial credit, poll, numeric to
   }
   expect((await reconnectSnapshot(w, dan)).me).toMatchObject({ answer: 'C', points: null });
   admin.send({ type: 'close' });
-  const q1Closed = { type: 'question_closed', question_idx: 1, question_type: 'poll', round: 1, correct: null, counts: { A: 1, B: 2, C: 1 }, explanation: q1.explanation };
+  const q1Closed = {
+    type: 'question_closed',
+    question_idx: 1,
+    question_type: 'poll',
+    round: 1,
+    correct: null,
+    counts: { A: 1, B: 2, C: 1 },
+    tally: { answered: 4, correct: null }, // a poll has no right answer
+    explanation: q1.explanation,
+  };
   expect(await admin.next('question_closed')).toEqual(q1Closed);
   for (const [student, choice] of q1Choices) {
     expect(await student.inbox.next('question_closed')).toEqual({ ...q1Closed, your_choice: choice, points: 0, score: scores.get(student)! });
@@ -265,6 +287,7 @@ test('every question type through real sockets: partial credit, poll, numeric to
     round: 1,
     correct: 10,
     counts: { correct: 2, incorrect: 2 },
+    tally: { answered: 4, correct: 2 }, // 10.5 and 9.6 are within 10 ± 0.5
     explanation: q2.explanation,
   };
   expect(await admin.next('question_closed')).toEqual(q2Closed);
@@ -284,7 +307,16 @@ test('every question type through real sockets: partial credit, poll, numeric to
   expect(await submit(bob, { type: 'submit', question_idx: 3, choice: 'B' })).toMatchObject({ accepted: true });
   expect((await reconnectSnapshot(w, dan)).me).toMatchObject({ answer: null, points: null });
   time.advance(500);
-  const q3Closed = { type: 'question_closed', question_idx: 3, question_type: 'single', round: 1, correct: 'B', counts: { A: 1, B: 2, C: 0, D: 0 }, explanation: q3.explanation };
+  const q3Closed = {
+    type: 'question_closed',
+    question_idx: 3,
+    question_type: 'single',
+    round: 1,
+    correct: 'B',
+    counts: { A: 1, B: 2, C: 0, D: 0 },
+    tally: { answered: 3, correct: 2 },
+    explanation: q3.explanation,
+  };
   expect(await admin.next('question_closed')).toEqual(q3Closed);
   const q3Results: [Student, string | null, number][] = [
     [ann, 'B', 1000],
@@ -353,7 +385,10 @@ test('revote: round 2 opens for everyone, scores 0, closes with both rounds’ c
   expect(await submit(bob, { type: 'submit', question_idx: 0, choice: 'A' })).toMatchObject({ accepted: true });
   admin.send({ type: 'close' });
   const round1Counts = { A: 1, B: 1, C: 0, D: 0 };
-  expect(await admin.next('question_closed')).toMatchObject({ round: 1, counts: round1Counts });
+  const round1Tally = { answered: 2, correct: 1 }; // Ann B (right), Bob A
+  const round1Closed = await admin.next('question_closed');
+  expect(round1Closed).toMatchObject({ round: 1, counts: round1Counts, tally: round1Tally });
+  expect(round1Closed).not.toHaveProperty('first_round_tally');
   for (const student of students) {
     const closed = await student.inbox.next('question_closed');
     scores.set(student.id, closed.score);
@@ -393,8 +428,13 @@ test('revote: round 2 opens for everyone, scores 0, closes with both rounds’ c
   expect(await submit(cat, { type: 'submit', question_idx: 0, choice: 'B' })).toEqual({ type: 'submit_ack', question_idx: 0, choice: 'B', accepted: true });
   expect(await submit(bob, { type: 'submit', question_idx: 0, choice: 'C' })).toMatchObject({ accepted: false, reason: 'already_answered' });
   const round2Counts = { A: 1, B: 2, C: 0, D: 0 };
+  const round2Tally = { answered: 3, correct: 2 }; // Ann A, Bob B (right), Cat B (right): the shift is 1 of 2 → 2 of 3
   const state = await adminState(first);
-  expect(state).toMatchObject({ answered: 3, counts: round2Counts, question: { round: 2, first_round_counts: round1Counts } });
+  expect(state).toMatchObject({
+    answered: 3,
+    counts: round2Counts,
+    question: { round: 2, first_round_counts: round1Counts, tally: round2Tally, first_round_tally: round1Tally },
+  });
   // Round 2 points are not revealed (nor earned) while it is open.
   expect(state.students.map((student: Frame) => [student.student_id, student.score])).toEqual([
     ['ann', scores.get('ann')],
@@ -411,6 +451,8 @@ test('revote: round 2 opens for everyone, scores 0, closes with both rounds’ c
     correct: 'B',
     counts: round2Counts,
     first_round_counts: round1Counts,
+    tally: round2Tally,
+    first_round_tally: round1Tally,
     explanation: 'EXPLAIN-REVOTE-ONE',
   };
   expect(await admin.next('question_closed')).toEqual(round2Closed);
@@ -433,7 +475,8 @@ test('revote: round 2 opens for everyone, scores 0, closes with both rounds’ c
   expect(await submit(bob, { type: 'submit', question_idx: 1, choices: ['A'] })).toMatchObject({ accepted: true });
   admin.send({ type: 'close' });
   const multipleRound1Counts = { A: 2, B: 0, C: 1, D: 0 };
-  expect(await admin.next('question_closed')).toMatchObject({ question_idx: 1, round: 1, counts: multipleRound1Counts });
+  const multipleRound1Tally = { answered: 2, correct: 1 }; // Ann the exact set, Bob a subset
+  expect(await admin.next('question_closed')).toMatchObject({ question_idx: 1, round: 1, counts: multipleRound1Counts, tally: multipleRound1Tally });
   for (const student of students) {
     const closed = await student.inbox.next('question_closed');
     expect(closed.score).toBe(scores.get(student.id)! + closedPoints(closed));
@@ -458,7 +501,15 @@ test('revote: round 2 opens for everyone, scores 0, closes with both rounds’ c
     question_idx: 1,
     answered: 1,
     counts: { A: 1, B: 0, C: 1, D: 0 },
-    question: { question_type: 'multiple', round: 2, counts: { A: 1, B: 0, C: 1, D: 0 }, first_round_counts: multipleRound1Counts },
+    question: {
+      question_type: 'multiple',
+      round: 2,
+      counts: { A: 1, B: 0, C: 1, D: 0 },
+      first_round_counts: multipleRound1Counts,
+      // Rebuilt from the stored answers after the restart: Ann's round-2 C+A is the exact set.
+      tally: { answered: 1, correct: 1 },
+      first_round_tally: multipleRound1Tally,
+    },
   });
   expect(adminSnapshot.question.remaining_ms).toBeGreaterThan(0);
   expect(adminSnapshot.question.remaining_ms).toBeLessThanOrEqual(60_000);
@@ -492,6 +543,9 @@ test('revote: round 2 opens for everyone, scores 0, closes with both rounds’ c
     correct: ['A', 'C'],
     counts: { A: 2, B: 1, C: 2, D: 0 },
     first_round_counts: multipleRound1Counts,
+    // Ann (before the restart) and Bob the exact set, Cat B: 1 of 2 → 2 of 3.
+    tally: { answered: 3, correct: 2 },
+    first_round_tally: multipleRound1Tally,
     explanation: 'EXPLAIN-REVOTE-TWO',
   };
   expect(await admin.next('question_closed')).toEqual(resumedClosed);

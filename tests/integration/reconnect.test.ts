@@ -69,6 +69,7 @@ test('a student who joins 7 s into a 20 s question gets the question with 13 s l
   // Nothing that gives the answer away while the question is open.
   expect(snapshot.question).not.toHaveProperty('correct');
   expect(snapshot.question).not.toHaveProperty('counts');
+  expect(snapshot.question).not.toHaveProperty('tally');
   expect(snapshot.question).not.toHaveProperty('explanation');
   expect(JSON.stringify(late.inbox.raw)).not.toContain('"correct"');
   expect(snapshot.me).toEqual({ student_id: 'late', name: 'Late Comer', score: 0, answer: null, points: null });
@@ -172,7 +173,7 @@ test('a student asleep for two questions wakes into q2 with a fresh answer and t
   });
 });
 
-test('reconnect during review shows correct, counts, explanation and my points', async () => {
+test('reconnect during review shows correct, counts, tally, explanation and my points', async () => {
   const ann = await joinAndConnect('ann', 'Ann');
   const bob = await joinAndConnect('bob', 'Bob');
   const cat = await joinAndConnect('cat', 'Cat');
@@ -197,6 +198,7 @@ test('reconnect during review shows correct, counts, explanation and my points',
     remaining_ms: 0,
     correct: 'A',
     counts: { A: 1, B: 0, C: 0, D: 1 },
+    tally: { answered: 2, correct: 1 },
     explanation: pool.questions[0]!.explanation,
   };
 

@@ -39,7 +39,16 @@ const question = {
   remaining_ms: 12_345,
 };
 
-const closedBody = { type: 'question_closed', question_idx: 0, question_type: 'single', round: 1, correct: 'A', counts: {}, explanation: null };
+const closedBody = {
+  type: 'question_closed',
+  question_idx: 0,
+  question_type: 'single',
+  round: 1,
+  correct: 'A',
+  counts: {},
+  tally: { answered: 0, correct: 0 },
+  explanation: null,
+};
 
 describe('the schemas are not vacuous', () => {
   // Each frame below is valid but for the one defect its label names (the test after checks that).
@@ -51,6 +60,17 @@ describe('the schemas are not vacuous', () => {
     ['a question_closed of round 3', 'question_closed', { ...closedBody, round: 3 }, { round: 2 }],
     ['a question_closed of an unknown type', 'question_closed', { ...closedBody, question_type: 'essay' }, { question_type: 'poll' }],
     ['a question_closed without question_type', 'question_closed', { ...closedBody, question_type: undefined }, { question_type: 'numeric' }],
+    ['a question_closed without tally', 'question_closed', { ...closedBody, tally: undefined }, { tally: { answered: 1, correct: null } }],
+    ['a tally with a negative answered', 'question_closed', { ...closedBody, tally: { answered: -1, correct: 0 } }, { tally: { answered: 1, correct: 0 } }],
+    ['a tally with a fractional correct', 'question_closed', { ...closedBody, tally: { answered: 2, correct: 0.5 } }, { tally: { answered: 2, correct: 1 } }],
+    ['a tally without correct', 'question_closed', { ...closedBody, tally: { answered: 2 } }, { tally: { answered: 2, correct: 2 } }],
+    ['a tally with a string answered', 'question_closed', { ...closedBody, tally: { answered: '2', correct: 1 } }, { tally: { answered: 2, correct: 1 } }],
+    [
+      'a first_round_tally with a negative correct',
+      'question_closed',
+      { ...closedBody, round: 2, first_round_tally: { answered: 1, correct: -1 } },
+      { first_round_tally: { answered: 1, correct: 1 } },
+    ],
     ['a question_open with negative remaining time', 'question_open', { type: 'question_open', question_idx: 0, ...question, remaining_ms: -1 }, { remaining_ms: 0 }],
     ['a question_open with an unknown scoring', 'question_open', { type: 'question_open', question_idx: 0, ...question, scoring: 'fast' }, { scoring: 'accuracy' }],
     ['a question_open without image_alt', 'question_open', { type: 'question_open', question_idx: 0, ...question, image_alt: undefined }, { image_alt: 'alt' }],
@@ -123,7 +143,16 @@ describe('snapshot builders', () => {
       question_idx: 1,
       total_questions: 3,
       students_count: 1,
-      question: { ...question, round: 2, correct: 'A', counts: { A: 1, B: 0, C: 0 }, first_round_counts: { A: 0, B: 1, C: 0 }, explanation: null },
+      question: {
+        ...question,
+        round: 2,
+        correct: 'A',
+        counts: { A: 1, B: 0, C: 0 },
+        first_round_counts: { A: 0, B: 1, C: 0 },
+        tally: { answered: 1, correct: 1 },
+        first_round_tally: { answered: 1, correct: 0 },
+        explanation: null,
+      },
       run_id: 5,
       answered: 1,
       counts: { A: 1, B: 0, C: 0 },
@@ -214,6 +243,7 @@ describe('questionClosedFrames', () => {
     round: 1 as const,
     correct: 'B' as const,
     counts: { A: 0, B: 2, C: 1 },
+    tally: { answered: 3, correct: 2 },
     explanation: 'Because {B}.',
   };
 
@@ -258,7 +288,7 @@ describe('questionClosedFrames', () => {
     expect(frame.correct).toBe('B');
   });
 
-  test('round 2 of a multiple question: correct letters, first_round_counts, your_choice a list', () => {
+  test('round 2 of a multiple question: correct letters, first_round_counts and first_round_tally, your_choice a list', () => {
     const round2 = {
       question_idx: 0,
       question_type: 'multiple' as const,
@@ -266,6 +296,8 @@ describe('questionClosedFrames', () => {
       correct: ['A', 'C'] as ('A' | 'C')[],
       counts: { A: 2, B: 0, C: 2 },
       first_round_counts: { A: 1, B: 1, C: 2 },
+      tally: { answered: 2, correct: 2 },
+      first_round_tally: { answered: 3, correct: 1 },
       explanation: null,
     };
     const frames = questionClosedFrames(round2);
@@ -279,14 +311,23 @@ describe('questionClosedFrames', () => {
     });
   });
 
-  test('a numeric question: a number correct, correct/incorrect counts, your_choice a number; a poll: correct null', () => {
-    const numeric = { question_idx: 1, question_type: 'numeric' as const, round: 1 as const, correct: 3.5, counts: { correct: 1, incorrect: 2 }, explanation: null };
+  test('a numeric question: a number correct, correct/incorrect counts, your_choice a number; a poll: correct null, in the tally too', () => {
+    const numeric = {
+      question_idx: 1,
+      question_type: 'numeric' as const,
+      round: 1 as const,
+      correct: 3.5,
+      counts: { correct: 1, incorrect: 2 },
+      tally: { answered: 3, correct: 1 },
+      explanation: null,
+    };
     expect(parseChecked(questionClosedFrames(numeric).personal({ your_choice: -0.25, points: 0, score: 0 }), 'question_closed')).toMatchObject({
       correct: 3.5,
+      tally: { answered: 3, correct: 1 },
       your_choice: -0.25,
     });
-    const poll = { ...numeric, question_type: 'poll' as const, correct: null, counts: { A: 1, B: 0 } };
-    expect(parseChecked(questionClosedFrames(poll).shared, 'question_closed')).toMatchObject({ correct: null });
+    const poll = { ...numeric, question_type: 'poll' as const, correct: null, counts: { A: 1, B: 0 }, tally: { answered: 1, correct: null } };
+    expect(parseChecked(questionClosedFrames(poll).shared, 'question_closed')).toMatchObject({ correct: null, tally: { answered: 1, correct: null } });
   });
 
   test('the personal forms do not leak into each other or into the shared form', () => {

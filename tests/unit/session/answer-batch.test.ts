@@ -37,9 +37,20 @@ function deliverDirect(socket: SocketPort, data: string) {
   socket.send(data);
 }
 
-/** A single-answer submit of `choice` to question 0, round 1: echoed as sent, counted under its letter. */
+/** A single-answer submit of `choice` to question 0 (answer A), round 1: echoed as sent, counted under its letter. */
 function answer(studentId: string, choice: string, points: number, socket = new FakeSocket()): PendingAnswer & { socket: FakeSocket } {
-  return { socket, echo: { choice }, countKeys: [choice], studentId, questionIdx: 0, round: 1, choice, points, receivedAtMs: 1_000 };
+  return {
+    socket,
+    echo: { choice },
+    countKeys: [choice],
+    fullyCorrect: choice === 'A',
+    studentId,
+    questionIdx: 0,
+    round: 1,
+    choice,
+    points,
+    receivedAtMs: 1_000,
+  };
 }
 
 const LETTERS_2 = ['A', 'B'];
@@ -110,6 +121,7 @@ describe('AnswerBatch.commit', () => {
     expect(book.get(0, 1, 'ann')).toEqual({ stored: 'A', points: 900, committed: true });
     expect(book.counts(0, 1, LETTERS_4)).toEqual({ A: 1, B: 0, C: 1, D: 0 });
     expect(book.answeredCount(0, 1)).toBe(2);
+    expect(book.tally(0, 1)).toEqual({ answered: 2, correct: 1 });
   });
 
   test('no ack is sent before the store has returned', () => {
@@ -237,6 +249,7 @@ describe('AnswerBatch.commit', () => {
       questionIdx: 1,
       echo: { value: 3.5 },
       countKeys: ['correct'],
+      fullyCorrect: true,
     };
     submit(batch, book, multiple);
     submit(batch, book, numeric);
@@ -249,14 +262,17 @@ describe('AnswerBatch.commit', () => {
     expect(book.counts(0, 1, LETTERS_4)).toEqual({ A: 1, B: 0, C: 1, D: 0 });
     expect(book.answeredCount(0, 1)).toBe(1);
     expect(book.counts(1, 1, ['correct', 'incorrect'])).toEqual({ correct: 1, incorrect: 0 });
+    // A+C earned partial credit (667) only: answered, not correct. The numeric answer is.
+    expect(book.tally(0, 1)).toEqual({ answered: 1, correct: 0 });
+    expect(book.tally(1, 1)).toEqual({ answered: 1, correct: 1 });
   });
 
   test('a round-2 answer is stored, held, committed and released under round 2 only', () => {
     const { store, calls } = recordingStore((rows) => rows.map((row) => row.studentId !== 'dup'));
     const batch = new AnswerBatch(store, capturingLogger().logger, deliverDirect);
     const book = new AnswerBook();
-    book.commit(0, 1, 'ann', 'A', 900, ['A']);
-    book.commit(0, 1, 'dup', 'A', 900, ['A']);
+    book.commit(0, 1, 'ann', { stored: 'A', points: 900, countKeys: ['A'], fullyCorrect: true });
+    book.commit(0, 1, 'dup', { stored: 'A', points: 900, countKeys: ['A'], fullyCorrect: true });
     submit(batch, book, { ...answer('ann', 'B', 0), round: 2 });
     submit(batch, book, { ...answer('dup', 'B', 0), round: 2 });
     expect(batch.commit(RUN_ID, book)).toBe(1);
@@ -269,5 +285,29 @@ describe('AnswerBatch.commit', () => {
     expect(book.get(0, 1, 'dup')).toEqual({ stored: 'A', points: 900, committed: true });
     expect(book.counts(0, 1, LETTERS_2)).toEqual({ A: 2, B: 0 });
     expect(book.counts(0, 2, LETTERS_2)).toEqual({ A: 0, B: 1 });
+    expect(book.tally(0, 1)).toEqual({ answered: 2, correct: 2 });
+    expect(book.tally(0, 2)).toEqual({ answered: 1, correct: 0 });
+  });
+
+  test('the tally gets each committed answer’s fullyCorrect; refused and failed rows are in neither number', () => {
+    let failing = true;
+    const store = answerStore((_runId, rows) => {
+      if (failing) throw new Error('busy');
+      return rows.map((row) => row.studentId !== 'dup');
+    });
+    const batch = new AnswerBatch(store, capturingLogger().logger, deliverDirect);
+    const book = new AnswerBook();
+    submit(batch, book, answer('ann', 'A', 1000));
+    batch.commit(RUN_ID, book);
+    expect(book.tally(0, 1)).toEqual({ answered: 0, correct: 0 });
+
+    failing = false;
+    submit(batch, book, answer('ann', 'A', 950));
+    submit(batch, book, answer('bob', 'B', 0));
+    submit(batch, book, answer('dup', 'A', 900)); // right, but the store already had it
+    submit(batch, book, { ...answer('cat', 'A', 0), round: 2 });
+    expect(batch.commit(RUN_ID, book)).toBe(3);
+    expect(book.tally(0, 1)).toEqual({ answered: 2, correct: 1 });
+    expect(book.tally(0, 2)).toEqual({ answered: 1, correct: 1 });
   });
 });

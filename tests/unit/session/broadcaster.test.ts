@@ -95,6 +95,7 @@ describe('toEachStudent', () => {
     round: 1,
     correct: 'A',
     counts: { A: 1, B: 0 },
+    tally: { answered: 1, correct: 1 },
     explanation: null,
   });
 

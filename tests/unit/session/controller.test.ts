@@ -390,6 +390,7 @@ describe('question_closed and session_ended', () => {
       round: 1,
       correct: 'A',
       counts: { A: 1, B: 0, C: 1, D: 0 },
+      tally: { answered: 2, correct: 1 },
       explanation: 'Because A.',
     };
     expect(right.socket.last('question_closed')).toEqual({ ...common, your_choice: 'A', points: 750, score: 750 });
@@ -579,6 +580,7 @@ describe('restart', () => {
     expect(snapshot.answered).toBe(1);
     expect(snapshot.counts).toEqual({ A: 0, B: 1, C: 0, D: 0 });
     expect(snapshot.question!.remaining_ms).toBe(15_000);
+    expect(snapshot.question!.tally).toEqual({ answered: 1, correct: 1 });
 
     // The old cookie still works, and the restored answer still counts as given.
     const annAgain = revived.authenticate(ann.claim)!;
@@ -795,6 +797,68 @@ describe('question types and revote', () => {
     expect(rows).toHaveLength(3);
   });
 
+  test('the tally counts fully correct answers only: a multiple question’s exact set, a number within tolerance; a poll has none', async () => {
+    const pool: Pool = {
+      title: 'tally',
+      scoring: 'speed',
+      questions: [
+        makeQuestion({ type: 'multiple', answer: ['A', 'C'] }),
+        makeQuestion({ type: 'poll', choices: ['x', 'y', 'z'] }),
+        makeQuestion({ type: 'numeric', answer: 10, tolerance: 0.5 }),
+      ],
+    };
+    const { controller, publisher } = createWorld(pool);
+    const [exact, subset, superset, wrong, silent] = ['exact', 'subset', 'superset', 'wrong', 'silent'].map((id) =>
+      joinAndConnect(controller, id),
+    ) as [Student, Student, Student, Student, Student];
+    connectAdmin(controller);
+
+    command(controller, 'next');
+    submitFrame(controller, exact, { question_idx: 0, choices: ['C', 'A'] });
+    submitFrame(controller, subset, { question_idx: 0, choices: ['A'] }); // partial credit
+    submitFrame(controller, superset, { question_idx: 0, choices: ['A', 'B', 'C'] }); // partial credit
+    submitFrame(controller, wrong, { question_idx: 0, choices: ['B', 'D'] });
+    submitFrame(controller, silent, { question_idx: 0, choice: 'A' }); // the wrong form: refused, in neither number
+    await turn();
+    expect(silent.socket.last('submit_ack')).toMatchObject({ accepted: false, reason: 'invalid_choice' });
+    // While the question is open the admins already see it; students do not.
+    expect(controller.adminSnapshot().question).toMatchObject({ tally: { answered: 4, correct: 1 } });
+    for (const student of [exact, subset, superset, wrong, silent]) expect(JSON.stringify(student.socket.frames)).not.toContain('tally');
+    command(controller, 'close');
+    const multiple = publisher.frames(TOPIC_ADMINS, 'question_closed').at(-1)!;
+    expect(multiple).toMatchObject({ question_idx: 0, counts: { A: 3, B: 2, C: 2, D: 1 }, tally: { answered: 4, correct: 1 } });
+    expect(multiple).not.toHaveProperty('first_round_tally');
+    expect(subset.socket.last('question_closed')).toMatchObject({ your_choice: ['A'], points: 500, tally: { answered: 4, correct: 1 } });
+    expect(silent.socket.last('question_closed')).toMatchObject({ your_choice: null, tally: { answered: 4, correct: 1 } });
+
+    command(controller, 'next');
+    submit(controller, exact, 1, 'A');
+    submit(controller, subset, 1, 'B');
+    submit(controller, superset, 1, 'B');
+    await turn();
+    command(controller, 'close');
+    expect(publisher.frames(TOPIC_ADMINS, 'question_closed').at(-1)).toMatchObject({
+      question_idx: 1,
+      correct: null,
+      counts: { A: 1, B: 2, C: 0 },
+      tally: { answered: 3, correct: null },
+    });
+    expect(exact.socket.last('question_closed')).toMatchObject({ tally: { answered: 3, correct: null } });
+
+    command(controller, 'next');
+    submitFrame(controller, exact, { question_idx: 2, value: 10.5 }); // on the edge
+    submitFrame(controller, subset, { question_idx: 2, value: 9.75 });
+    submitFrame(controller, superset, { question_idx: 2, value: 10.51 });
+    submitFrame(controller, wrong, { question_idx: 2, value: -10 });
+    await turn();
+    command(controller, 'close');
+    expect(publisher.frames(TOPIC_ADMINS, 'question_closed').at(-1)).toMatchObject({
+      question_idx: 2,
+      counts: { correct: 2, incorrect: 2 },
+      tally: { answered: 4, correct: 2 },
+    });
+  });
+
   test('revote: round 2 takes a second answer from everyone, scores 0 and closes with both rounds’ counts', async () => {
     const { controller, store, time, publisher } = createWorld(typedPool());
     const ann = joinAndConnect(controller, 'ann');
@@ -831,6 +895,8 @@ describe('question types and revote', () => {
       correct: ['A', 'C'],
       counts: { A: 2, B: 0, C: 2, D: 0 },
       first_round_counts: { A: 2, B: 1, C: 1, D: 0 },
+      tally: { answered: 2, correct: 2 },
+      first_round_tally: { answered: 2, correct: 1 },
       explanation: null,
     });
     expect(ann.socket.last('question_closed')).toMatchObject({ round: 2, your_choice: ['A', 'C'], points: 0, score: 1000 });
@@ -881,7 +947,13 @@ describe('question types and revote', () => {
     expect(revived.state).toEqual(stateBefore);
     expect(revived.state).toMatchObject({ phase: 'question', index: 2, round: 2 });
     const snapshot = revived.adminSnapshot();
-    expect(snapshot.question).toMatchObject({ round: 2, remaining_ms: 16_000, first_round_counts: { A: 0, B: 1, C: 0, D: 0 } });
+    expect(snapshot.question).toMatchObject({
+      round: 2,
+      remaining_ms: 16_000,
+      first_round_counts: { A: 0, B: 1, C: 0, D: 0 },
+      tally: { answered: 1, correct: 1 },
+      first_round_tally: { answered: 1, correct: 1 },
+    });
     expect(snapshot.answered).toBe(1);
     expect(snapshot.counts).toEqual({ A: 0, B: 1, C: 0, D: 0 });
     expect(snapshot.students.map((student) => [student.student_id, student.score])).toEqual([

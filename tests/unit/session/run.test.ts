@@ -74,6 +74,9 @@ describe('Run.load', () => {
     expect(run.book.get(0, 1, 'ann')).toEqual({ stored: 'A', points: 1000, committed: true });
     expect(run.book.answeredCount(1, 1)).toBe(2);
     expect(run.book.counts(1, 1, LETTERS_4)).toEqual({ A: 0, B: 2, C: 0, D: 0 });
+    // Question 0's answer is A, question 1's B.
+    expect(run.book.tally(0, 1)).toEqual({ answered: 2, correct: 1 });
+    expect(run.book.tally(1, 1)).toEqual({ answered: 2, correct: 2 });
     // In review the current question's points are already revealed.
     expect(run.roster.get('ann')?.score).toBe(1700);
     expect(run.roster.get('bob')?.score).toBe(600);
@@ -112,6 +115,9 @@ describe('Run.load', () => {
     expect(run.book.get(0, 2, 'bob')).toEqual({ stored: 'A', points: 0, committed: true });
     expect(run.book.counts(0, 1, LETTERS_4)).toEqual({ A: 1, B: 1, C: 0, D: 0 });
     expect(run.book.counts(0, 2, LETTERS_4)).toEqual({ A: 2, B: 0, C: 0, D: 0 });
+    // Round 2 scores 0, yet both its answers are right: the tally is judged from the answer, not the points.
+    expect(run.book.tally(0, 1)).toEqual({ answered: 2, correct: 1 });
+    expect(run.book.tally(0, 2)).toEqual({ answered: 2, correct: 2 });
     expect(run.roster.get('ann')?.score).toBe(900);
   });
 
@@ -152,8 +158,48 @@ describe('Run.load', () => {
     expect(run.book.answeredCount(0, 1)).toBe(2);
     expect(run.book.counts(1, 1, ['correct', 'incorrect'])).toEqual({ correct: 1, incorrect: 1 });
     expect(run.book.counts(2, 1, LETTERS_4)).toEqual({ A: 0, B: 0, C: 0, D: 1 });
+    // A+B+C earned partial credit: answered, not fully correct. 11 is within 10 ± 1. A poll has no right answer.
+    expect(run.book.tally(0, 1)).toEqual({ answered: 2, correct: 1 });
+    expect(run.book.tally(1, 1)).toEqual({ answered: 2, correct: 1 });
+    expect(run.book.tally(2, 1)).toEqual({ answered: 1, correct: 0 });
     expect(run.roster.get('ann')?.score).toBe(1900);
     expect(run.roster.get('bob')?.score).toBe(333);
+  });
+
+  test('rebuilds the tally from the stored answers: only a multiple answer’s exact set, only a number within tolerance, is correct', () => {
+    const typed: Pool = {
+      title: 'typed',
+      scoring: 'speed',
+      questions: [
+        makeQuestion({ type: 'multiple', answer: ['A', 'C'] }),
+        makeQuestion({ type: 'numeric', answer: 3.14, tolerance: 0.01 }),
+        makeQuestion({ type: 'poll' }),
+      ],
+    };
+    const run = Run.load(
+      record({ phase: 'review', index: 2, round: 1 }, typed),
+      storeWith(
+        [],
+        [
+          row(0, 'exact', 'A+C', 1000),
+          row(0, 'subset', 'A', 500),
+          row(0, 'superset', 'A+B+C', 500),
+          row(0, 'wrong', 'B+D', 0),
+          row(0, 'exact', 'A+C', 0, 2),
+          row(0, 'subset', 'A+C', 0, 2),
+          row(0, 'superset', 'A+C', 0, 2),
+          row(1, 'edge', '3.13', 1000), // 3.14 − 0.01: on the edge despite binary floating point
+          row(1, 'inside', '3.145', 1000),
+          row(1, 'outside', '3.16', 0),
+          row(2, 'ann', 'A', 0),
+          row(2, 'bob', 'B', 0),
+        ],
+      ),
+    );
+    expect(run.book.tally(0, 1)).toEqual({ answered: 4, correct: 1 });
+    expect(run.book.tally(0, 2)).toEqual({ answered: 3, correct: 3 });
+    expect(run.book.tally(1, 1)).toEqual({ answered: 3, correct: 2 });
+    expect(run.book.tally(2, 1)).toEqual({ answered: 2, correct: 0 });
   });
 
   test('a pool stored before version 2 is read as single, speed-scored questions', () => {
@@ -172,6 +218,7 @@ describe('Run.load', () => {
   test('answers to a question the pool does not have are skipped', () => {
     const run = Run.load(record(ENDED), storeWith([student('ann', 1)], [row(7, 'ann', 'A', 1000), row(0, 'ann', 'A', 500)]));
     expect(run.book.answeredCount(7, 1)).toBe(0);
+    expect(run.book.tally(7, 1)).toEqual({ answered: 0, correct: 0 });
     expect(run.roster.get('ann')?.score).toBe(500);
   });
 });
@@ -181,9 +228,9 @@ describe('Run.revealPoints', () => {
     const run = emptyRun({ phase: 'question', index: 0, round: 1, openedAt: 0, deadline: 20_000 });
     const ann = run.roster.add({ studentId: 'ann', name: 'Ann', epoch: 0, released: false, joinedAtMs: 1 });
     const bob = run.roster.add({ studentId: 'bob', name: 'Bob', epoch: 0, released: false, joinedAtMs: 2 });
-    run.book.commit(0, 1, 'ann', 'A', 900, ['A']);
+    run.book.commit(0, 1, 'ann', { stored: 'A', points: 900, countKeys: ['A'], fullyCorrect: true });
     run.book.hold(0, 1, 'bob', 'A', 950);
-    run.book.commit(1, 1, 'ann', 'B', 500, ['B']);
+    run.book.commit(1, 1, 'ann', { stored: 'B', points: 500, countKeys: ['B'], fullyCorrect: true });
 
     expect(ann.score).toBe(0);
     run.revealPoints(0, 1);
@@ -194,8 +241,8 @@ describe('Run.revealPoints', () => {
   test('revealing round 2 adds round 2’s points only, never round 1’s again', () => {
     const run = emptyRun({ phase: 'question', index: 0, round: 2, openedAt: 0, deadline: 20_000 });
     const ann = run.roster.add({ studentId: 'ann', name: 'Ann', epoch: 0, released: false, joinedAtMs: 1, score: 900 });
-    run.book.commit(0, 1, 'ann', 'A', 900, ['A']);
-    run.book.commit(0, 2, 'ann', 'A', 0, ['A']);
+    run.book.commit(0, 1, 'ann', { stored: 'A', points: 900, countKeys: ['A'], fullyCorrect: true });
+    run.book.commit(0, 2, 'ann', { stored: 'A', points: 0, countKeys: ['A'], fullyCorrect: true });
     run.revealPoints(0, 2);
     expect(ann.score).toBe(900);
   });

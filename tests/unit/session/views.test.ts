@@ -19,7 +19,7 @@ import { FakeSocket } from '../../helpers/fake-socket';
 import { makeQuestion } from '../../helpers/test-server';
 
 const T0 = 1_700_000_000_000;
-const SECRET_FIELDS = ['correct', 'counts', 'explanation'] as const;
+const SECRET_FIELDS = ['correct', 'counts', 'tally', 'explanation'] as const;
 
 /** Two questions: 20 s with answer B and an explanation; 10 s, three choices, answer C, none. */
 const pool: Pool = {
@@ -42,7 +42,7 @@ const ENDED: SessionState = { phase: 'ended', lastIndex: 1 };
 
 /**
  * Ann answered B (right, 900 points, committed), Bob answered A (wrong, committed), Cat
- * holds C (not committed yet), Dan did not answer. Ann has a socket; the others do not.
+ * holds C (not committed yet), Dan did not answer: counts A 1, B 1; tally 2 answered, 1 correct. Ann has a socket; the others do not.
  */
 function runIn(state: SessionState) {
   const run = Run.load({ id: 9, poolJson: JSON.stringify(pool), state }, emptyStore);
@@ -53,8 +53,8 @@ function runIn(state: SessionState) {
   const cat = add('cat', 3, 300);
   const dan = add('dan', 4, 0);
   ann.sockets.add(new FakeSocket());
-  run.book.commit(0, 1, 'ann', 'B', 900, ['B']);
-  run.book.commit(0, 1, 'bob', 'A', 0, ['A']);
+  run.book.commit(0, 1, 'ann', { stored: 'B', points: 900, countKeys: ['B'], fullyCorrect: true });
+  run.book.commit(0, 1, 'bob', { stored: 'A', points: 0, countKeys: ['A'], fullyCorrect: false });
   run.book.hold(0, 1, 'cat', 'C', 0);
   return { run, ann, bob, cat, dan };
 }
@@ -94,7 +94,7 @@ describe('studentSnapshotOf', () => {
     });
   });
 
-  test('while a question is open it never holds correct, counts or explanation', () => {
+  test('while a question is open it never holds correct, counts, tally or explanation', () => {
     const { run, ann, bob, cat, dan } = runIn(QUESTION_0);
     for (const entry of [ann, bob, cat, dan]) {
       const snapshot = studentSnapshotOf(run, entry, T0 + 5_000);
@@ -129,7 +129,7 @@ describe('studentSnapshotOf', () => {
     expectValidStudentSnapshot(snapshot);
   });
 
-  test('in review the question carries correct, counts of committed answers and explanation; me carries my points', () => {
+  test('in review the question carries correct, counts and tally of committed answers and explanation; me carries my points', () => {
     const { run, ann, bob, dan } = runIn(REVIEW_0);
     const snapshot = studentSnapshotOf(run, ann, T0 + 60_000);
     expectValidStudentSnapshot(snapshot);
@@ -141,6 +141,7 @@ describe('studentSnapshotOf', () => {
       remaining_ms: 0,
       correct: 'B',
       counts: { A: 1, B: 1, C: 0, D: 0 },
+      tally: { answered: 2, correct: 1 },
       explanation: 'B is B.',
     });
     expect(snapshot.me).toEqual({ student_id: 'ann', name: 'Name ann', score: 1200, answer: 'B', points: 900 });
@@ -152,7 +153,12 @@ describe('studentSnapshotOf', () => {
     const { run, ann } = runIn({ phase: 'review', index: 1, round: 1 });
     const snapshot = studentSnapshotOf(run, ann, T0);
     expectValidStudentSnapshot(snapshot);
-    expect(snapshot.question).toMatchObject({ correct: 'C', counts: { A: 0, B: 0, C: 0 }, explanation: null });
+    expect(snapshot.question).toMatchObject({
+      correct: 'C',
+      counts: { A: 0, B: 0, C: 0 },
+      tally: { answered: 0, correct: 0 },
+      explanation: null,
+    });
   });
 
   test('after the end: no question, and me carries the final rank and the total', () => {
@@ -179,11 +185,18 @@ describe('studentSnapshotOf', () => {
 });
 
 describe('adminSnapshotOf', () => {
-  test('while a question is open: correct, explanation and counts of committed answers only', () => {
+  test('while a question is open: correct, explanation, counts and tally of committed answers only', () => {
     const { run } = runIn(QUESTION_0);
     const snapshot = adminSnapshotOf(run, T0 + 1_000);
     expectValidAdminSnapshot(snapshot);
-    expect(snapshot.question).toMatchObject({ correct: 'B', counts: { A: 1, B: 1, C: 0, D: 0 }, explanation: 'B is B.', remaining_ms: 19_000 });
+    expect(snapshot.question).toMatchObject({
+      correct: 'B',
+      counts: { A: 1, B: 1, C: 0, D: 0 },
+      tally: { answered: 2, correct: 1 },
+      explanation: 'B is B.',
+      remaining_ms: 19_000,
+    });
+    expect(snapshot.question).not.toHaveProperty('first_round_tally');
     expect(snapshot.counts).toEqual({ A: 1, B: 1, C: 0, D: 0 });
     expect(snapshot.answered).toBe(2);
     expect(snapshot.run_id).toBe(9);
@@ -256,7 +269,7 @@ describe('answerProgressOf', () => {
 });
 
 describe('questionClosedOf', () => {
-  test('the shared frame (admins) has correct, counts and explanation and no personal fields', () => {
+  test('the shared frame (admins) has correct, counts, tally and explanation and no personal fields', () => {
     const { run } = runIn(REVIEW_0);
     const { frames } = questionClosedOf(run, 0, 1);
     const shared = parseValid(frames.shared);
@@ -267,6 +280,7 @@ describe('questionClosedOf', () => {
       round: 1,
       correct: 'B',
       counts: { A: 1, B: 1, C: 0, D: 0 },
+      tally: { answered: 2, correct: 1 },
       explanation: 'B is B.',
     });
   });
@@ -275,7 +289,7 @@ describe('questionClosedOf', () => {
     const { run, ann, bob, dan } = runIn(REVIEW_0);
     const { frames, fieldsFor } = questionClosedOf(run, 0, 1);
     const personal = (entry: StudentEntry) => parseValid(frames.personal(fieldsFor(entry)));
-    expect(personal(ann)).toMatchObject({ your_choice: 'B', points: 900, score: 1200, correct: 'B' });
+    expect(personal(ann)).toMatchObject({ your_choice: 'B', points: 900, score: 1200, correct: 'B', tally: { answered: 2, correct: 1 } });
     expect(personal(bob)).toMatchObject({ your_choice: 'A', points: 0, score: 300 });
     expect(personal(dan)).toMatchObject({ your_choice: null, points: 0, score: 0 });
   });
@@ -343,14 +357,14 @@ describe('question types and rounds', () => {
     const ann = add('ann', 1);
     const bob = add('bob', 2);
     const cat = add('cat', 3);
-    run.book.commit(0, 1, 'ann', 'A+C', 900, ['A', 'C']);
-    run.book.commit(0, 1, 'bob', 'A+B', 0, ['A', 'B']);
-    run.book.commit(1, 1, 'ann', '10.25', 1000, ['correct']);
-    run.book.commit(1, 1, 'bob', '-3', 0, ['incorrect']);
-    run.book.commit(1, 1, 'cat', '12', 0, ['incorrect']);
-    run.book.commit(2, 1, 'ann', 'B', 0, ['B']);
-    run.book.commit(2, 1, 'bob', 'B', 0, ['B']);
-    run.book.commit(2, 1, 'cat', 'C', 0, ['C']);
+    run.book.commit(0, 1, 'ann', { stored: 'A+C', points: 900, countKeys: ['A', 'C'], fullyCorrect: true });
+    run.book.commit(0, 1, 'bob', { stored: 'A+B', points: 0, countKeys: ['A', 'B'], fullyCorrect: false });
+    run.book.commit(1, 1, 'ann', { stored: '10.25', points: 1000, countKeys: ['correct'], fullyCorrect: true });
+    run.book.commit(1, 1, 'bob', { stored: '-3', points: 0, countKeys: ['incorrect'], fullyCorrect: false });
+    run.book.commit(1, 1, 'cat', { stored: '12', points: 0, countKeys: ['incorrect'], fullyCorrect: false });
+    run.book.commit(2, 1, 'ann', { stored: 'B', points: 0, countKeys: ['B'], fullyCorrect: false });
+    run.book.commit(2, 1, 'bob', { stored: 'B', points: 0, countKeys: ['B'], fullyCorrect: false });
+    run.book.commit(2, 1, 'cat', { stored: 'C', points: 0, countKeys: ['C'], fullyCorrect: false });
     return { run, ann, bob, cat };
   }
 
@@ -370,6 +384,7 @@ describe('question types and rounds', () => {
       remaining_ms: 0,
       correct: ['A', 'C'],
       counts: { A: 2, B: 1, C: 1, D: 0 },
+      tally: { answered: 2, correct: 1 },
       explanation: 'A and C.',
     });
     expect(snapshot.me).toMatchObject({ answer: ['A', 'C'], points: 900 });
@@ -378,6 +393,7 @@ describe('question types and rounds', () => {
       question_type: 'multiple',
       correct: ['A', 'C'],
       counts: { A: 2, B: 1, C: 1, D: 0 },
+      tally: { answered: 2, correct: 1 },
       your_choice: ['A', 'B'],
       points: 0,
     });
@@ -403,7 +419,7 @@ describe('question types and rounds', () => {
     const admin = adminSnapshotOf(run, T0 + 1_000);
     expectValidAdminSnapshot(admin);
     expect(admin.counts).toEqual({ correct: 1, incorrect: 2 });
-    expect(admin.question).toMatchObject({ correct: 10, counts: { correct: 1, incorrect: 2 } });
+    expect(admin.question).toMatchObject({ correct: 10, counts: { correct: 1, incorrect: 2 }, tally: { answered: 3, correct: 1 } });
     expect(parseValid(answerProgressOf(run, 1, 1))).toMatchObject({ answered: 3, counts: { correct: 1, incorrect: 2 } });
 
     const { frames, fieldsFor } = questionClosedOf(run, 1, 1);
@@ -414,34 +430,36 @@ describe('question types and rounds', () => {
       round: 1,
       correct: 10,
       counts: { correct: 1, incorrect: 2 },
+      tally: { answered: 3, correct: 1 },
       explanation: null,
     });
     expect(parseValid(frames.personal(fieldsFor(ann)))).toMatchObject({ your_choice: 10.25, points: 1000 });
   });
 
-  test('poll: correct is null; the image and its alt text are in every view', () => {
+  test('poll: correct is null, and so is the tally’s correct; the image and its alt text are in every view', () => {
     const { run, ann } = typedRun({ phase: 'question', index: 2, round: 1, openedAt: T0, deadline: T0 + 20_000 });
     const open = parseValid(questionOpenOf(run, 2, 1, T0));
     expect(open).toMatchObject({ question_type: 'poll', image: '/media/abc.png', image_alt: 'a chart', choices: ['x', 'y', 'z'] });
     for (const field of SECRET_FIELDS) expect(open).not.toHaveProperty(field);
     expect(studentSnapshotOf(run, ann, T0).question).toMatchObject({ image: '/media/abc.png', image_alt: 'a chart' });
     const { frames } = questionClosedOf(run, 2, 1);
-    expect(parseValid(frames.shared)).toMatchObject({ correct: null, counts: { A: 0, B: 2, C: 1 } });
+    expect(parseValid(frames.shared)).toMatchObject({ correct: null, counts: { A: 0, B: 2, C: 1 }, tally: { answered: 3, correct: null } });
+    expect(adminSnapshotOf(run, T0).question).toMatchObject({ correct: null, tally: { answered: 3, correct: null } });
   });
 
-  test('round 2: views carry round 2, this round’s answer and counts, and round 1’s counts beside them', () => {
+  test('round 2: views carry round 2, this round’s answer, counts and tally, and round 1’s counts and tally beside them', () => {
     const { run, ann, bob, cat } = typedRun({ phase: 'question', index: 0, round: 2, openedAt: T0, deadline: T0 + 20_000 });
-    run.book.commit(0, 2, 'ann', 'A+C', 0, ['A', 'C']);
-    run.book.commit(0, 2, 'bob', 'A+C', 0, ['A', 'C']);
+    run.book.commit(0, 2, 'ann', { stored: 'A+C', points: 0, countKeys: ['A', 'C'], fullyCorrect: true });
+    run.book.commit(0, 2, 'bob', { stored: 'A+C', points: 0, countKeys: ['A', 'C'], fullyCorrect: true });
 
     const open = parseValid(questionOpenOf(run, 0, 2, T0));
     expect(open).toMatchObject({ question_type: 'multiple', round: 2 });
-    for (const field of [...SECRET_FIELDS, 'first_round_counts']) expect(open).not.toHaveProperty(field);
+    for (const field of [...SECRET_FIELDS, 'first_round_counts', 'first_round_tally']) expect(open).not.toHaveProperty(field);
 
     const student = studentSnapshotOf(run, bob, T0);
     expectValidStudentSnapshot(student);
     expect(student.question?.round).toBe(2);
-    for (const field of [...SECRET_FIELDS, 'first_round_counts']) expect(student.question).not.toHaveProperty(field);
+    for (const field of [...SECRET_FIELDS, 'first_round_counts', 'first_round_tally']) expect(student.question).not.toHaveProperty(field);
     expect(student.me.answer).toEqual(['A', 'C']);
     // Cat answered in round 1 only: nothing yet in round 2.
     expect(studentSnapshotOf(run, cat, T0).me.answer).toBeNull();
@@ -454,6 +472,8 @@ describe('question types and rounds', () => {
       round: 2,
       counts: { A: 2, B: 0, C: 2, D: 0 },
       first_round_counts: { A: 2, B: 1, C: 1, D: 0 },
+      tally: { answered: 2, correct: 2 },
+      first_round_tally: { answered: 2, correct: 1 },
     });
     expect(parseValid(answerProgressOf(run, 0, 2))).toMatchObject({ answered: 2, counts: { A: 2, B: 0, C: 2, D: 0 } });
 
@@ -465,6 +485,8 @@ describe('question types and rounds', () => {
       correct: ['A', 'C'],
       counts: { A: 2, B: 0, C: 2, D: 0 },
       first_round_counts: { A: 2, B: 1, C: 1, D: 0 },
+      tally: { answered: 2, correct: 2 },
+      first_round_tally: { answered: 2, correct: 1 },
     });
     // Round 2 scores nothing: my points are this round's.
     expect(review.me).toMatchObject({ answer: ['A', 'C'], points: 0 });
@@ -478,15 +500,19 @@ describe('question types and rounds', () => {
       correct: ['A', 'C'],
       counts: { A: 2, B: 0, C: 2, D: 0 },
       first_round_counts: { A: 2, B: 1, C: 1, D: 0 },
+      tally: { answered: 2, correct: 2 },
+      first_round_tally: { answered: 2, correct: 1 },
       explanation: 'A and C.',
     });
     expect(parseValid(frames.personal(fieldsFor(bob)))).toMatchObject({ your_choice: ['A', 'C'], points: 0 });
     expect(parseValid(frames.personal(fieldsFor(cat)))).toMatchObject({ your_choice: null, points: 0 });
   });
 
-  test('round 1 frames carry no first_round_counts', () => {
+  test('round 1 frames carry no first_round_counts or first_round_tally', () => {
     const { run } = typedRun({ phase: 'review', index: 0, round: 1 });
-    expect(parseValid(questionClosedOf(run, 0, 1).frames.shared)).not.toHaveProperty('first_round_counts');
-    expect(adminSnapshotOf(run, T0).question).not.toHaveProperty('first_round_counts');
+    for (const field of ['first_round_counts', 'first_round_tally']) {
+      expect(parseValid(questionClosedOf(run, 0, 1).frames.shared)).not.toHaveProperty(field);
+      expect(adminSnapshotOf(run, T0).question).not.toHaveProperty(field);
+    }
   });
 });
