@@ -23,9 +23,10 @@ async function rendered(source, inline) {
 /**
  * Fills `element` with `text` rendered as Markdown; `inline`: a label such as a choice (no
  * paragraphs); `control`: the label sits inside a button or a checkbox's label, so a link
- * keeps only its text (no link inside a control). The old content goes at once: a question
- * whose maths is still loading never shows the previous question's text, and a slow render
- * of an earlier text never replaces a later one. The same text again renders nothing.
+ * keeps only its text (no link inside a control). The old content goes at once: until the
+ * new text is rendered (a text without maths is, before the next paint; one with maths
+ * waits for KaTeX) it shows as typed, never as the previous question's. A slow render of
+ * an earlier text never replaces a later one. The same text again renders nothing.
  */
 export function setRichText(element, text, { inline = false, control = false } = {}) {
   const source = String(text ?? '');
@@ -33,7 +34,7 @@ export function setRichText(element, text, { inline = false, control = false } =
   const previous = latest.get(element);
   if (previous?.key === key) return previous.done;
   element.classList.add('markdown');
-  element.replaceChildren();
+  element.textContent = source;
   const entry = { key, done: null };
   latest.set(element, entry);
   entry.done = rendered(source, inline).then((content) => {
