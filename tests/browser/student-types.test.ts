@@ -563,6 +563,11 @@ test('showcase pool on a phone: Markdown, highlighted code, MathML maths and the
   await open(2);
   await byTestId(page, 'question-text').locator('math').waitFor();
   expect(await byTestId(page, 'question-text').locator('annotation').textContent()).toBe('O(n \\log n)');
+  // Said aloud as words: no Markdown marks, the formula as its TeX.
+  await page.waitForFunction(() => document.getElementById('announcer')?.textContent?.startsWith('Question 2'));
+  expect(await page.locator('#announcer').textContent()).toBe(
+    'Question 2 of 7: Select all algorithms that run in O(n \\log n) time on average. Select all that apply, then Submit. 45 seconds.',
+  );
   expect(await page.getByRole('checkbox', { name: 'A Quicksort', exact: true }).count()).toBe(1);
   for (const letter of ['A', 'C', 'D']) await byTestId(page, `choice-${letter}`).click();
   await byTestId(page, 'multiple-submit').click();
@@ -603,6 +608,8 @@ test('showcase pool on a phone: Markdown, highlighted code, MathML maths and the
   await review('Correct!');
   expect(await byTestId(page, 'result-correct-text').locator('code').textContent()).toBe('9');
   expect(await text(page, 'result-yours')).toBe('Your answer: B — 9');
+  await page.waitForFunction(() => document.getElementById('announcer')?.textContent?.startsWith('Question closed'));
+  expect(await page.locator('#announcer').textContent()).toContain('The answer was B, 9.');
   expect(await byTestId(page, 'result-explanation').locator('code').count()).toBe(3);
   await shot('4-review');
 
