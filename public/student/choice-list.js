@@ -1,7 +1,8 @@
 // The lettered choices of an open question: buttons for `single` and `poll` (one tap
 // answers), real checkboxes for `multiple` (tick any, then Submit). Each choice is named
 // for screen readers by its letter and its text (aria-labelledby), so the name stays right
-// when the text is rendered Markdown.
+// now that the text is rendered Markdown (inline: code, emphasis, maths; a link keeps only
+// its text, as a control holds no link).
 import { CHOICE_LETTERS } from '/static/protocol.js';
 import { el } from './page.js';
 import { setRichText } from './rich-text.js';
@@ -18,7 +19,7 @@ function choiceLabel(letter, text) {
   const label = document.createElement('span');
   label.className = 'choice-text';
   label.id = `choice-${letter}-text`;
-  void setRichText(label, text, { inline: true });
+  void setRichText(label, text, { inline: true, control: true });
   return label;
 }
 

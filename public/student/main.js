@@ -4,7 +4,8 @@
 // runs on performance.now() from the server's remaining_ms, never the phone's wall clock.
 // Four question types (single, multiple, numeric, poll) and a revote (round 2) are drawn
 // by question.js, answered through answering.js and reviewed by result.js.
-// Everything from the server or the user is rendered with textContent (rich-text.js).
+// Question texts, choices and explanations are Markdown, rendered and sanitised through
+// rich-text.js; everything else from the server or the user is set with textContent.
 import { CHOICE_LETTERS, SOCKET_PATHS } from '/static/protocol.js';
 import { connectLive } from '/static/shared/live-socket.js';
 import { setUpJoin, showJoinForm } from './join.js';

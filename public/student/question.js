@@ -7,7 +7,7 @@ import { createCountdown } from '/static/shared/countdown.js';
 import { announce, el, showView, state } from './page.js';
 import { canAnswer, markTimesUp, renderAnswer, resetAnswerInputs } from './answering.js';
 import { buildChoices, focusTargetOf } from './choice-list.js';
-import { setRichText } from './rich-text.js';
+import { setRichText, spokenText } from './rich-text.js';
 
 const ANNOUNCE_AT_S = 10;
 const NO_ALT_CAPTION = 'Picture for this question (no description was given).';
@@ -121,19 +121,29 @@ export function openQuestion(idx, question, answer) {
   countdown.run(state.question.endsAt);
 
   if (isNew) {
-    const seconds = Math.ceil(question.remaining_ms / 1000);
-    const parts = [
-      round === 2 ? 'Vote again, after discussion.' : '',
-      `${el.questionNumber.textContent}: ${question.text}`,
-      hint,
-      calm ? 'No time pressure.' : `${seconds} seconds.`,
-    ];
-    announce(parts.filter(Boolean).join(' '));
     if (canAnswer()) {
       if (type === 'numeric') el.numericInput.focus();
       else focusTargetOf(CHOICE_LETTERS[0])?.focus();
     }
+    void announceOpened(state.question, question, hint);
   }
+}
+
+/** Says the question that just opened: its number, its text as words, the hint, the time. */
+async function announceOpened(opened, question, hint) {
+  const seconds = Math.ceil(question.remaining_ms / 1000);
+  const number = el.questionNumber.textContent;
+  const text = await spokenText(question.text);
+  // Another question (or the result) came while the text was rendered: say nothing stale.
+  const current = state.question;
+  if (el.question.hidden || current?.idx !== opened.idx || current.round !== opened.round) return;
+  const parts = [
+    opened.round === 2 ? 'Vote again, after discussion.' : '',
+    `${number}: ${text}`,
+    hint,
+    opened.scoring === 'accuracy' ? 'No time pressure.' : `${seconds} seconds.`,
+  ];
+  announce(parts.filter(Boolean).join(' '));
 }
 
 /** The rest of what the time left drives: the time bar, "10 seconds left", "time's up". */

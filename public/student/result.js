@@ -4,7 +4,10 @@
 import { announce, el, showView, state } from './page.js';
 import { stopTicking } from './question.js';
 import { MARK_WORDS, reviewOf } from './review.js';
-import { setRichText } from './rich-text.js';
+import { setRichText, spokenText } from './rich-text.js';
+
+/** Counts the results shown, so a slow announcement of an earlier one is dropped. */
+let resultsShown = 0;
 
 const MARK_SYMBOLS = { right: '✓', wrong: '✗', missed: '!', answer: '✓', none: '' };
 
@@ -56,7 +59,13 @@ export function showResult({ idx, type, round, correct, explanation, yourChoice,
   el.resultMarks.replaceChildren(...(review.marks ?? []).map(markItem));
   el.resultMarks.hidden = !review.marks;
   el.resultMarks.setAttribute('aria-label', 'Each choice');
-  el.resultYours.textContent = review.yours;
+  el.resultYours.replaceChildren(review.yours);
+  if (review.yoursText) {
+    const yourText = document.createElement('span');
+    yourText.className = 'result-yours-text';
+    el.resultYours.append(' — ', yourText);
+    void setRichText(yourText, review.yoursText, { inline: true });
+  }
 
   el.resultPointsStat.hidden = !review.showPoints;
   el.resultPoints.textContent = String(points);
@@ -68,5 +77,13 @@ export function showResult({ idx, type, round, correct, explanation, yourChoice,
   el.resultNext.textContent =
     state.totalQuestions && idx + 1 >= state.totalQuestions ? 'That was the last question.' : 'Waiting for the next question…';
   showView(el.result);
-  if (speak) announce(review.speech);
+  resultsShown += 1;
+  if (speak) void announceResult(resultsShown, { type, round, correct, yourChoice, points, score, choices });
+}
+
+/** Says the result, with the choice texts in words (no Markdown marks, maths as TeX). */
+async function announceResult(shown, reviewArgs) {
+  const choices = await Promise.all((reviewArgs.choices ?? []).map((text) => spokenText(text, { inline: true })));
+  if (shown !== resultsShown || el.result.hidden) return;
+  announce(reviewOf({ ...reviewArgs, choices }).speech);
 }

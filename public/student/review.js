@@ -2,6 +2,9 @@
 // the verdict, the right answer, each letter's mark (multiple), your answer, whether a
 // points line belongs, and the sentence for screen readers. A poll has no verdict and no
 // points; round 2 (a revote) scores nothing, so it shows no points line either. Pure.
+// Choice texts come back as given (Markdown, for the page to render: `answer.text`,
+// `marks[].text`, `yoursText`); the sentence uses them as given too, so result.js passes
+// them already turned into words.
 import { CHOICE_LETTERS } from '/static/protocol.js';
 import { choiceTextOf, formatAnswer, lettersOf, sameLetters } from './answers.js';
 
@@ -34,7 +37,8 @@ function reviewSingle({ correct, yourChoice, choices }) {
     verdict: !answered ? 'No answer' : right ? 'Correct!' : 'Not quite',
     tone: !answered ? 'none' : right ? 'correct' : 'wrong',
     answer: { label: correct, text: correctText },
-    yours: answered ? `Your answer: ${withText(choices, yourChoice)}` : 'You did not answer this question.',
+    yours: answered ? `Your answer: ${yourChoice}` : 'You did not answer this question.',
+    yoursText: answered ? choiceTextOf(choices, yourChoice) : '',
     spokenAnswer: `The answer was ${correct}${correctText ? `, ${correctText}` : ''}.`,
   };
 }
@@ -91,7 +95,8 @@ function reviewPoll({ yourChoice, choices }) {
     verdict: voted ? 'Thanks — your vote counts' : 'You did not vote',
     tone: 'vote',
     answer: null,
-    yours: voted ? `Your vote: ${withText(choices, yourChoice)}` : 'You did not vote on this question.',
+    yours: voted ? `Your vote: ${yourChoice}` : 'You did not vote on this question.',
+    yoursText: voted ? choiceTextOf(choices, yourChoice) : '',
     noPoints: true,
     spokenAnswer: voted ? `You voted ${withText(choices, yourChoice).replace(' — ', ', ')}.` : '',
   };
@@ -115,6 +120,7 @@ export function reviewOf({ type, round, correct, yourChoice, points, score, choi
   return {
     ...review,
     marks: review.marks ?? null,
+    yoursText: review.yoursText ?? '',
     showPoints,
     pointsNote: review.partial && points > 0 ? ' (partial credit)' : '',
     speech: `${closed}${verdictSpoken}${spokenAnswer}${pointsSpoken}`,

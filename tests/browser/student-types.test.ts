@@ -5,10 +5,15 @@
  * (submit_ack seen on the page's socket) and reviewed after the admin closes it. Also:
  * refused numeric input sends nothing, a poll has no verdict, an accuracy question has no
  * countdown, a revote shows its banner and takes a second answer, keyboard use, dark mode
- * and 200 % zoom. Screenshots go to runs/screenshots/student-*.png.
+ * and 200 % zoom. Then real images from a .zip pool upload, the showcase pool
+ * (examples/showcase: Markdown, highlighted code, MathML maths, the image) stepped through,
+ * a slow KaTeX download that must not overwrite a later question, and a hostile pool.
+ * Screenshots go to runs/screenshots/student-*.png.
  */
 import { expect, test } from 'bun:test';
-import { deflateSync } from 'node:zlib';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { zipSync } from 'fflate';
 import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { collectPageProblems, screenshotPath } from '../helpers/browser';
 import { useBrowserSuite } from '../helpers/browser-suite';
@@ -413,62 +418,27 @@ test('dark mode and 200 % zoom: multiple and numeric stay usable without sideway
   expect(problems).toEqual([]);
 }, TEST_TIMEOUT_MS);
 
-// ---------------------------------------------------------------- images
+// ---------------------------------------------------------------- images, Markdown, maths
 
-/** A solid-colour RGB PNG of `width`×`height` (stored deflate, CRC from Bun). */
-function solidPng(width: number, height: number, [red, green, blue]: [number, number, number]): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(Bun.hash.crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
-  const row = Buffer.alloc(1 + width * 3);
-  for (let x = 0; x < width; x += 1) row.set([red, green, blue], 1 + x * 3);
-  const pixels = Buffer.concat(Array.from({ length: height }, () => row));
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(pixels)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
+const SHOWCASE = join(import.meta.dir, '../../examples/showcase');
+const TREE_PNG = new Uint8Array(readFileSync(join(SHOWCASE, 'tree.png')));
+const TREE_URL = `/media/${new Bun.CryptoHasher('sha256').update(TREE_PNG).digest('hex')}.png`;
+const TREE_ALT = 'A binary tree: the root 8 has children 3 and 10; 3 has children 1 and 6.';
+const MATHS_BUNDLE = '/static/vendor/maths.js';
 
-const WIDE_IMAGE = '/media/0123abcd.png';
-const MISSING_IMAGE = '/media/ffff0000.png';
-/** Per question index: the image fields the server would send once pools with images load. */
-const IMAGES: Record<number, { image: string; image_alt: string | null }> = {
-  0: { image: WIDE_IMAGE, image_alt: 'A binary tree with root 8, children 3 and 10' },
-  1: { image: WIDE_IMAGE, image_alt: null },
-  2: { image: MISSING_IMAGE, image_alt: 'A heap drawn as an array' },
-};
-
-/**
- * Until pools with images (the .zip upload and GET /media) are on this branch, the page's
- * socket is routed through Playwright, which adds the image fields of IMAGES to the real
- * server's question_open and snapshot frames, and /media/ answers with a generated PNG.
- */
-async function withImages(context: BrowserContext) {
-  const png = solidPng(800, 500, [43, 80, 214]);
-  await context.route(`**${WIDE_IMAGE}`, (route) => route.fulfill({ status: 200, contentType: 'image/png', body: png }));
-  await context.route(`**${MISSING_IMAGE}`, (route) => route.fulfill({ status: 404, body: '' }));
-  await context.routeWebSocket(/\/ws$/, (page) => {
-    const server = page.connectToServer();
-    page.onMessage((message) => server.send(message));
-    server.onMessage((message) => {
-      const frame = JSON.parse(String(message));
-      if (frame.type === 'question_open') Object.assign(frame, IMAGES[frame.question_idx]);
-      if (frame.type === 'snapshot' && frame.question) Object.assign(frame.question, IMAGES[frame.question_idx]);
-      page.send(JSON.stringify(frame));
-    });
+/** Uploads `files` as a .zip pool, as the console does (POST /admin/api/pool). */
+async function uploadZip(files: Record<string, Uint8Array>) {
+  const world = suite.world;
+  const response = await world.http('/admin/api/pool', {
+    method: 'POST',
+    cookie: await world.adminLogin(),
+    headers: { 'content-type': 'application/zip' },
+    body: new Blob([zipSync(files)]),
   });
+  expect(response.status).toBe(200);
 }
+
+const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 
 /** Waits until the page shows question `n` (its previous question may still be on screen). */
 async function questionNumberIs(page: Page, n: number) {
@@ -478,16 +448,38 @@ async function questionNumberIs(page: Page, n: number) {
   );
 }
 
-test('image: shown above the choices with its alt, scaled to the phone; no alt gets a caption; a broken one says so', async () => {
-  await suite.startWorld({ fakeTime: true, pool: pool(SINGLE, SINGLE, SINGLE) });
-  const { page, problems } = await joinedPhone('img', {}, withImages);
+/** Records the page's CSP violations (installed before any script runs). */
+async function watchCsp(context: BrowserContext) {
+  await context.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { __csp: string[] }).__csp = seen;
+    document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.violatedDirective} ${event.blockedURI}`));
+  });
+}
+
+const cspViolations = (page: Page) => page.evaluate(() => (window as unknown as { __csp: string[] }).__csp);
+
+test('image: a real .zip pool; shown above the choices with its alt, scaled to the phone; no alt gets a caption', async () => {
+  await suite.startWorld({ fakeTime: true });
+  const choices = ['Binary search tree', 'Max-heap', 'Min-heap'];
+  await uploadZip({
+    'pool.json': json(
+      pool(
+        { text: 'The tree in the picture is a …', image: 'tree.png', image_alt: TREE_ALT, choices, answer: 'A' },
+        { text: 'The same tree, no description given.', image: 'tree.png', choices, answer: 'A' },
+      ),
+    ),
+    'tree.png': TREE_PNG,
+  });
+  const { page, problems } = await joinedPhone('img');
   await command('next');
 
   const image = byTestId(page, 'question-image');
   await image.waitFor({ state: 'visible' });
-  expect(await image.getAttribute('alt')).toBe(IMAGES[0]!.image_alt!);
-  expect(await image.getAttribute('src')).toBe(WIDE_IMAGE);
+  expect(await image.getAttribute('alt')).toBe(TREE_ALT);
+  expect(await image.getAttribute('src')).toBe(TREE_URL);
   await page.waitForFunction(() => (document.querySelector('[data-testid=question-image]') as HTMLImageElement).naturalWidth > 0);
+  expect(await image.evaluate((node) => [(node as HTMLImageElement).naturalWidth, (node as HTMLImageElement).naturalHeight])).toEqual([120, 84]);
   // Between the text and the choices, no wider than the column, in proportion.
   const order = await page.evaluate(() =>
     ['question-text', 'question-figure', 'choices'].map((id) => document.getElementById(id)!.getBoundingClientRect().top),
@@ -496,7 +488,7 @@ test('image: shown above the choices with its alt, scaled to the phone; no alt g
   const imageBox = (await image.boundingBox())!;
   const column = (await byTestId(page, 'choice-A').boundingBox())!;
   expect(imageBox.width).toBeLessThanOrEqual(column.width + 0.5);
-  expect(imageBox.width / imageBox.height).toBeCloseTo(800 / 500, 1);
+  expect(imageBox.width / imageBox.height).toBeCloseTo(120 / 84, 1);
   await noSidewaysScroll(page);
   expect(await isShown(page, 'question-caption')).toBe(false);
   await page.screenshot({ path: screenshotPath('student-image.png') });
@@ -509,26 +501,267 @@ test('image: shown above the choices with its alt, scaled to the phone; no alt g
   // A reload rebuilds it from the snapshot.
   await page.reload();
   await image.waitFor({ state: 'visible' });
-  expect(await image.getAttribute('alt')).toBe(IMAGES[0]!.image_alt!);
+  expect(await image.getAttribute('alt')).toBe(TREE_ALT);
 
   // No alt text: an empty alt (decorative to a screen reader) and a visible generic caption.
   await command('close');
   await command('next');
   await questionNumberIs(page, 2);
+  expect(await image.getAttribute('src')).toBe(TREE_URL);
   expect(await image.getAttribute('alt')).toBe('');
   expect(await text(page, 'question-caption')).toBe('Picture for this question (no description was given).');
+  await page.screenshot({ path: screenshotPath('student-image-no-alt.png') });
+  await byTestId(page, 'choice-A').click();
+  expect(await text(page, 'locked')).toBe('A — locked in');
+  // (A broken image is not tested: an uploaded pool's images are stored with it, so its
+  // /media/ URL cannot 404 through the app.)
+  expect(problems).toEqual([]);
+}, TEST_TIMEOUT_MS);
 
-  // An image that does not load: hidden, and the caption says so with its description.
-  await command('close');
-  await command('next');
-  await questionNumberIs(page, 3);
-  // The caption changes when the image fails to load, a moment after the question shows.
-  await page.waitForFunction(() => document.getElementById('question-caption')?.textContent?.startsWith('The picture'));
-  expect(await text(page, 'question-caption')).toBe(
-    'The picture for this question could not be loaded. It showed: A heap drawn as an array',
+/** The classes of the elements matching `selector` inside the element with test id `id`. */
+const classesIn = (page: Page, id: string, selector: string) =>
+  byTestId(page, id).evaluate(
+    (node, css) => [...node.querySelectorAll(css)].map((element) => element.getAttribute('class') ?? ''),
+    selector,
   );
-  expect(await image.isHidden()).toBe(true);
+
+test('showcase pool on a phone: Markdown, highlighted code, MathML maths and the image, every question answered and reviewed', async () => {
+  await suite.startWorld({ fakeTime: true, env: { QUIZ_POOL_PATH: SHOWCASE } });
+  const requests: string[] = [];
+  const { page, problems } = await joinedPhone('show', {}, async (context) => {
+    await watchCsp(context);
+    context.on('request', (request) => requests.push(new URL(request.url()).pathname));
+  });
+  const mathsRequests = () => requests.filter((path) => path === MATHS_BUNDLE).length;
+  const shot = (name: string) => page.screenshot({ path: screenshotPath(`student-showcase-${name}.png`), fullPage: true });
+
+  async function open(n: number) {
+    await command('next');
+    await questionNumberIs(page, n);
+    await page.mouse.move(0, 0);
+  }
+  async function review(verdict: string) {
+    await command('close');
+    await byTestId(page, 'result').waitFor({ state: 'visible' });
+    expect(await text(page, 'verdict')).toBe(verdict);
+  }
+
+  // 1 — single, bold in the text, no maths anywhere: KaTeX is not downloaded.
+  await open(1);
+  expect(await text(page, 'question-text')).toBe('Which sorting algorithm is stable?');
+  expect(await byTestId(page, 'question-text').locator('p > strong').textContent()).toBe('stable');
+  expect(await page.locator('#question-text.markdown').count()).toBe(1);
+  await byTestId(page, 'choice-C').click();
+  expect(await text(page, 'locked')).toBe('C — locked in');
+  await shot('1');
+  await review('Correct!');
+  expect(await text(page, 'result-explanation')).toContain('Merge sort keeps equal keys');
+  expect(await text(page, 'result-correct-text')).toBe('Merge sort');
+  expect(mathsRequests()).toBe(0);
+
+  // 2 — multiple, maths in the text and the explanation: MathML, KaTeX downloaded once.
+  await open(2);
+  await byTestId(page, 'question-text').locator('math').waitFor();
+  expect(await byTestId(page, 'question-text').locator('annotation').textContent()).toBe('O(n \\log n)');
+  // Said aloud as words: no Markdown marks, the formula as its TeX.
+  await page.waitForFunction(() => document.getElementById('announcer')?.textContent?.startsWith('Question 2'));
+  expect(await page.locator('#announcer').textContent()).toBe(
+    'Question 2 of 7: Select all algorithms that run in O(n \\log n) time on average. Select all that apply, then Submit. 45 seconds.',
+  );
+  expect(await page.getByRole('checkbox', { name: 'A Quicksort', exact: true }).count()).toBe(1);
+  for (const letter of ['A', 'C', 'D']) await byTestId(page, `choice-${letter}`).click();
+  await byTestId(page, 'multiple-submit').click();
+  expect(await text(page, 'locked')).toBe('A, C, D — locked in');
+  await shot('2');
+  await review('Correct!');
+  await byTestId(page, 'result-explanation').locator('math').first().waitFor();
+  expect(await byTestId(page, 'result-explanation').locator('math').count()).toBe(1);
+  expect(mathsRequests()).toBe(1);
+  await shot('2-review');
+
+  // 3 — numeric, maths.
+  await open(3);
+  await byTestId(page, 'question-text').locator('math').waitFor();
+  expect(await byTestId(page, 'question-text').locator('math msub').count()).toBe(1);
+  await page.keyboard.type('10');
+  await page.keyboard.press('Enter');
+  expect(await text(page, 'locked')).toBe('10 — locked in');
+  await shot('3');
+  await review('Correct!');
+  expect(await byTestId(page, 'result-explanation').locator('math').count()).toBe(1);
+
+  // 4 — a highlighted Python block, inline code in the choices, accuracy scoring.
+  await open(4);
+  expect(await classesIn(page, 'question-text', 'pre > code')).toEqual(['hljs language-python']);
+  const tokens = await classesIn(page, 'question-text', 'pre code span');
+  expect(tokens).toContain('hljs-built_in');
+  expect(tokens).toContain('hljs-number');
+  expect(await isShown(page, 'calm-note')).toBe(true);
+  expect(await byTestId(page, 'choice-B').locator('code').textContent()).toBe('9');
+  // The buttons are still named by their letter and their (rendered) text.
+  expect(await page.getByRole('button', { name: 'B 9', exact: true }).count()).toBe(1);
+  expect(await page.getByRole('button', { name: 'D It raises IndexError', exact: true }).count()).toBe(1);
+  await noSidewaysScroll(page);
   await byTestId(page, 'choice-B').click();
   expect(await text(page, 'locked')).toBe('B — locked in');
+  await shot('4');
+  await review('Correct!');
+  expect(await byTestId(page, 'result-correct-text').locator('code').textContent()).toBe('9');
+  expect(await text(page, 'result-yours')).toBe('Your answer: B — 9');
+  await page.waitForFunction(() => document.getElementById('announcer')?.textContent?.startsWith('Question closed'));
+  expect(await page.locator('#announcer').textContent()).toContain('The answer was B, 9.');
+  expect(await byTestId(page, 'result-explanation').locator('code').count()).toBe(3);
+  await shot('4-review');
+
+  // 5 — the image from the showcase folder, served from /media/.
+  await open(5);
+  const image = byTestId(page, 'question-image');
+  await image.waitFor({ state: 'visible' });
+  expect(await image.getAttribute('src')).toBe(TREE_URL);
+  expect(await image.getAttribute('alt')).toBe(TREE_ALT);
+  await page.waitForFunction(() => (document.querySelector('[data-testid=question-image]') as HTMLImageElement).naturalWidth === 120);
+  await byTestId(page, 'choice-A').click();
+  expect(await text(page, 'locked')).toBe('A — locked in');
+  await shot('5');
+  await review('Correct!');
+
+  // 6 — two paragraphs and inline code.
+  await open(6);
+  expect(await byTestId(page, 'question-text').locator('p').count()).toBe(2);
+  expect(await byTestId(page, 'question-text').locator('code').textContent()).toBe('R');
+  expect(await isShown(page, 'question-figure')).toBe(false);
+  await byTestId(page, 'choice-A').click();
+  expect(await text(page, 'locked')).toBe('A — locked in');
+  await shot('6');
+  await review('Correct!');
+
+  // 7 — a poll.
+  await open(7);
+  await byTestId(page, 'choice-B').click();
+  expect(await text(page, 'locked')).toBe('Thanks — your vote counts');
+  await shot('7');
+  await review('Thanks — your vote counts');
+  expect(await text(page, 'result-yours')).toBe('Your vote: B — Somewhat');
+
+  expect(mathsRequests()).toBe(1);
+  expect(await cspViolations(page)).toEqual([]);
+  expect(problems).toEqual([]);
+}, 60_000);
+
+test('a slow maths download for an earlier question never replaces the text of a later one', async () => {
+  await suite.startWorld({
+    fakeTime: true,
+    pool: pool(
+      { type: 'numeric', text: 'What is $\\log_2 1024$?', answer: 10, tolerance: 0, explanation: '$2^{10} = 1024$' },
+      { text: 'Plain **second** question?', choices: ['One $x$', 'Two'], answer: 'B' },
+    ),
+  });
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const { page, problems } = await joinedPhone('slow', {}, async (context) => {
+    await context.route(`**${MATHS_BUNDLE}`, async (route) => {
+      await released;
+      await route.continue();
+    });
+  });
+
+  await command('next');
+  await questionNumberIs(page, 1);
+  // While KaTeX downloads, the text shows as typed (not the previous view's, not nothing).
+  expect(await text(page, 'question-text')).toBe('What is $\\log_2 1024$?');
+  await command('close');
+  await byTestId(page, 'result').waitFor({ state: 'visible' });
+  await command('next');
+  await questionNumberIs(page, 2);
+  expect(await text(page, 'question-text')).toBe('Plain second question?');
+
+  release();
+  // The bundle arrives: question 1's and the explanation's renders finish, question 2's choice too.
+  await byTestId(page, 'choice-A').locator('math').waitFor();
+  await page.evaluate((url) => import(url), MATHS_BUNDLE);
+  await Bun.sleep(100);
+  expect(await text(page, 'question-text')).toBe('Plain second question?');
+  expect(await byTestId(page, 'question-text').locator('strong').textContent()).toBe('second');
+  expect(await byTestId(page, 'question-text').locator('math').count()).toBe(0);
+  expect(await page.getByRole('button', { name: 'A One x', exact: true }).count()).toBe(1);
+  expect(problems).toEqual([]);
+}, TEST_TIMEOUT_MS);
+
+const HOSTILE = [
+  '<script>window.__pwned=1</script>',
+  '<img src=x onerror="window.__pwned=1">',
+  '[x](javascript:window.__pwned=1)',
+  '$\\href{javascript:window.__pwned=1}{x}$',
+  '$\\htmlClass{x}{y}$',
+];
+
+/** Nothing ran, no handler attribute, no javascript: address, no element raw HTML asked for. */
+async function expectHarmless(page: Page) {
+  const findings = await page.evaluate(() => {
+    const elements = [...document.querySelectorAll('*')];
+    return {
+      pwned: (window as unknown as { __pwned?: unknown }).__pwned,
+      handlers: elements.flatMap((node) => [...node.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${node.localName}[${a.name}]`)),
+      scriptUrls: elements.flatMap((node) => [...node.attributes].filter((a) => /javascript:/i.test(a.value)).map((a) => `${node.localName}[${a.name}]`)),
+      injected: document.querySelectorAll('main img, main script, main a, main iframe, [style*="url"]').length,
+      htmlClass: document.querySelectorAll('main .x').length,
+    };
+  });
+  expect(findings).toEqual({ pwned: undefined, handlers: [], scriptUrls: [], injected: 0, htmlClass: 0 });
+}
+
+test('a hostile pool: raw HTML shows as text, javascript: links and untrusted TeX do nothing, in the question and its review', async () => {
+  const hostileText = HOSTILE.join('\n\n');
+  await suite.startWorld({
+    fakeTime: true,
+    pool: pool(
+      { text: hostileText, choices: HOSTILE, answer: 'A', explanation: hostileText },
+      { type: 'multiple', text: HOSTILE.join(' '), choices: HOSTILE, answer: ['A', 'B'], explanation: hostileText },
+    ),
+  });
+  const { page, problems } = await joinedPhone('evil', {}, watchCsp);
+
+  await command('next');
+  await byTestId(page, 'question-text').locator('math').first().waitFor();
+  const shown = await text(page, 'question-text');
+  expect(shown).toContain('<script>window.__pwned=1</script>');
+  expect(shown).toContain('<img src=x onerror="window.__pwned=1">');
+  expect(shown).toContain('[x](javascript:window.__pwned=1)');
+  // Untrusted TeX commands show as their own names in red, not as a link or a class.
+  expect(await byTestId(page, 'question-text').locator('math mstyle[mathcolor] > mtext').allTextContents()).toEqual([
+    '\\href',
+    '\\htmlClass',
+  ]);
+  expect(await text(page, 'choice-A')).toBe('A<script>window.__pwned=1</script>');
+  expect(await text(page, 'choice-B')).toBe('B<img src=x onerror="window.__pwned=1">');
+  expect(await text(page, 'choice-C')).toBe('C[x](javascript:window.__pwned=1)');
+  await byTestId(page, 'choice-D').locator('math').waitFor();
+  await expectHarmless(page);
+  await page.screenshot({ path: screenshotPath('student-hostile.png'), fullPage: true });
+  await byTestId(page, 'choice-B').click();
+
+  await command('close');
+  await byTestId(page, 'result').waitFor({ state: 'visible' });
+  await byTestId(page, 'result-explanation').locator('math').first().waitFor();
+  expect(await text(page, 'result-explanation')).toContain('<img src=x onerror="window.__pwned=1">');
+  expect(await text(page, 'result-correct-text')).toBe('<script>window.__pwned=1</script>');
+  expect(await text(page, 'result-yours')).toBe('Your answer: B — <img src=x onerror="window.__pwned=1">');
+  await expectHarmless(page);
+
+  // The multiple question: checkbox labels and the review's marks.
+  await command('next');
+  await questionNumberIs(page, 2);
+  await byTestId(page, 'choice-E').locator('math').waitFor();
+  await expectHarmless(page);
+  await byTestId(page, 'choice-C').click();
+  await byTestId(page, 'multiple-submit').click();
+  await command('close');
+  await byTestId(page, 'result').waitFor({ state: 'visible' });
+  await byTestId(page, 'mark-D').locator('math').waitFor();
+  expect(await byTestId(page, 'mark-A').locator('.mark-text').textContent()).toBe('<script>window.__pwned=1</script>');
+  await expectHarmless(page);
+  await page.screenshot({ path: screenshotPath('student-hostile-review.png'), fullPage: true });
+
+  expect(await cspViolations(page)).toEqual([]);
   expect(problems).toEqual([]);
 }, TEST_TIMEOUT_MS);
