@@ -1,10 +1,11 @@
 /**
- * The pages' third-party code, bundled from node_modules with Bun.build when the server
+ * The pages' third-party code, bundled from node_modules with `bun build` when the server
  * starts (target browser, ESM, minified), kept in memory: the pages have no build step,
- * and a bundle in memory cannot go stale the way a generated file can. One build per
- * process: the output depends only on the installed packages, and a test run starts
- * hundreds of servers in one process. Bundling both takes ~30 ms (bench/page-weight.ts
- * reports it as `vendor_build_ms`).
+ * and a bundle in memory cannot go stale the way a generated file can. The bundler runs
+ * in a child process: in-process, Bun.build left ~26 MB resident in the server for good
+ * (idle RSS 54 → 80 MB), which a 1 GB box should not pay. One build per process: the
+ * output depends only on the installed packages, and a test run starts hundreds of
+ * servers in one process (bench/page-weight.ts reports the time as `vendor_build_ms`).
  */
 import { join } from 'node:path';
 
@@ -42,19 +43,28 @@ export async function buildVendorBundles(): Promise<VendorBundles> {
   const names = Object.keys(VENDOR_ENTRIES) as VendorFile[];
   // Separate builds: the two bundles share no code, and a shared chunk would cost the
   // page without maths an extra request.
-  const results = await Promise.all(
-    names.map((name) =>
-      Bun.build({ entrypoints: [VENDOR_ENTRIES[name]], target: 'browser', format: 'esm', minify: true, sourcemap: 'none' }),
-    ),
-  );
+  const codes = await Promise.all(names.map((name) => bundleInChild(VENDOR_ENTRIES[name])));
   const files = {} as Record<VendorFile, VendorBundle>;
-  for (const [index, result] of results.entries()) {
-    const outputs = result.outputs.filter((output) => output.kind === 'entry-point');
-    if (outputs.length !== 1) throw new Error(`bundling ${names[index]} gave ${outputs.length} entry files`);
-    const code = await outputs[0]!.text();
-    files[names[index]!] = { code, etag: etagOf(code) };
-  }
+  names.forEach((name, index) => {
+    files[name] = { code: codes[index]!, etag: etagOf(codes[index]!) };
+  });
   return { files, buildMs: performance.now() - started };
+}
+
+/** One entry bundled by `bun build` in a child process; the bundle comes back on stdout. */
+async function bundleInChild(entry: string): Promise<string> {
+  const child = Bun.spawn([process.execPath, 'build', entry, '--target=browser', '--format=esm', '--minify'], {
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  const [code, errors, exitCode] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+    child.exited,
+  ]);
+  if (exitCode !== 0 || code.length === 0) throw new Error(`bundling ${entry} failed (exit ${exitCode}): ${errors.slice(0, 500)}`);
+  return code;
 }
 
 let loaded: Promise<VendorBundles> | null = null;
