@@ -10,7 +10,7 @@ import { describe, expect, test } from 'bun:test';
 import type { Page } from 'playwright-core';
 import { screenshotPath } from '../helpers/browser';
 import { useBrowserSuite } from '../helpers/browser-suite';
-import type { Inbox } from '../helpers/inbox';
+import { answerAll, countsOf, joinStudents, marksOf, poolOf, waitText } from '../helpers/histogram-page';
 import type { TestWorld } from '../helpers/test-server';
 
 const WAIT_MS = 10_000;
@@ -32,31 +32,8 @@ const MULTIPLE = {
 };
 const POLL = { type: 'poll', text: 'How confident are you?', choices: ['Very', 'Somewhat', 'Not at all'] };
 const NUMERIC = { type: 'numeric', text: 'What is log2 of 1024?', answer: 10, tolerance: 0.5 };
-const poolOf = (...questions: object[]) => ({ title: 'Question types', questions });
 
 const suite = useBrowserSuite({ waitMs: WAIT_MS });
-
-type Answer = { choice: string } | { choices: string[] } | { value: number };
-
-/** `count` students joined and connected (ids s1…). */
-async function joinStudents(world: TestWorld, count: number): Promise<Inbox[]> {
-  const students: Inbox[] = [];
-  for (let i = 1; i <= count; i += 1) {
-    const { cookie } = await world.join(`s${i}`, `Student ${i}`);
-    students.push(suite.closeAfterTest(await world.connectStudent(cookie)));
-  }
-  return students;
-}
-
-/** Each student in turn submits its answer to `questionIdx`; every one must be accepted. */
-async function answerAll(world: TestWorld, students: Inbox[], questionIdx: number, answers: Answer[]): Promise<void> {
-  for (const [i, answer] of answers.entries()) {
-    students[i]!.send({ type: 'submit', question_idx: questionIdx, ...answer });
-    const ack = await students[i]!.next('submit_ack');
-    expect(ack.accepted).toBe(true);
-  }
-  world.time!.advance(200); // flush the coalesced answer_progress
-}
 
 async function openConsole(world: TestWorld, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
   const page = await (await suite.adminContext(world, { viewport: VIEWPORT, colorScheme })).newPage();
@@ -70,31 +47,17 @@ async function adminState(world: TestWorld) {
   return (await world.http('/admin/api/state', { cookie: await world.adminLogin() })).json();
 }
 
-const waitText = (page: Page, selector: string, expected: string) =>
-  page.waitForFunction(([s, e]) => document.querySelector(s!)?.textContent?.trim() === e, [selector, expected] as const);
 const phaseIs = (page: Page, label: string) => waitText(page, '[data-testid=phase]', label);
 
-/** Every bar of a histogram: its key, count, and whether it is marked right. */
-function barsOf(page: Page, testId = 'histogram') {
-  return page.locator(`[data-testid=${testId}] .bar`).evaluateAll((bars) =>
-    bars.map((bar) => ({
-      key: (bar as HTMLElement).dataset.key,
-      count: Number((bar as HTMLElement).dataset.count),
-      marked: bar.classList.contains('correct') || (bar as HTMLElement).dataset.correct === 'true',
-    })),
-  );
-}
-
-const marks = async (page: Page, testId = 'histogram') => (await barsOf(page, testId)).filter((b) => b.marked).map((b) => b.key);
-const counts = async (page: Page, testId = 'histogram') =>
-  Object.fromEntries((await barsOf(page, testId)).map((b) => [b.key, b.count]));
+const marks = (page: Page, testId = 'histogram') => marksOf(page, testId);
+const counts = (page: Page, testId = 'histogram') => countsOf(page, testId);
 
 describe('console: question types', () => {
   test(
     'multiple: per-letter counts live, no mark until Show answer marks the whole set; review marks it; Revote reopens as round 2 and the shift comes from each student’s set',
     async () => {
       const world = await suite.startWorld({ fakeTime: true, pool: poolOf(MULTIPLE, SINGLE) });
-      const students = await joinStudents(world, 4);
+      const students = await joinStudents(suite, world, 4);
       const page = await openConsole(world);
 
       await page.keyboard.press('n');
@@ -168,7 +131,7 @@ describe('console: question types', () => {
     'numeric: correct/incorrect bars and "x of y within tolerance"; the value only behind Show answer; Revote disabled, R refused',
     async () => {
       const world = await suite.startWorld({ fakeTime: true, pool: poolOf(NUMERIC, SINGLE) });
-      const students = await joinStudents(world, 4);
+      const students = await joinStudents(suite, world, 4);
       const page = await openConsole(world);
 
       await page.keyboard.press('n');
@@ -212,7 +175,7 @@ describe('console: question types', () => {
     'poll: no Show answer, no mark open or in review, every bar its share; a revote shows both distributions and no percent correct (dark mode)',
     async () => {
       const world = await suite.startWorld({ fakeTime: true, pool: poolOf(POLL) });
-      const students = await joinStudents(world, 4);
+      const students = await joinStudents(suite, world, 4);
       const page = await openConsole(world, 'dark');
 
       await page.keyboard.press('n');
@@ -253,7 +216,7 @@ describe('console: question types', () => {
     'single: R reopens as round 2; after it closes round 1 | round 2 on one scale, "Correct: 25 % → 75 % (+50 points)", Revote disabled',
     async () => {
       const world = await suite.startWorld({ fakeTime: true, pool: poolOf(SINGLE, NUMERIC) });
-      const students = await joinStudents(world, 4);
+      const students = await joinStudents(suite, world, 4);
       const page = await openConsole(world);
 
       await page.keyboard.press('n');

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { screenshotPath } from '../helpers/browser';
 import { useBrowserSuite } from '../helpers/browser-suite';
-import type { Inbox } from '../helpers/inbox';
+import { answerAll, countsOf, joinStudents, marksOf, poolOf, waitText } from '../helpers/histogram-page';
 import type { TestWorld } from '../helpers/test-server';
 
 const WAIT_MS = 10_000;
@@ -42,29 +42,8 @@ const NUMERIC = {
   tolerance: 0,
   explanation: '⌈log2(1001)⌉ = 10.',
 };
-const poolOf = (...questions: object[]) => ({ title: 'Question types', questions });
 
 const suite = useBrowserSuite({ waitMs: WAIT_MS });
-
-type Answer = { choice: string } | { choices: string[] } | { value: number };
-
-async function joinStudents(world: TestWorld, count: number): Promise<Inbox[]> {
-  const students: Inbox[] = [];
-  for (let i = 1; i <= count; i += 1) {
-    const { cookie } = await world.join(`s${i}`, `Student ${i}`);
-    students.push(suite.closeAfterTest(await world.connectStudent(cookie)));
-  }
-  return students;
-}
-
-async function answerAll(world: TestWorld, students: Inbox[], questionIdx: number, answers: Answer[]): Promise<void> {
-  for (const [i, answer] of answers.entries()) {
-    students[i]!.send({ type: 'submit', question_idx: questionIdx, ...answer });
-    const ack = await students[i]!.next('submit_ack');
-    expect(ack.accepted).toBe(true);
-  }
-  world.time!.advance(200); // flush the coalesced answer_progress
-}
 
 async function command(world: TestWorld, name: 'next' | 'close' | 'revote' | 'end'): Promise<void> {
   const response = await world.adminPost(`/admin/api/${name}`);
@@ -78,29 +57,17 @@ async function openScreen(context: BrowserContext, world: TestWorld): Promise<Pa
   return screen;
 }
 
-const waitText = (page: Page, selector: string, expected: string) =>
-  page.waitForFunction(([s, e]) => document.querySelector(s!)?.textContent?.trim() === e, [selector, expected] as const);
 const reviewShown = (screen: Page) => screen.locator('#view-review').waitFor({ state: 'visible' });
 
-function barsOf(page: Page, testId: string) {
-  return page.locator(`[data-testid=${testId}] .bar`).evaluateAll((bars) =>
-    bars.map((bar) => ({
-      key: (bar as HTMLElement).dataset.key,
-      count: Number((bar as HTMLElement).dataset.count),
-      marked: bar.classList.contains('correct') || (bar as HTMLElement).dataset.correct === 'true',
-    })),
-  );
-}
-const marks = async (page: Page, testId = 'screen-histogram') => (await barsOf(page, testId)).filter((b) => b.marked).map((b) => b.key);
-const counts = async (page: Page, testId = 'screen-histogram') =>
-  Object.fromEntries((await barsOf(page, testId)).map((b) => [b.key, b.count]));
+const marks = (page: Page, testId = 'screen-histogram') => marksOf(page, testId);
+const counts = (page: Page, testId = 'screen-histogram') => countsOf(page, testId);
 
 describe('projector: question types', () => {
   test(
     'revote: round 2 is labelled; after it closes round 1 | round 2 and "Correct: 25 % → 75 % (+50 points)" on the projector and the console',
     async () => {
       const world = await suite.startWorld({ fakeTime: true, pool: poolOf(SINGLE, NUMERIC) });
-      const students = await joinStudents(world, 4);
+      const students = await joinStudents(suite, world, 4);
       const context = await suite.adminContext(world, { viewport: FULL_HD });
       const consolePage = await context.newPage();
       await consolePage.goto(`${world.baseUrl}/admin/`);
@@ -176,7 +143,7 @@ describe('projector: question types', () => {
     'numeric: a number prompt instead of choices; review shows the answer, correct/incorrect bars and "x of y within tolerance"',
     async () => {
       const world = await suite.startWorld({ fakeTime: true, pool: poolOf(NUMERIC) });
-      const students = await joinStudents(world, 4);
+      const students = await joinStudents(suite, world, 4);
       const screen = await openScreen(await suite.adminContext(world, { viewport: FULL_HD }), world);
 
       await command(world, 'next');
@@ -202,7 +169,7 @@ describe('projector: question types', () => {
     'multiple marks the whole set; a poll marks nothing, also side by side after its revote, and shows no percent correct (dark mode)',
     async () => {
       const world = await suite.startWorld({ fakeTime: true, pool: poolOf(MULTIPLE, POLL) });
-      const students = await joinStudents(world, 4);
+      const students = await joinStudents(suite, world, 4);
       const screen = await openScreen(await suite.adminContext(world, { viewport: FULL_HD, colorScheme: 'dark' }), world);
 
       await command(world, 'next');
