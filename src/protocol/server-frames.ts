@@ -1,10 +1,10 @@
 /**
- * Frames the server sends: one TypeBox schema each, and one typed builder each. No frame
- * leaves the server except through these builders, whose results satisfy the schemas'
- * types; tests validate every frame a client receives against `SERVER_FRAME_SCHEMAS`.
+ * Frames the server sends: one TypeBox schema each (the builders, one per frame, are in
+ * frame-builders.ts); tests validate every frame a client receives against
+ * `SERVER_FRAME_SCHEMAS`.
  */
 import { Type as t, type Static } from '@sinclair/typebox';
-import { PHASES, ROUNDS, SUBMIT_REJECT_REASONS, type FrameErrorCode, type SubmitRejectReason } from './constants';
+import { PHASES, ROUNDS, SUBMIT_REJECT_REASONS } from './constants';
 import { AnswerKey, PoolSchema, QuestionType, ScoringMode } from './pool';
 
 const Phase = t.Union(PHASES.map((phase) => t.Literal(phase)));
@@ -194,83 +194,3 @@ export const SERVER_FRAME_SCHEMAS = {
   error: ErrorFrame,
 };
 export type ServerFrameType = keyof typeof SERVER_FRAME_SCHEMAS;
-
-type Body<Frame> = Omit<Frame, 'type'>;
-
-// ---- builders ----
-
-export function studentSnapshot(body: Body<StudentSnapshot>): StudentSnapshot {
-  return { type: 'snapshot', ...body };
-}
-
-export function adminSnapshot(body: Body<AdminSnapshot>): AdminSnapshot {
-  return { type: 'snapshot', ...body };
-}
-
-export function snapshotFrame(snapshot: StudentSnapshot | AdminSnapshot): string {
-  return JSON.stringify(snapshot);
-}
-
-export function lobbyUpdateFrame(studentsCount: number, names?: string[]): string {
-  const frame: LobbyUpdate = names
-    ? { type: 'lobby_update', students_count: studentsCount, names }
-    : { type: 'lobby_update', students_count: studentsCount };
-  return JSON.stringify(frame);
-}
-
-export function questionOpenFrame(body: Body<QuestionOpen>): string {
-  return JSON.stringify({ type: 'question_open', ...body } satisfies QuestionOpen);
-}
-
-export function submitAckFrame(questionIdx: number, echo: SubmitEcho, reason?: SubmitRejectReason): string {
-  const frame: SubmitAck = reason
-    ? { type: 'submit_ack', question_idx: questionIdx, ...echo, accepted: false, reason }
-    : { type: 'submit_ack', question_idx: questionIdx, ...echo, accepted: true };
-  return JSON.stringify(frame);
-}
-
-export function answerProgressFrame(body: Body<AnswerProgress>): string {
-  return JSON.stringify({ type: 'answer_progress', ...body } satisfies AnswerProgress);
-}
-
-/**
- * A frame every audience shares plus a few personal fields per student. The shared part
- * is serialised once; each student's frame is that text without its closing brace plus
- * the personal fields, so 10,000 students cost 10,000 short concatenations, not 10,000
- * serialisations of the whole object.
- */
-export interface PersonalisedFrame<Personal> {
-  /** What admins get: the frame without personal fields. */
-  shared: string;
-  personal(fields: Personal): string;
-}
-
-type QuestionClosedPersonal = Required<Pick<QuestionClosed, 'your_choice' | 'points' | 'score'>>;
-
-export function questionClosedFrames(
-  body: Omit<QuestionClosed, 'type' | keyof QuestionClosedPersonal>,
-): PersonalisedFrame<QuestionClosedPersonal> {
-  const shared = JSON.stringify({ type: 'question_closed', ...body } satisfies QuestionClosed);
-  const prefix = shared.slice(0, -1);
-  return {
-    shared,
-    personal: ({ your_choice, points, score }) =>
-      `${prefix},"your_choice":${JSON.stringify(your_choice)},"points":${points},"score":${score}}`,
-  };
-}
-
-type SessionEndedPersonal = Required<Pick<SessionEnded, 'score' | 'rank' | 'total_students'>>;
-
-export function sessionEndedFrames(leaderboard: LeaderboardEntry[]): PersonalisedFrame<SessionEndedPersonal> {
-  const shared = JSON.stringify({ type: 'session_ended', leaderboard } satisfies SessionEnded);
-  const prefix = shared.slice(0, -1);
-  return {
-    shared,
-    personal: ({ score, rank, total_students }) =>
-      `${prefix},"score":${score},"rank":${rank},"total_students":${total_students}}`,
-  };
-}
-
-export function errorFrame(code: FrameErrorCode, message: string): string {
-  return JSON.stringify({ type: 'error', code, message } satisfies ErrorFrame);
-}

@@ -18,7 +18,7 @@ import {
   STUDENT_FRAME_TYPES,
 } from '../protocol/client-frames';
 import { CLOSE_CODES, SOCKET_PATHS } from '../protocol/constants';
-import { errorFrame } from '../protocol/server-frames';
+import { errorFrame } from '../protocol/frame-builders';
 import type { SessionController } from '../session/controller';
 import { TOPIC_ADMINS, TOPIC_STUDENTS, type SocketPort } from '../session/ports';
 import type { StudentEntry } from '../session/roster';

@@ -5,8 +5,11 @@
  * COMMIT has returned.
  */
 import type { Logger } from '../logger';
-import { errorFrame, submitAckFrame, type SubmitEcho } from '../protocol/server-frames';
+import { type SubmitEcho } from '../protocol/server-frames';
+import { errorFrame, submitAckFrame } from '../protocol/frame-builders';
+import type { PoolQuestion } from '../protocol/pool';
 import type { AnswerBook } from './answer-book';
+import { countKeysOf, creditFor } from './answers';
 import type { AnswerRow, SessionStore, SocketPort } from './ports';
 
 export interface PendingAnswer extends AnswerRow {
@@ -27,6 +30,17 @@ export class AnswerBatch {
     private readonly logger: Logger,
     private readonly deliver: (socket: SocketPort, data: string) => void,
   ) {}
+
+  /** Holds an accepted answer in the book and queues it; true when it starts a new batch. */
+  accept(
+    book: AnswerBook,
+    question: PoolQuestion,
+    answer: Omit<PendingAnswer, 'choice' | 'countKeys' | 'fullyCorrect'> & { stored: string },
+  ): boolean {
+    book.hold(answer.questionIdx, answer.round, answer.studentId, answer.stored, answer.points);
+    const { stored, ...rest } = answer;
+    return this.add({ ...rest, choice: stored, countKeys: countKeysOf(question, stored), fullyCorrect: creditFor(question, stored) === 1 });
+  }
 
   /** Queues an answer; true when it starts a new batch (the caller schedules the commit). */
   add(answer: PendingAnswer): boolean {

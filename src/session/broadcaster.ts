@@ -4,7 +4,7 @@
  * left to grow (the client reconnects and resyncs from a snapshot).
  */
 import { CLOSE_CODES, MAX_SOCKETS_PER_STUDENT } from '../protocol/constants';
-import type { PersonalisedFrame } from '../protocol/server-frames';
+import type { PersonalisedFrame } from '../protocol/frame-builders';
 import { TOPIC_ADMINS, TOPIC_STUDENTS, type Publisher, type SocketPort } from './ports';
 import type { StudentEntry } from './roster';
 

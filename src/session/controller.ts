@@ -8,22 +8,20 @@
 import type { Logger } from '../logger';
 import { CLOSE_CODES, type AdminCommand } from '../protocol/constants';
 import type { Pool } from '../protocol/pool';
-import { errorFrame, lobbyUpdateFrame, snapshotFrame, submitAckFrame } from '../protocol/server-frames';
+import { errorFrame, snapshotFrame, submitAckFrame } from '../protocol/frame-builders';
 import { AnswerBatch } from './answer-batch';
 import { Broadcaster } from './broadcaster';
-import { countKeysOf, creditFor, echoOf, type Submission } from './answers';
+import { echoOf, type Submission } from './answers';
 import { judgeSubmit } from './judge';
 import { resumeAfterRestart, transition, type SessionEffect, type SessionEvent, type TransitionResult } from './machine';
 import { LOADED_POOL_SETTING, type Clock, type Publisher, type Scheduler, type SessionStore, type SocketPort } from './ports';
 import type { StudentEntry, StudentIdentityClaim } from './roster';
 import { Run } from './run';
-import { createThrottle } from './throttle';
+import { createAnnouncements } from './announcements';
 import { joinRun, releaseFromRun, type EnrolmentDeps } from './enrolment';
 import { refuse, type Outcome } from './outcome';
 import * as views from './views';
 
-export const LOBBY_UPDATE_INTERVAL_MS = 500;
-export const ANSWER_PROGRESS_INTERVAL_MS = 100;
 
 export interface ControllerDeps {
   store: SessionStore;
@@ -42,8 +40,7 @@ export function createSessionController(deps: ControllerDeps) {
   let loadedPool = deps.loadedPool;
   const broadcaster = new Broadcaster(deps.publisher);
   const answerBatch = new AnswerBatch(store, logger, (socket, data) => broadcaster.deliver(socket, data));
-  const lobbyThrottle = createThrottle(clock, scheduler, LOBBY_UPDATE_INTERVAL_MS, publishLobbyUpdate);
-  const progressThrottle = createThrottle(clock, scheduler, ANSWER_PROGRESS_INTERVAL_MS, publishAnswerProgress);
+  const announce = createAnnouncements(clock, scheduler, broadcaster, () => run);
   let stopDeadlineTimer: (() => void) | null = null;
   let stopped = false;
 
@@ -52,20 +49,6 @@ export function createSessionController(deps: ControllerDeps) {
 
   function createRunRecord(runPool: Pool) {
     return store.loadRun(store.createRun(JSON.stringify(runPool), clock.now()))!;
-  }
-
-  function publishLobbyUpdate(): void {
-    broadcaster.toStudents(lobbyUpdateFrame(run.roster.size));
-    if (broadcaster.hasAdmins) broadcaster.toAdmins(lobbyUpdateFrame(run.roster.size, run.roster.list().map((entry) => entry.name)));
-  }
-
-  function publishAnswerProgress(): void {
-    const { state } = run;
-    if (state.phase === 'question' && broadcaster.hasAdmins) broadcaster.toAdmins(views.answerProgressOf(run, state.index, state.round));
-  }
-
-  function publishAdminSnapshot(): void {
-    if (broadcaster.hasAdmins) broadcaster.toAdmins(snapshotFrame(views.adminSnapshotOf(run, clock.now())));
   }
 
   // ---- transitions ----
@@ -96,7 +79,7 @@ export function createSessionController(deps: ControllerDeps) {
         broadcaster.toAll(views.questionOpenOf(run, effect.index, effect.round, now));
         return;
       case 'question_closed': {
-        progressThrottle.cancel();
+        announce.cancelProgress();
         const { index, round } = effect;
         run.revealPoints(index, round);
         logger.info('question_closed', { run_id: run.id, question_idx: index, round, answered: run.book.answeredCount(index, round) });
@@ -106,7 +89,7 @@ export function createSessionController(deps: ControllerDeps) {
       }
       case 'session_ended': {
         // Nothing is broadcast after session_ended: a trailing lobby_update would be stale.
-        lobbyThrottle.cancel();
+        announce.cancelLobby();
         logger.info('session_ended', { run_id: run.id, students: run.roster.size });
         const standings = run.standings();
         const { frames, fieldsFor } = views.sessionEndedOf(standings, run.roster.size);
@@ -149,31 +132,18 @@ export function createSessionController(deps: ControllerDeps) {
       return;
     }
     const { round, stored, points } = judgement;
-    book.hold(questionIdx, round, entry.studentId, stored, points);
-    const question = run.pool.questions[questionIdx]!;
-    const answer = {
-      socket,
-      echo,
-      countKeys: countKeysOf(question, stored),
-      fullyCorrect: creditFor(question, stored) === 1,
-      studentId: entry.studentId,
-      questionIdx,
-      round,
-      choice: stored,
-      points,
-      receivedAtMs: receivedAt,
-    };
-    if (answerBatch.add(answer)) scheduler.defer(flushAnswers);
+    const accepted = { socket, echo, studentId: entry.studentId, questionIdx, round, stored, points, receivedAtMs: receivedAt };
+    if (answerBatch.accept(book, run.pool.questions[questionIdx]!, accepted)) scheduler.defer(flushAnswers);
   }
 
   /** Commits every held answer in one transaction, then acknowledges each. */
   function flushAnswers(): void {
-    if (answerBatch.commit(run.id, run.book) > 0) progressThrottle.request();
+    if (answerBatch.commit(run.id, run.book) > 0) announce.answersCommitted();
   }
 
   // ---- students ----
 
-  const enrolment: EnrolmentDeps = { store, clock, logger, broadcaster, rosterChanged: () => lobbyThrottle.request() };
+  const enrolment: EnrolmentDeps = { store, clock, logger, broadcaster, rosterChanged: announce.rosterChanged };
 
   function connectStudent(entry: StudentEntry, socket: SocketPort): void {
     broadcaster.makeRoomForSocket(entry);
@@ -202,8 +172,7 @@ export function createSessionController(deps: ControllerDeps) {
 
   function cancelTimers(): void {
     cancelDeadline();
-    lobbyThrottle.cancel();
-    progressThrottle.cancel();
+    announce.cancelAll();
   }
 
   /** Starts a new run with the loaded pool; every student cookie of the old run stops working. */
@@ -214,7 +183,7 @@ export function createSessionController(deps: ControllerDeps) {
     run = Run.load(createRunRecord(loadedPool), store);
     broadcaster.closeStudents(previous.roster.entries(), CLOSE_CODES.UNAUTHORIZED, 'the session was reset');
     logger.info('session_reset', { run_id: run.id });
-    publishAdminSnapshot();
+    announce.adminSnapshot();
     return { ok: true, runId: run.id };
   }
 
@@ -243,7 +212,7 @@ export function createSessionController(deps: ControllerDeps) {
       }
     }
     logger.info('pool_loaded', { title: newPool.title, questions: newPool.questions.length });
-    publishAdminSnapshot();
+    announce.adminSnapshot();
     return { ok: true };
   }
 

@@ -6,20 +6,8 @@
  */
 import { LEADERBOARD_SIZE, type Round } from '../protocol/constants';
 import type { PoolQuestion } from '../protocol/pool';
-import {
-  adminSnapshot,
-  answerProgressFrame,
-  questionClosedFrames,
-  questionOpenFrame,
-  sessionEndedFrames,
-  studentSnapshot,
-  type AdminSnapshot,
-  type AdminStudentView,
-  type Counts,
-  type QuestionView,
-  type Tally,
-  type StudentSnapshot,
-} from '../protocol/server-frames';
+import { type AdminSnapshot, type AdminStudentView, type Counts, type QuestionView, type Tally, type StudentSnapshot } from '../protocol/server-frames';
+import { adminSnapshot, answerProgressFrame, questionClosedFrames, questionOpenFrame, sessionEndedFrames, studentSnapshot } from '../protocol/frame-builders';
 import { countKeysFor, decodeAnswer } from './answers';
 import { currentQuestionIndex, timeLimitMs } from './machine';
 import type { StudentEntry } from './roster';

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import { adminFrameChecker, decodeFrame, describeShapeError, studentFrameChecker } from '../../../src/protocol/client-frames';
 import { MAX_FRAME_BYTES } from '../../../src/protocol/constants';
-import { errorFrame } from '../../../src/protocol/server-frames';
+import { errorFrame } from '../../../src/protocol/frame-builders';
 
 const STUDENT_TYPES = ['submit'];
 const ADMIN_TYPES = ['next', 'close', 'end', 'revote'];

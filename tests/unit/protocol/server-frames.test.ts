@@ -2,20 +2,8 @@ import { describe, expect, test } from 'bun:test';
 import type { TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { FRAME_ERROR_CODES, SUBMIT_REJECT_REASONS } from '../../../src/protocol/constants';
-import {
-  adminSnapshot,
-  answerProgressFrame,
-  errorFrame,
-  lobbyUpdateFrame,
-  questionClosedFrames,
-  questionOpenFrame,
-  SERVER_FRAME_SCHEMAS,
-  sessionEndedFrames,
-  snapshotFrame,
-  studentSnapshot,
-  submitAckFrame,
-  type ServerFrameType,
-} from '../../../src/protocol/server-frames';
+import { SERVER_FRAME_SCHEMAS, type ServerFrameType } from '../../../src/protocol/server-frames';
+import { adminSnapshot, answerProgressFrame, errorFrame, lobbyUpdateFrame, questionClosedFrames, questionOpenFrame, sessionEndedFrames, snapshotFrame, studentSnapshot, submitAckFrame } from '../../../src/protocol/frame-builders';
 import { makePool } from '../../helpers/test-server';
 
 /** Parses a frame and fails with the schema's own error list if it does not match its type's schema. */

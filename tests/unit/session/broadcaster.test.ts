@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { CLOSE_CODES } from '../../../src/protocol/constants';
-import { questionClosedFrames } from '../../../src/protocol/server-frames';
+import { questionClosedFrames } from '../../../src/protocol/frame-builders';
 import { Broadcaster } from '../../../src/session/broadcaster';
 import { TOPIC_ADMINS, TOPIC_STUDENTS, type SocketPort } from '../../../src/session/ports';
 import { Roster, type StudentEntry } from '../../../src/session/roster';
