@@ -14,8 +14,8 @@ import { createHistogram } from '/static/shared/histogram.js';
 import { connectLive } from '/static/shared/live-socket.js';
 import { showImageIn } from '/static/shared/question-image.js';
 import { showMarkdown } from '/static/shared/question-markdown.js';
-import { answerKeyText, shiftText, TYPE_LABELS } from '/static/shared/question-types.js';
-import { revoteShift } from '/static/shared/revote-shift.js';
+import { answerKeyText, TYPE_LABELS } from '/static/shared/question-types.js';
+import { showShift } from '/static/shared/revote-shift.js';
 
 const RECENT_NAMES = 6;
 
@@ -194,15 +194,7 @@ function renderHistograms() {
 
 /** After round 2: "Correct: 25 % → 75 % (+50 points)"; a poll shows only its two distributions. */
 function renderShift() {
-  const box = $('screen-shift');
-  if (!screen.firstRoundCounts || typeOf() === 'poll') {
-    box.hidden = true;
-    box.textContent = '';
-    return;
-  }
-  const shift = revoteShift(screen);
-  box.hidden = !shift;
-  box.textContent = shift ? shiftText(shift.before, shift.after) : '';
+  showShift($('screen-shift'), screen);
 }
 
 function renderLeaderboard() {

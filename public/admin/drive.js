@@ -16,8 +16,8 @@ import { showImageIn } from '/static/shared/question-image.js';
 import { showMarkdown } from '/static/shared/question-markdown.js';
 import { createHistogram } from '/static/shared/histogram.js';
 import { respondentsOf, toleranceOf } from '/static/shared/admin-state.js';
-import { answerKeyText, REVOTE_TYPES, shiftText, TYPE_LABELS } from '/static/shared/question-types.js';
-import { revoteShift } from '/static/shared/revote-shift.js';
+import { answerKeyText, REVOTE_TYPES, TYPE_LABELS } from '/static/shared/question-types.js';
+import { showShift } from '/static/shared/revote-shift.js';
 
 export const PHASE_LABELS = { lobby: 'lobby', question: 'question open', review: 'review', ended: 'ended' };
 const MESSAGE_MS = 6000;
@@ -141,15 +141,7 @@ export function setUpDrive(session, { sendFrame, onSignedOut }) {
 
   /** After round 2 closes: "Correct: 25 % → 75 % (+50 points)" (a poll has none). */
   function renderShift() {
-    const box = $('shift');
-    if (!comparing() || type() === 'poll') {
-      box.hidden = true;
-      box.textContent = '';
-      return;
-    }
-    const shift = revoteShift(session);
-    box.hidden = !shift;
-    box.textContent = shift ? shiftText(shift.before, shift.after) : '';
+    showShift($('shift'), session);
   }
 
   function showMessage(text) {
