@@ -13,12 +13,19 @@
  * Reported: RSS before / after each storm and after the close (sampled with target.rssMb()).
  */
 import { expect, test } from 'bun:test';
+import { MAX_SOCKETS_PER_STUDENT } from '../../../src/protocol/constants';
 import { makeStressPool } from '../lib/target';
 import { LiveSocket } from '../lib/quiz-client';
 import { withTimeout } from '../lib/scenario-kit';
 import { profile, randomLetter, runScenario, scaledMs, TEST_TIMEOUT_MS, total, type Scenario, type Student } from './scenario';
 
 const CYCLES_PER_WORKER = 3;
+/**
+ * A student holds at most MAX_SOCKETS_PER_STUDENT sockets and a further one closes the
+ * oldest (the class socket). The storm keeps under the cap with room for a close the
+ * server has not processed yet: the class socket plus this many storm sockets per student.
+ */
+const STORM_SOCKETS_PER_STUDENT = MAX_SOCKETS_PER_STUDENT - 2;
 /** Server fds may differ a little from the baseline (SQLite WAL/shm, the listen socket). */
 const FD_SLACK = 8;
 
@@ -39,17 +46,32 @@ async function stormCycle(scenario: Scenario, cookie: string, mode: Mode, waitMs
     }
   } finally {
     socket.close();
+    await withTimeout(socket.closed, waitMs, 'storm close').catch(() => {});
     scenario.recorder.count(`storm_${mode}`);
+  }
+}
+
+/** A random student with a free storm slot (the caller holds it until its cycle ends). */
+function pickStudent(scenario: Scenario, students: Student[], stormSockets: Map<Student, number>): Student {
+  for (;;) {
+    const student = students[Math.floor(scenario.random() * students.length)]!;
+    const held = stormSockets.get(student) ?? 0;
+    if (held < STORM_SOCKETS_PER_STUDENT) {
+      stormSockets.set(student, held + 1);
+      return student;
+    }
   }
 }
 
 async function storm(scenario: Scenario, students: Student[], modes: Mode[], waitMs: number, label: string): Promise<void> {
   const started = performance.now();
   let failed = 0;
+  const stormSockets = new Map<Student, number>();
   await Promise.all(
-    Array.from({ length: profile.sockets }, async () => {
+    // More workers than storm slots would leave pickStudent looking forever.
+    Array.from({ length: Math.min(profile.sockets, students.length * STORM_SOCKETS_PER_STUDENT) }, async () => {
       for (let cycle = 0; cycle < CYCLES_PER_WORKER; cycle += 1) {
-        const student = students[Math.floor(scenario.random() * students.length)]!;
+        const student = pickStudent(scenario, students, stormSockets);
         const mode = modes[Math.floor(scenario.random() * modes.length)]!;
         const cycleStarted = performance.now();
         try {
@@ -59,6 +81,8 @@ async function storm(scenario: Scenario, students: Student[], modes: Mode[], wai
         } catch (error) {
           failed += 1;
           scenario.operation(false, `${label} ${mode}: ${String(error)}`);
+        } finally {
+          stormSockets.set(student, stormSockets.get(student)! - 1);
         }
       }
     }),
