@@ -11,6 +11,8 @@ import { cookieConfig, type AppDeps } from './http/deps';
 import { mediaRoutes } from './http/media-routes';
 import { pageRoutes } from './http/pages';
 import { publicRoutes } from './http/public-routes';
+import { runsRoutes } from './http/runs-routes';
+import { termRoutes } from './http/term-routes';
 import { clearedCookie } from './identity/cookies';
 import { SIGNED_COOKIE_NAMES } from './identity/cookie-names';
 import { STUDENT_COOKIE } from './protocol/constants';
@@ -53,6 +55,8 @@ export function createApp(deps: AppDeps) {
     })
     .use(publicRoutes(deps))
     .use(adminRoutes(deps))
+    .use(runsRoutes(deps))
+    .use(termRoutes(deps))
     .use(mediaRoutes(deps))
     .use(pageRoutes(deps));
 }

@@ -10,6 +10,7 @@ import { DEMO_POOL_PATH, type Config } from './config';
 import { createMediaStore } from './db/media-store';
 import { openDb } from './db/open';
 import { createQuizStore } from './db/quiz-store';
+import { createRunArchiveStore } from './db/run-archive-store';
 import { createSignInStore } from './db/sign-in-store';
 import { AppError } from './errors';
 import { BUN_MAX_REQUEST_BODY_BYTES, enforceBodyLimit } from './http/body-limit';
@@ -27,6 +28,8 @@ import { SESSION_ID, SOCKET_PATHS } from './protocol/constants';
 import type { Pool, PoolError } from './protocol/pool';
 import { createSocketEndpoints, type HeartbeatOptions, type SocketData } from './realtime/sockets';
 import { createSessionController } from './session/controller';
+import { createPastRuns } from './session/past-runs';
+import { createRetention } from './session/retention';
 import { LOADED_POOL_SETTING, systemClock, systemScheduler, type Clock, type Scheduler, type SettingsStore } from './session/ports';
 
 export interface ServerOverrides {
@@ -89,6 +92,9 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
     });
     // A fresh lobby plays the pool just loaded; a run already under way keeps its own.
     if (startup.fromFile && controller.state.phase === 'lobby') controller.replacePool(startup.pool);
+    const archive = createRunArchiveStore(db, SESSION_ID);
+    const pastRuns = createPastRuns({ archive, clock, logger, currentRunId: () => controller.runId });
+    const retention = createRetention({ pastRuns, scheduler, logger, settings: () => controller.settings });
     const instructor = createInstructorCheck({ adminPasswordHash, clock, signIns: createSignInStore(db) });
     const cookieNames = cookieNaming(config.publicUrl?.startsWith('https://') ?? false);
 
@@ -104,6 +110,11 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
       cookieNames,
       requestIp: (request) => server?.requestIP(request)?.address ?? null,
       startedAt: clock.now(),
+      pastRuns,
+      archive,
+      retention,
+      // The class list (roster CSV) is not stored yet: the gradebook lists joined students only.
+      classList: () => [],
     };
     const app = createApp(deps);
     const secure = securityHeaders(config);
@@ -142,6 +153,8 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
       },
       websocket: sockets.handlers,
     });
+    // Purges at once (start-up) and hourly from here on; stopped with the server.
+    retention.start();
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${server.port}`;
     logger.info('listening', {
       url,
@@ -163,6 +176,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
         if (stopped) return;
         stopped = true;
         sockets.stop();
+        retention.stop();
         controller.stop();
         await server!.stop(true);
         db.$client.close();

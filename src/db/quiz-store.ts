@@ -8,7 +8,7 @@ import type { Round } from '../protocol/constants';
 import type { SessionState } from '../session/machine';
 import type { AnswerRow, RunRecord, SessionStore, StudentRow } from '../session/ports';
 import type { QuizDatabase } from './open';
-import { answers, runs, settings, students } from './schema';
+import { answers, questionOpens, runs, settings, students } from './schema';
 
 export function createQuizStore(db: QuizDatabase, sid: string): SessionStore {
   // The one hot statement runs on bun:sqlite directly: through Drizzle's prepared query a
@@ -59,7 +59,16 @@ export function createQuizStore(db: QuizDatabase, sid: string): SessionStore {
     },
 
     saveRunState(runId: number, state: SessionState, now: number): void {
-      db.update(runs).set(stateToColumns(state, now)).where(eq(runs.id, runId)).run();
+      db.transaction((tx) => {
+        tx.update(runs).set(stateToColumns(state, now)).where(eq(runs.id, runId)).run();
+        // Every open is kept for the analytics' time to answer; a resumed question keeps its first.
+        if (state.phase === 'question') {
+          tx.insert(questionOpens)
+            .values({ runId, questionIdx: state.index, round: state.round, openedAtMs: state.openedAt })
+            .onConflictDoNothing()
+            .run();
+        }
+      });
     },
 
     replaceRunPool(runId: number, poolJson: string): void {

@@ -25,7 +25,26 @@ export const runs = sqliteTable('runs', {
   deadlineMs: integer('deadline_ms'),
   createdAtMs: integer('created_at_ms').notNull(),
   endedAtMs: integer('ended_at_ms'),
+  /** A name the instructor gave the run; null shows the pool's title. */
+  title: text('title'),
 });
+
+/**
+ * When each question was opened, per round: the start of "time to answer" in the analytics.
+ * `runs.opened_at_ms` holds only the open question's; this keeps every one.
+ */
+export const questionOpens = sqliteTable(
+  'question_opens',
+  {
+    runId: integer('run_id')
+      .notNull()
+      .references(() => runs.id),
+    questionIdx: integer('question_idx').notNull(),
+    round: integer('round').notNull(),
+    openedAtMs: integer('opened_at_ms').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.runId, table.questionIdx, table.round] })],
+);
 
 export const students = sqliteTable(
   'students',

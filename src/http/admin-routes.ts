@@ -89,9 +89,17 @@ export function adminRoutes(deps: AppDeps) {
     })
     .get('/admin/api/state', () => controller.adminSnapshot())
     .get('/admin/api/settings', () => controller.settings)
-    .post('/admin/api/settings', ({ body }) => unwrapOutcome(controller.updateSettings(strictBody(SettingsPatch, body))).settings, {
-      parse: 'json',
-    })
+    .post(
+      '/admin/api/settings',
+      ({ body }) => {
+        const patch = strictBody(SettingsPatch, body);
+        const { settings } = unwrapOutcome(controller.updateSettings(patch));
+        // A shorter retention takes effect at once, not at the next hourly check.
+        if (patch.retention_days !== undefined) deps.retention.purgeNow('settings_changed');
+        return settings;
+      },
+      { parse: 'json' },
+    )
     .post(
       '/admin/api/pool',
       ({ body }) => {

@@ -5,7 +5,10 @@ import type { InstructorCheck } from '../identity/instructor';
 import type { RequestIp } from '../identity/request-origin';
 import type { Logger } from '../logger';
 import type { MediaStore } from '../pool/media';
+import type { ClassListEntry } from '../results/gradebook';
 import type { SessionController } from '../session/controller';
+import type { PastRuns, RunArchive } from '../session/past-runs';
+import type { Retention } from '../session/retention';
 import type { Clock, SessionStore } from '../session/ports';
 
 export interface AppDeps {
@@ -20,6 +23,11 @@ export interface AppDeps {
   cookieNames: CookieNaming;
   requestIp: RequestIp;
   startedAt: number;
+  pastRuns: PastRuns;
+  archive: RunArchive;
+  retention: Retention;
+  /** The class list (roster CSV) the gradebook lists even when a student never joined. */
+  classList: () => ClassListEntry[];
 }
 
 /**

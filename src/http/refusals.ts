@@ -8,6 +8,9 @@ const STATUS_OF_REFUSAL: Record<SessionRefusal, number> = {
   wrong_phase: 409,
   student_id_taken: 409,
   student_not_found: 404,
+  run_not_found: 404,
+  current_run: 409,
+  title_mismatch: 400,
 };
 
 /** The outcome's value, or the refusal thrown as an AppError. */

@@ -105,7 +105,8 @@ export interface TestWorld {
   adminWsUrl: string;
   http(path: string, init?: RequestInit & { cookie?: string; json?: unknown }): Promise<Response>;
   join(studentId: string, name?: string, cookie?: string): Promise<{ response: Response; cookie: string }>;
-  adminLogin(): Promise<string>;
+  /** Signs in once and reuses the cookie; `fresh` signs in again (after fake time outran the sign-in). */
+  adminLogin(fresh?: boolean): Promise<string>;
   adminPost(path: string, json?: unknown): Promise<Response>;
   connectStudent(cookie: string): Promise<Inbox>;
   connectAdmin(): Promise<Inbox>;
@@ -177,8 +178,8 @@ export async function startTestWorld(options: TestWorldOptions = {}): Promise<Te
       });
       return { response, cookie: cookieFrom(response, 'quiz_student') };
     },
-    async adminLogin() {
-      if (adminCookie) return adminCookie;
+    async adminLogin(fresh = false) {
+      if (adminCookie && !fresh) return adminCookie;
       const response = await world.http('/admin/login', { method: 'POST', json: { password: TEST_ADMIN_PASSWORD } });
       if (response.status !== 200) throw new Error(`admin login failed: ${response.status}`);
       adminCookie = cookieFrom(response, 'quiz_admin');
