@@ -1,11 +1,12 @@
 // The instructor console: boots from GET /admin/api/state (or shows sign-in), opens the
 // admin socket, and hands each frame to the shared admin state and then to the rooms that
-// draw it — sign-in, drive, roster, pool, results (one module each, beside this one).
+// draw it — sign-in, drive, roster, pool, results, past runs (one module each, beside this one).
 import { SOCKET_PATHS } from '/static/protocol.js';
 import { applyAdminFrame, applySnapshot, createAdminState } from '/static/shared/admin-state.js';
 import { $ } from '/static/shared/dom.js';
 import { connectLive } from '/static/shared/live-socket.js';
 import { setUpDrive } from './drive.js';
+import { setUpPastRuns } from './past-runs.js';
 import { setUpPool } from './pool.js';
 import { setUpResults } from './results.js';
 import { setUpRoster } from './roster.js';
@@ -28,6 +29,8 @@ const roster = setUpRoster(session, {
 });
 const pool = setUpPool(session, { reload, onSignedOut: signedOut });
 const results = setUpResults(session, { reload, showMessage: drive.showMessage });
+const pastRuns = setUpPastRuns({ onSignedOut: signedOut });
+let listedForRun = null;
 
 function showView(name) {
   $('loading').hidden = name !== 'loading';
@@ -71,6 +74,11 @@ function showSnapshot(snapshot) {
   results.renderRuns();
   drive.render();
   roster.render();
+  // The list changes with a new run (reset); a refresh is one small request, not per frame.
+  if (listedForRun !== session.runId) {
+    listedForRun = session.runId;
+    pastRuns.refresh();
+  }
 }
 
 /** After a pool upload or a reset: the whole state again, over HTTP. */
@@ -113,8 +121,10 @@ function handleFrame(frame) {
       drive.render();
       pool.renderPreview();
       break;
-    case 'question_closed':
     case 'session_ended':
+      pastRuns.refresh();
+    // falls through
+    case 'question_closed':
       drive.render();
       pool.renderPreview();
       roster.requestRefresh();

@@ -2,6 +2,7 @@
 // after the end still shows them (the snapshot after the end may not carry the rank).
 import { announce, el, FINAL_KEY, showView, state, writeStored } from './page.js';
 import { stopTicking } from './question.js';
+import { collapseTerm } from './term.js';
 
 function ordinal(n) {
   const tens = n % 100;
@@ -21,6 +22,7 @@ export function showFinal({ score, rank, total, announce: speak }) {
   el.finalOrdinal.textContent = hasRank ? ordinal(rank) : '';
   el.finalTotal.textContent = typeof total === 'number' ? String(total) : '';
   el.finalScore.textContent = String(score ?? state.me?.score ?? 0);
+  collapseTerm();
   showView(el.final);
   if (speak) {
     announce(

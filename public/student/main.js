@@ -23,6 +23,7 @@ import { focusTargetOf } from './choice-list.js';
 import { showFinal } from './final.js';
 import { openQuestion, stopTicking } from './question.js';
 import { showResult } from './result.js';
+import { applyTermSetting } from './term.js';
 
 const REVOKED_NOTICE = 'Your session ended (the quiz was reset or your id was released). Join again.';
 
@@ -72,6 +73,8 @@ function handleFrame(frame) {
       });
     case 'session_ended':
       return showFinal({ score: frame.score, rank: frame.rank, total: frame.total_students, announce: true });
+    case 'settings':
+      return applyTermSetting(frame.settings);
     case 'error':
       return handleErrorFrame(frame);
     default:
@@ -85,6 +88,7 @@ function applySnapshot(snapshot) {
   writeStored(IDENTITY_KEY, { student_id: snapshot.me.student_id, name: snapshot.me.name });
   state.totalQuestions = snapshot.total_questions;
   setStudentsCount(snapshot.students_count);
+  applyTermSetting(snapshot.settings);
 
   if (snapshot.phase === 'lobby') {
     writeStored(FINAL_KEY, null);
