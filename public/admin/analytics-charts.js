@@ -21,22 +21,24 @@ function svgNode(tag, attrs = {}, text) {
 export function drawOverview(container, questions) {
   const barWidth = 28;
   const gap = 8;
-  const height = 120;
+  const top = 14; // room for a full bar's label
   const plot = 90;
+  const height = top + plot + 20;
   const width = Math.max(1, questions.length) * (barWidth + gap) + gap;
   const svg = svgNode('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', class: 'overview-chart' });
   svg.append(svgNode('title', {}, 'Percent right per question'));
-  svg.append(svgNode('line', { x1: 0, x2: width, y1: plot, y2: plot, class: 'axis' }));
+  const baseline = top + plot;
+  svg.append(svgNode('line', { x1: 0, x2: width, y1: baseline, y2: baseline, class: 'axis' }));
   questions.forEach((question, index) => {
     const x = gap + index * (barWidth + gap);
     const value = question.correct_pct;
     const barHeight = value === null ? 0 : Math.max(1, (value / 100) * plot);
     const kind = question.flags.length > 0 ? 'bar flagged' : value === null ? 'bar poll' : 'bar';
-    const bar = svgNode('rect', { x, y: plot - barHeight, width: barWidth, height: barHeight, class: kind, 'data-question': index });
+    const bar = svgNode('rect', { x, y: baseline - barHeight, width: barWidth, height: barHeight, class: kind, 'data-question': index });
     bar.append(svgNode('title', {}, `Q${index + 1}: ${value === null ? 'no right answer' : `${value} % right`}`));
     svg.append(bar);
-    svg.append(svgNode('text', { x: x + barWidth / 2, y: plot + 14, 'text-anchor': 'middle', class: 'label' }, `Q${index + 1}`));
-    if (value !== null) svg.append(svgNode('text', { x: x + barWidth / 2, y: plot - barHeight - 3, 'text-anchor': 'middle', class: 'value' }, Math.round(value)));
+    svg.append(svgNode('text', { x: x + barWidth / 2, y: baseline + 14, 'text-anchor': 'middle', class: 'label' }, `Q${index + 1}`));
+    if (value !== null) svg.append(svgNode('text', { x: x + barWidth / 2, y: baseline - barHeight - 3, 'text-anchor': 'middle', class: 'value' }, Math.round(value)));
   });
   container.replaceChildren(svg);
 }
