@@ -95,6 +95,7 @@ test('rename: the new title is listed and used; bad bodies and unknown runs chan
   });
   expect(foreign.status).toBe(403);
   expect((await world.http('/admin/api/runs/2/rename', { method: 'POST', json: { title: 'x' } })).status).toBe(401);
+  expect((await world.http('/admin/api/runs/1/delete', { method: 'POST', json: { confirm_title: pool.title } })).status).toBe(401);
   const titles = (await listRuns(world)).map((run) => run.title);
   expect(titles).toEqual([pool.title, pool.title, 'Week 1 — Sorting']);
 });
