@@ -29,7 +29,7 @@ const roster = setUpRoster(session, {
 });
 const pool = setUpPool(session, { reload, onSignedOut: signedOut });
 const results = setUpResults(session, { reload, showMessage: drive.showMessage });
-const pastRuns = setUpPastRuns({ onSignedOut: signedOut });
+const pastRuns = setUpPastRuns({ onSignedOut: signedOut, onListed: (runIds) => results.setListedRuns(runIds) });
 let listedForRun = null;
 
 function showView(name) {

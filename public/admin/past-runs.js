@@ -6,7 +6,7 @@ import { setUpRunView } from './run-view.js';
 
 const DATE_FORMAT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
-export function setUpPastRuns({ onSignedOut }) {
+export function setUpPastRuns({ onSignedOut, onListed }) {
   let runs = [];
   const unticked = new Set();
   const runView = setUpRunView({ onChanged: refresh, showMessage, onSignedOut });
@@ -24,6 +24,7 @@ export function setUpPastRuns({ onSignedOut }) {
     if (!response?.ok) return showMessage('The runs could not be loaded. Try Refresh.', 'error');
     runs = await response.json();
     render();
+    onListed?.(runs.map((run) => run.run_id));
     runView.runsChanged(runs);
   }
 

@@ -8,17 +8,27 @@ import { $, el } from '/static/shared/dom.js';
  */
 export function setUpResults(session, { reload, showMessage }) {
   let pinnedRun = null;
+  /** The runs that still exist (from the Past runs list); until it arrives, 1…current. */
+  let listedRunIds = null;
 
   function renderRuns() {
     const select = $('results-run');
-    const current = pinnedRun ?? session.runId;
-    const options = [];
-    for (let run = session.runId; run >= 1; run -= 1) {
-      options.push(el('option', { text: run === session.runId ? `${run} (current)` : String(run), attrs: { value: run } }));
-    }
+    const runIds = (listedRunIds ?? Array.from({ length: session.runId }, (_, i) => i + 1)).filter((run) => run <= session.runId);
+    if (!runIds.includes(session.runId)) runIds.push(session.runId);
+    runIds.sort((a, b) => b - a);
+    if (pinnedRun !== null && !runIds.includes(pinnedRun)) pinnedRun = null;
+    const options = runIds.map((run) =>
+      el('option', { text: run === session.runId ? `${run} (current)` : String(run), attrs: { value: run } }),
+    );
     select.replaceChildren(...options);
-    select.value = String(Math.min(current, session.runId));
+    select.value = String(pinnedRun ?? session.runId);
     updateLink();
+  }
+
+  /** The Past runs room listed the runs: a deleted or purged run leaves the choice. */
+  function setListedRuns(runIds) {
+    listedRunIds = runIds;
+    renderRuns();
   }
 
   function updateLink() {
@@ -46,5 +56,5 @@ export function setUpResults(session, { reload, showMessage }) {
     await reload();
   });
 
-  return { renderRuns };
+  return { renderRuns, setListedRuns };
 }

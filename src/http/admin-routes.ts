@@ -95,7 +95,7 @@ export function adminRoutes(deps: AppDeps) {
         const patch = strictBody(SettingsPatch, body);
         const { settings } = unwrapOutcome(controller.updateSettings(patch));
         // A shorter retention takes effect at once, not at the next hourly check.
-        if (patch.retention_days !== undefined) deps.retention.purgeNow('settings_changed');
+        if (patch.retention_days !== undefined) deps.retention.settingsChanged();
         return settings;
       },
       { parse: 'json' },

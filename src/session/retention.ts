@@ -1,7 +1,7 @@
 /**
  * The retention setting at work: runs older than `retention_days` are purged at start-up,
  * every hour while the server runs, and right after the setting changes. With the setting
- * off (null) nothing is purged.
+ * off (null) nothing is purged and no timer is armed.
  */
 import type { Logger } from '../logger';
 import type { CourseSettings } from '../protocol/settings';
@@ -41,16 +41,29 @@ export function createRetention(deps: RetentionDeps) {
     });
   }
 
+  function stop(): void {
+    stopTimer?.();
+    stopTimer = null;
+  }
+
+  /** The hourly check runs only while a retention is set: with it off no timer is pending. */
+  function follow(): void {
+    if (deps.settings().retention_days === null) stop();
+    else if (!stopTimer) arm();
+  }
+
   return {
     purgeNow,
-    /** Purges once now, then every hour until `stop`. */
+    /** Purges once now, then every hour while a retention is set, until `stop`. */
     start(): void {
       purgeNow('startup');
-      if (!stopTimer) arm();
+      follow();
     },
-    stop(): void {
-      stopTimer?.();
-      stopTimer = null;
+    /** After `retention_days` changed: purge at once, and start or stop the hourly check. */
+    settingsChanged(): void {
+      purgeNow('settings_changed');
+      follow();
     },
+    stop,
   };
 }

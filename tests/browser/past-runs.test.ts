@@ -100,6 +100,8 @@ describe('past runs room', () => {
       await byTestId(page, 'run-view').waitFor({ state: 'hidden' });
       expect(await byTestId(page, 'runs-message').textContent()).toContain('deleted');
       expect(await apiRunTitles(world)).toEqual([pool.title, pool.title]);
+      // The after-class results.csv choice no longer offers the deleted run.
+      await page.waitForFunction(() => [...document.querySelectorAll('#results-run option')].map((o) => (o as HTMLOptionElement).value).join() === '3,2');
     },
     TEST_TIMEOUT_MS,
   );

@@ -57,17 +57,26 @@ test('a purge takes runs that ended (or, never ended, started) more than N days 
   expect(w.deletedBatches).toEqual([[1, 3]]);
 });
 
-test('start purges at once and then hourly; stop leaves no timer', () => {
+test('start purges at once and then hourly while a retention is set; off or stopped, no timer is left', () => {
   const w = world([
     { id: 1, createdAtMs: 99 * DAY_MS, endedAtMs: 99 * DAY_MS + 1 },
     { id: 2, createdAtMs: 99 * DAY_MS + 2 },
   ]);
-  w.settings.retention_days = 1;
   w.retention.start();
+  expect(w.time.pendingTimers).toBe(0); // off: nothing to check
+  w.settings.retention_days = 1;
+  w.retention.settingsChanged();
   expect(w.ids()).toEqual([1, 2]); // run 1 ended a millisecond less than a day ago
   expect(w.time.pendingTimers).toBe(1);
   w.time.advance(RETENTION_CHECK_INTERVAL_MS);
   expect(w.ids()).toEqual([2]);
+  expect(w.time.pendingTimers).toBe(1);
+  w.settings.retention_days = null;
+  w.retention.settingsChanged();
+  expect(w.time.pendingTimers).toBe(0);
+  w.settings.retention_days = 5;
+  w.retention.settingsChanged();
+  w.retention.settingsChanged();
   expect(w.time.pendingTimers).toBe(1);
   w.retention.stop();
   expect(w.time.pendingTimers).toBe(0);
