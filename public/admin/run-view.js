@@ -1,10 +1,13 @@
-// One past run, opened from the list: its results.csv, its analytics as small SVG charts
+// One past run, opened from the list: its standings and results.csv, its analytics as small SVG charts
 // (analytics-charts.js) with the questions that look broken marked, and its rename and
 // delete forms. Delete stays disabled until the title is typed exactly.
 import { $, el } from '/static/shared/dom.js';
 import { drawCounts, drawOverview, FLAG_LABELS } from './analytics-charts.js';
 
 const TYPE_LABELS = { single: 'single choice', multiple: 'multiple choice', poll: 'poll', numeric: 'number' };
+
+/** The standings table shows the top of the class; results.csv has everyone. */
+const STANDINGS_SHOWN = 50;
 
 const seconds = (ms) => (ms === null ? '—' : `${(ms / 1000).toFixed(1)} s`);
 const percent = (value) => (value === null ? '—' : `${value} %`);
@@ -20,10 +23,13 @@ export function setUpRunView({ onChanged, showMessage, onSignedOut }) {
   }
 
   async function open(runId) {
-    const response = await fetch(`/admin/api/analytics?run=${runId}`, { cache: 'no-store' }).catch(() => null);
+    const [response, standingsResponse] = await Promise.all(
+      [`/admin/api/analytics?run=${runId}`, `/admin/api/runs/${runId}/results`].map((path) => fetch(path, { cache: 'no-store' }).catch(() => null)),
+    );
     if (response?.status === 401) return onSignedOut();
-    if (!response?.ok) return showMessage('That run could not be opened.', 'error');
+    if (!response?.ok || !standingsResponse?.ok) return showMessage('That run could not be opened.', 'error');
     const analytics = await response.json();
+    showStandings((await standingsResponse.json()).students);
     run = { runId, title: analytics.title };
     $('run-view-title').textContent = analytics.title;
     $('run-view-meta').textContent = `Run ${runId} · ${analytics.students} students · ${analytics.questions.length} questions`;
@@ -37,6 +43,23 @@ export function setUpRunView({ onChanged, showMessage, onSignedOut }) {
     $('run-delete').disabled = true;
     $('run-view').hidden = false;
     $('run-view').scrollIntoView({ block: 'nearest' });
+  }
+
+  function showStandings(students) {
+    const shown = students.slice(0, STANDINGS_SHOWN);
+    $('run-standings-body').replaceChildren(
+      ...shown.map((student) =>
+        el('tr', { attrs: { 'data-testid': 'standing' } }, [
+          el('td', { text: student.rank, className: 'number' }),
+          el('td', { text: student.name }),
+          el('td', { text: student.student_id }),
+          el('td', { text: student.score, className: 'number' }),
+        ]),
+      ),
+    );
+    const more = $('run-standings-more');
+    more.hidden = students.length <= STANDINGS_SHOWN;
+    more.textContent = `… and ${students.length - STANDINGS_SHOWN} more: download results.csv for everyone.`;
   }
 
   function questionItem(question) {

@@ -7,11 +7,12 @@ import { Elysia } from 'elysia';
 import { AppError } from '../errors';
 import { readJarValue } from '../identity/cookies';
 import { assertAllowedOrigin } from '../identity/request-origin';
-import { DeleteRunBody, GRADEBOOK_FORMATS, RenameRunBody, type GradebookFormat, type RunAnalytics } from '../protocol/runs';
+import { DeleteRunBody, GRADEBOOK_FORMATS, RenameRunBody, type GradebookFormat, type RunAnalytics, type RunResults } from '../protocol/runs';
 import { readStoredPool } from '../pool/pool';
 import { computeRunAnalytics } from '../results/analytics';
 import { buildGradebook } from '../results/gradebook';
 import { gradebookCsv } from '../results/gradebook-csv';
+import { standingsOf } from '../results/standings';
 import type { AppDeps } from './deps';
 import { unwrapOutcome } from './refusals';
 import { strictBody } from './strict-body';
@@ -61,6 +62,18 @@ export function runsRoutes(deps: AppDeps) {
       signIn: instructor.assertInstructor(readJarValue(cookie, deps.cookieNames.acceptedNames('admin'))),
     }))
     .get('/admin/api/runs', () => pastRuns.list())
+    .get('/admin/api/runs/:run_id/results', ({ params }): RunResults => {
+      const runId = runIdParam(params.run_id);
+      const summary = pastRuns.find(runId);
+      if (!summary) throw new AppError(404, 'run_not_found', `no run ${runId}`);
+      controller.flushAnswers();
+      const standings = standingsOf(store.listStudents(runId), store.listAnswers(runId));
+      return {
+        run_id: runId,
+        title: summary.title,
+        students: standings.map(({ student, total, rank }) => ({ student_id: student.studentId, name: student.name, score: total, rank })),
+      };
+    })
     .post(
       '/admin/api/runs/:run_id/rename',
       ({ params, body }) => unwrapOutcome(pastRuns.rename(runIdParam(params.run_id), strictBody(RenameRunBody, body).title)).run,

@@ -35,6 +35,16 @@ export const RunSummary = t.Object({
 });
 export type RunSummary = Static<typeof RunSummary>;
 
+/** `GET /admin/api/runs/:run_id/results`: the run's standings, in rank order (ties in join order). */
+export const RunResults = t.Object({
+  run_id: t.Integer(),
+  title: t.String(),
+  students: t.Array(
+    t.Object({ student_id: t.String(), name: t.String(), score: t.Integer({ minimum: 0 }), rank: t.Integer({ minimum: 1 }) }),
+  ),
+});
+export type RunResults = Static<typeof RunResults>;
+
 /** The analytics flags that mark a question worth a second look. */
 export const QUESTION_FLAGS = ['nobody_right', 'negative_discrimination'] as const;
 export type QuestionFlag = (typeof QUESTION_FLAGS)[number];

@@ -6,7 +6,7 @@
  */
 import type { Pool, PoolQuestion } from '../protocol/pool';
 import type { AnswerRow, StudentRow } from '../session/ports';
-import { rankScores } from '../session/scoring';
+import { standingsOf } from './standings';
 
 const FORMULA_TRIGGERS = /^[=+\-@\t\r]/;
 
@@ -18,15 +18,11 @@ export function csvCell(value: string | number): string {
 
 export function buildResultsCsv(pool: Pool, students: readonly StudentRow[], answers: readonly AnswerRow[]): string {
   const answerByKey = new Map<string, AnswerRow>();
-  const totals = new Map<string, number>();
   const revoted = new Set<number>();
   for (const answer of answers) {
     answerByKey.set(answerKey(answer.questionIdx, answer.round, answer.studentId), answer);
-    totals.set(answer.studentId, (totals.get(answer.studentId) ?? 0) + answer.points);
     if (answer.round === 2) revoted.add(answer.questionIdx);
   }
-  const scores = students.map((student) => totals.get(student.studentId) ?? 0);
-  const ranks = rankScores(scores);
 
   const header = ['student_id', 'name'];
   pool.questions.forEach((_, index) => {
@@ -35,19 +31,16 @@ export function buildResultsCsv(pool: Pool, students: readonly StudentRow[], ans
   });
   header.push('total', 'rank');
 
-  const rows = students
-    .map((student, position) => ({ student, total: scores[position]!, rank: ranks[position]! }))
-    .sort((a, b) => a.rank - b.rank || a.student.joinedAtMs - b.student.joinedAtMs)
-    .map(({ student, total, rank }) => {
-      const cells: (string | number)[] = [student.studentId, student.name];
-      pool.questions.forEach((question, index) => {
-        const answer = answerByKey.get(answerKey(index, 1, student.studentId));
-        cells.push(answerCell(question, answer), answer ? answer.points : '');
-        if (revoted.has(index)) cells.push(answerCell(question, answerByKey.get(answerKey(index, 2, student.studentId))));
-      });
-      cells.push(total, rank);
-      return cells.map(csvCell).join(',');
+  const rows = standingsOf(students, answers).map(({ student, total, rank }) => {
+    const cells: (string | number)[] = [student.studentId, student.name];
+    pool.questions.forEach((question, index) => {
+      const answer = answerByKey.get(answerKey(index, 1, student.studentId));
+      cells.push(answerCell(question, answer), answer ? answer.points : '');
+      if (revoted.has(index)) cells.push(answerCell(question, answerByKey.get(answerKey(index, 2, student.studentId))));
     });
+    cells.push(total, rank);
+    return cells.map(csvCell).join(',');
+  });
 
   return `${[header.join(','), ...rows].join('\r\n')}\r\n`;
 }

@@ -70,6 +70,9 @@ describe('past runs room', () => {
       await byTestId(page, 'run-view').waitFor({ state: 'visible' });
       expect(await byTestId(page, 'run-view-title').textContent()).toBe(pool.title);
       expect(await byTestId(page, 'run-results').getAttribute('href')).toBe('/admin/api/results.csv?run=1');
+      const standings = byTestId(page, 'standing');
+      expect(await standings.count()).toBe(2);
+      expect((await standings.allTextContents()).map((text) => text.replace(/\s+/g, ' '))).toEqual(['1Annann1000', '1Bobbob1000']);
       const items = byTestId(page, 'analytics-item');
       expect(await items.count()).toBe(2);
       expect(await items.nth(0).getAttribute('class')).toBe('analytics-item');
@@ -82,18 +85,19 @@ describe('past runs room', () => {
       await byTestId(page, 'past-runs').screenshot({ path: screenshotPath('console-past-runs.png') });
 
       // Rename.
-      await byTestId(page, 'run-rename-title').fill('Week 1 — sorting');
+      await byTestId(page, 'run-rename-title').fill('<b>Week 1</b> — sorting');
       await byTestId(page, 'run-rename-save').click();
-      await page.waitForFunction(() => document.querySelector('[data-run-id="1"] [data-testid=run-title]')?.textContent === 'Week 1 — sorting');
-      expect(await byTestId(page, 'run-view-title').textContent()).toBe('Week 1 — sorting');
-      expect(await apiRunTitles(world)).toEqual([pool.title, pool.title, 'Week 1 — sorting']);
+      await page.waitForFunction(() => document.querySelector('[data-run-id="1"] [data-testid=run-title]')?.textContent === '<b>Week 1</b> — sorting');
+      expect(await byTestId(page, 'run-view-title').textContent()).toBe('<b>Week 1</b> — sorting');
+      expect(await page.locator('[data-testid=past-runs] b').count()).toBe(0); // shown as text, never as markup
+      expect(await apiRunTitles(world)).toEqual([pool.title, pool.title, '<b>Week 1</b> — sorting']);
 
       // Delete: disabled until the title is typed exactly.
       const deleteButton = byTestId(page, 'run-delete');
       expect(await deleteButton.isDisabled()).toBe(true);
       await byTestId(page, 'run-delete-confirm').fill('Week 1');
       expect(await deleteButton.isDisabled()).toBe(true);
-      await byTestId(page, 'run-delete-confirm').fill('Week 1 — sorting');
+      await byTestId(page, 'run-delete-confirm').fill('<b>Week 1</b> — sorting');
       expect(await deleteButton.isDisabled()).toBe(false);
       await deleteButton.click();
       await page.waitForFunction(() => document.querySelectorAll('[data-testid=run-row]').length === 2);

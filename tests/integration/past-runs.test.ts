@@ -71,6 +71,29 @@ test('the list: every run newest first, its title, ISO times, students, question
   expect(runs[0]).toMatchObject({ run_id: 3, ended_at: null, students: 0, phase: 'lobby', current: true });
 });
 
+test('the standings of a run: rank order, ties in join order; unknown runs 404', async () => {
+  const world = await worlds.start({ fakeTime: true, pool });
+  await threeRuns(world);
+  const response = await admin(world, '/admin/api/runs/1/results');
+  expect(response.status).toBe(200);
+  // Each answer 1 s into a 20 s question: 975 points when right.
+  expect(await response.json()).toEqual({
+    run_id: 1,
+    title: pool.title,
+    students: [
+      { student_id: 'a', name: 'Student a', score: 1950, rank: 1 },
+      { student_id: 'b', name: 'Student b', score: 0, rank: 2 },
+    ],
+  });
+  expect(await (await admin(world, '/admin/api/runs/3/results')).json()).toEqual({ run_id: 3, title: pool.title, students: [] });
+  for (const path of ['/admin/api/runs/9/results', '/admin/api/runs/x/results']) {
+    const missing = await admin(world, path);
+    expect(missing.status).toBe(404);
+    expect((await missing.json()).error).toBe('run_not_found');
+  }
+  expect((await world.http('/admin/api/runs/1/results')).status).toBe(401);
+});
+
 test('rename: the new title is listed and used; bad bodies and unknown runs change nothing', async () => {
   const world = await worlds.start({ fakeTime: true, pool });
   await threeRuns(world);
