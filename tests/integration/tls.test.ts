@@ -125,7 +125,10 @@ describe('HTTPS, WSS and a certificate swap on SIGHUP', () => {
     rmSync(livePaths.key);
     expect(String((await sighup(server, 'tls_reload_failed')).reason)).toContain('does not exist');
     await expectServed(server.url, certs.b.fingerprint256);
-    expect((await https(`${server.url}/healthz`)).status).toBe(200);
+    const health = await https(`${server.url}/healthz`);
+    expect(health.status).toBe(200);
+    // Served over TLS: browsers are told to stay on https.
+    expect(health.headers.get('strict-transport-security')).toBe('max-age=31536000');
 
     // Old and new sockets alike hear the close, and none of them was ever dropped.
     expect((await https(`${server.url}/admin/api/close`, { method: 'POST', cookie: adminCookie })).status).toBe(200);
