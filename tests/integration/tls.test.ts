@@ -6,10 +6,11 @@
  * the redirect to https, and clear start-up refusals.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Inbox } from '../helpers/inbox';
+import { REPO } from '../helpers/run-command';
 import { killAll, runToExit, serverEnv, startProcess, type ServerProcess } from '../helpers/server-process';
 import { makeCertificate, servedFingerprint, type TestCertificate } from '../helpers/self-signed';
 import { cookieFrom, makePool, TEST_ADMIN_PASSWORD, toPoolInput } from '../helpers/test-server';
@@ -228,6 +229,24 @@ describe('start-up refusals: a clear message and exit code 1', () => {
   test('a missing certificate or key file', async () => {
     await refused({ QUIZ_TLS_CERT: join(dir, 'nope.crt'), QUIZ_TLS_KEY: certs.a.keyPath }, `QUIZ_TLS_CERT: ${join(dir, 'nope.crt')} does not exist`);
     await refused({ QUIZ_TLS_CERT: certs.a.certPath, QUIZ_TLS_KEY: join(dir, 'nope.key') }, `QUIZ_TLS_KEY: ${join(dir, 'nope.key')} does not exist`);
+  });
+
+  test('a key the service user may not read (certbot keeps privkey.pem root-only)', async () => {
+    const keyDir = mkdtempSync(join(dir, 'private-'));
+    const keyPath = join(keyDir, 'privkey.pem');
+    const certPath = join(keyDir, 'fullchain.pem');
+    writeFileSync(keyPath, certs.a.key, { mode: 0o600 });
+    writeFileSync(certPath, certs.a.cert, { mode: 0o644 });
+    chmodSync(keyDir, 0o777);
+    chmodSync(dir, 0o755);
+    const env = serverEnv(join(keyDir, 'db'), { QUIZ_TLS_CERT: certPath, QUIZ_TLS_KEY: keyPath, HOME: keyDir });
+    // As root, mode 0600 is no obstacle: run the server as nobody, as systemd runs it as `quiz`.
+    const asServiceUser = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+    if (asServiceUser.length === 0) chmodSync(keyPath, 0o000);
+    const proc = Bun.spawn([...asServiceUser, 'bun', 'src/main.ts'], { cwd: REPO, env, stdout: 'pipe', stderr: 'pipe' });
+    const [code, stderr] = await Promise.all([proc.exited, new Response(proc.stderr).text()]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`QUIZ_TLS_KEY: ${keyPath} is not readable by this user (EACCES)`);
   });
 
   test('an unreadable certificate path (a folder, a path through a file)', async () => {
