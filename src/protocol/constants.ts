@@ -22,6 +22,7 @@ export const SESSION_REFUSALS = [
   'wrong_phase',
   'student_id_taken',
   'student_not_found',
+  'storage_error',
   // past runs (session/past-runs.ts)
   'run_not_found',
   'current_run',

@@ -30,7 +30,7 @@ test('a later per-run table is purged with the run; other runs keep their rows',
   const first = store.createRun(JSON.stringify(makePool(1)), 1);
   const second = store.createRun(JSON.stringify(makePool(1)), 2);
   for (const runId of [first, second]) {
-    store.insertStudent(runId, { studentId: 'a', name: 'A', epoch: 0, released: false, joinedAtMs: 3 });
+    store.commitJoins(runId, [{ kind: 'new', studentId: 'a', row: { studentId: 'a', name: 'A', epoch: 0, released: false, joinedAtMs: 3 } }]);
     store.saveRunState(runId, { phase: 'question', index: 0, round: 1, openedAt: 10, deadline: 20 }, 10);
     store.insertAnswers(runId, [{ questionIdx: 0, round: 1, studentId: 'a', choice: 'A', points: 900, receivedAtMs: 12 }]);
     db.$client.query('INSERT INTO asks (run_id, text) VALUES (?, ?)').run(runId, 'why?');
