@@ -1,7 +1,8 @@
 // Small SVG charts for a run's analytics, drawn with createElementNS (no library, no
 // inline styles: colours come from classes in past-runs.css). The overview has one bar
 // per question for its percent right, flagged questions in the warning colour; each
-// question has a row of bars for its answer counts.
+// question has a row of bars for its answer counts, the right answer's marked.
+import { markedKeys } from '/static/shared/histogram.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -43,8 +44,10 @@ export function drawOverview(container, questions) {
   container.replaceChildren(svg);
 }
 
-/** A row of bars, one per answer key (letters, or numeric's correct / incorrect). */
-export function drawCounts(container, counts) {
+/** A row of bars, one per answer key (letters, or numeric's correct / incorrect); the key's bars marked. */
+export function drawCounts(container, question) {
+  const { counts } = question;
+  const marked = new Set(markedKeys(question.type, question.correct));
   const entries = Object.entries(counts);
   const most = Math.max(1, ...entries.map(([, count]) => count));
   const rowHeight = 16;
@@ -55,8 +58,11 @@ export function drawCounts(container, counts) {
   svg.append(svgNode('title', {}, 'Answers per choice'));
   entries.forEach(([key, count], index) => {
     const y = 2 + index * rowHeight;
-    svg.append(svgNode('text', { x: labelWidth - 6, y: y + 11, 'text-anchor': 'end', class: 'label' }, key));
-    svg.append(svgNode('rect', { x: labelWidth, y: y + 2, width: Math.max(count > 0 ? 2 : 0, (count / most) * plotWidth), height: rowHeight - 4, class: 'bar' }));
+    const right = marked.has(key);
+    svg.append(svgNode('text', { x: labelWidth - 6, y: y + 11, 'text-anchor': 'end', class: right ? 'label right' : 'label' }, right ? `✓ ${key}` : key));
+    const bar = svgNode('rect', { x: labelWidth, y: y + 2, width: Math.max(count > 0 ? 2 : 0, (count / most) * plotWidth), height: rowHeight - 4, class: right ? 'bar right' : 'bar' });
+    bar.setAttribute('data-key', key);
+    svg.append(bar);
     svg.append(svgNode('text', { x: labelWidth + (count / most) * plotWidth + 4, y: y + 11, class: 'value' }, count));
   });
   container.replaceChildren(svg);

@@ -72,7 +72,7 @@ export function setUpRunView({ onChanged, showMessage, onSignedOut }) {
       question.type === 'poll' ? null : `discrimination ${signed(question.discrimination)}`,
     ].filter(Boolean);
     const chart = el('div', { className: 'counts-chart' });
-    drawCounts(chart, question.counts);
+    drawCounts(chart, question);
     return el('li', { className: flagged ? 'analytics-item flagged' : 'analytics-item', attrs: { 'data-testid': 'analytics-item', 'data-flags': question.flags.join(' ') } }, [
       el('p', { className: 'analytics-text', text: question.text }),
       el('p', { className: 'analytics-facts muted', text: facts.join(' · ') }),

@@ -4,6 +4,7 @@
  */
 import { Type as t, type Static } from '@sinclair/typebox';
 import { PHASES, QUESTION_TYPES } from './constants';
+import { AnswerKey } from './pool';
 import { Counts } from './server-frames';
 
 export const MAX_RUN_TITLE_LENGTH = 200;
@@ -57,6 +58,8 @@ export const QuestionAnalytics = t.Object({
   question_idx: t.Integer({ minimum: 0 }),
   type: t.Union(QUESTION_TYPES.map((type) => t.Literal(type))),
   text: t.String(),
+  /** The answer key (a letter, letters, a number; null for a poll), to read the counts against. */
+  correct: AnswerKey,
   /** Round-1 answers. */
   answered: t.Integer({ minimum: 0 }),
   /** Percent of those answers fully right, one decimal; null for a poll or when nobody answered. */

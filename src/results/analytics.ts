@@ -87,6 +87,7 @@ function analyseQuestion(
     question_idx: index,
     type: question.type,
     text: question.text,
+    correct: question.answer,
     answered: answers.length,
     correct_pct: correctPct,
     median_answer_ms: openedAt === null ? null : median(answers.map((answer) => Math.max(0, answer.receivedAtMs - openedAt))),

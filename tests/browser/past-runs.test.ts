@@ -82,6 +82,8 @@ describe('past runs room', () => {
       expect(await page.locator('[data-testid=analytics-overview] svg rect.bar').count()).toBe(2);
       expect(await page.locator('[data-testid=analytics-overview] svg rect.flagged').count()).toBe(1);
       expect(await items.nth(0).locator('svg rect').count()).toBe(4);
+      // The key's bar is marked: run 1's second question is B, which nobody picked.
+      expect(await items.nth(1).locator('svg rect.right').getAttribute('data-key')).toBe('B');
       await byTestId(page, 'past-runs').screenshot({ path: screenshotPath('console-past-runs.png') });
 
       // Rename.

@@ -36,8 +36,8 @@ test('per question: answered, percent right, median time from its own open, coun
   expect(Value.Check(RunAnalytics, body)).toBe(true);
   expect(body).toMatchObject({ run_id: 1, title: 'Test pool (1)', students: 3 });
   expect(body.questions).toEqual([
-    { question_idx: 0, type: 'single', text: 'Question?', answered: 3, correct_pct: 66.7, median_answer_ms: 4000, counts: { A: 2, B: 1, C: 0, D: 0 }, discrimination: null, flags: [] },
-    { question_idx: 1, type: 'poll', text: 'Question?', answered: 2, correct_pct: null, median_answer_ms: 3000, counts: { A: 1, B: 1 }, discrimination: null, flags: [] },
+    { question_idx: 0, type: 'single', text: 'Question?', correct: 'A', answered: 3, correct_pct: 66.7, median_answer_ms: 4000, counts: { A: 2, B: 1, C: 0, D: 0 }, discrimination: null, flags: [] },
+    { question_idx: 1, type: 'poll', text: 'Question?', correct: null, answered: 2, correct_pct: null, median_answer_ms: 3000, counts: { A: 1, B: 1 }, discrimination: null, flags: [] },
   ]);
   await world.adminPost('/admin/api/reset');
   // Without ?run the current run is analysed: nobody has answered yet.

@@ -52,6 +52,7 @@ describe('computeRunAnalytics', () => {
       question_idx: 0,
       type: 'single',
       text: 'Question?',
+      correct: 'A',
       answered: 10,
       correct_pct: 60,
       median_answer_ms: 550,
@@ -62,7 +63,7 @@ describe('computeRunAnalytics', () => {
   });
 
   test('a poll: counts only, round 2 ignored, no open time for round 1 → no median', () => {
-    expect(result[1]).toMatchObject({ type: 'poll', answered: 10, correct_pct: null, median_answer_ms: null, discrimination: null, flags: [] });
+    expect(result[1]).toMatchObject({ type: 'poll', correct: null, answered: 10, correct_pct: null, median_answer_ms: null, discrimination: null, flags: [] });
     expect(result[1]!.counts).toEqual({ A: 5, B: 5, C: 0 });
   });
 
