@@ -109,6 +109,10 @@ describe('snapshot builders', () => {
       question,
       me: { student_id: 's1', name: 'Ann', score: 0, answer: 'B', points: null },
       settings: publicSettingsOf(DEFAULT_COURSE_SETTINGS),
+      asks: [
+        { id: 2, text: 'Why O(n)?', votes: 3, state: 'open', mine: true },
+        { id: 1, text: 'Again?', votes: 0, state: 'answered', mine: false },
+      ],
     });
     expect(snapshot.type).toBe('snapshot');
     const frame = parseChecked(snapshotFrame(snapshot), 'snapshot');
@@ -124,6 +128,7 @@ describe('snapshot builders', () => {
       question: null,
       me: { student_id: 's1', name: 'Ann', score: 1500, answer: null, points: null, rank: 1, total_students: 2 },
       settings: publicSettingsOf(DEFAULT_COURSE_SETTINGS),
+      asks: [],
     });
     expect(parseChecked(snapshotFrame(snapshot), 'snapshot')).toEqual(snapshot);
   });
@@ -150,6 +155,9 @@ describe('snapshot builders', () => {
       students: [{ student_id: 's1', name: 'Ann', score: 1000, rank: 1, connected: true, released: false }],
       pool: makePool(3),
       settings: DEFAULT_COURSE_SETTINGS,
+      asks: [{ id: 1, text: 'Why?', votes: 1, state: 'hidden', mine: false, student_id: 's1', asked_at_ms: 1_700_000_000_000 }],
+      pulse: { lost: 1, ok: 0, fast: 2, students_count: 3, timeline: [{ minute_ms: 1_699_999_980_000, lost: 1, ok: 0, fast: 2 }] },
+      shown_ask: null,
     });
     expect(snapshot.type).toBe('snapshot');
     expect(parseChecked(snapshotFrame(snapshot), 'snapshot')).toEqual(snapshot);
