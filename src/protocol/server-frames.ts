@@ -76,6 +76,8 @@ export const StudentAskView = t.Object({
   votes: t.Integer({ minimum: 0 }),
   state: t.Union([t.Literal('open'), t.Literal('answered')]),
   mine: t.Boolean(),
+  /** Snapshots only: this student's upvote counts for it (the page greys the button). */
+  voted: t.Optional(t.Boolean()),
 });
 export type StudentAskView = Static<typeof StudentAskView>;
 

@@ -106,7 +106,7 @@ export class AskBoard {
     const all = this.#inOrder;
     for (let position = all.length - 1; position >= 0 && views.length < MAX_SNAPSHOT_ASKS; position--) {
       const ask = all[position]!;
-      if (ask.state !== 'hidden') views.push(studentAskView(ask, ask.studentId === studentId));
+      if (ask.state !== 'hidden') views.push({ ...studentAskView(ask, ask.studentId === studentId), voted: ask.voters.has(studentId) });
     }
     return views;
   }

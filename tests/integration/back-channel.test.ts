@@ -69,7 +69,7 @@ test('an ask reaches the asker (mine), other students (anonymous) and admins (wi
 
   // Snapshots: mine only for the asker, the asker's id only for admins.
   const again = worlds.track(await world.connectStudent(asker.cookie));
-  expect((await again.next('snapshot')).asks).toEqual([{ id, text: 'Why is the sky blue?', votes: 0, state: 'open', mine: true }]);
+  expect((await again.next('snapshot')).asks).toEqual([{ id, text: 'Why is the sky blue?', votes: 0, state: 'open', mine: true, voted: false }]);
   const otherAgain = worlds.track(await world.connectStudent(other.cookie));
   expect((await otherAgain.next('snapshot')).asks[0].mine).toBe(false);
   const state = await (await world.http('/admin/api/state', { cookie: await world.adminLogin() })).json();
@@ -184,7 +184,7 @@ test('limits and votes survive a restart', async () => {
 
   const restarted = await worlds.start({ dir, fakeTime: true });
   const voterAgain = worlds.track(await restarted.connectStudent(voter.cookie));
-  expect((await voterAgain.next('snapshot')).asks).toEqual([{ id, text: 'Kept?', votes: 1, state: 'open', mine: false }]);
+  expect((await voterAgain.next('snapshot')).asks).toEqual([{ id, text: 'Kept?', votes: 1, state: 'open', mine: false, voted: true }]);
   await expectError(voterAgain, { type: 'upvote', ask_id: id }, 'already_upvoted');
 });
 
@@ -203,7 +203,7 @@ test('a released student keeps their asks and votes: the id that comes back is s
   const askerBack = await joined(world, 'asker');
   const voterBack = await joined(world, 'voter');
   const fresh = worlds.track(await world.connectStudent(askerBack.cookie));
-  expect((await fresh.next('snapshot')).asks).toEqual([{ id, text: 'Still mine?', votes: 1, state: 'open', mine: true }]);
+  expect((await fresh.next('snapshot')).asks).toEqual([{ id, text: 'Still mine?', votes: 1, state: 'open', mine: true, voted: false }]);
   await expectError(voterBack.inbox, { type: 'upvote', ask_id: id }, 'already_upvoted');
 });
 

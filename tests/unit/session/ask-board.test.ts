@@ -83,7 +83,7 @@ describe('views', () => {
     board.setState(all[59]!, 'hidden');
     const views = board.studentViews('s58');
     expect(views).toHaveLength(MAX_SNAPSHOT_ASKS);
-    expect(views[0]).toEqual({ id: all[58]!.id, text: 'Why?', votes: 0, state: 'open', mine: true });
+    expect(views[0]).toEqual({ id: all[58]!.id, text: 'Why?', votes: 0, state: 'open', mine: true, voted: false });
     expect(views.slice(1).every((view) => !view.mine)).toBe(true);
     expect(views.map((view) => view.id)).toEqual(all.slice(9, 59).map((ask) => ask.id).reverse());
     expect(JSON.stringify(views)).not.toContain('s58');
