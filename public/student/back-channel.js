@@ -4,24 +4,13 @@
 // room at once. The room lies over the quiz without replacing it: a question that opens
 // closes the room (the quiz wins) and the draft stays in its box. Asks are student text:
 // set with textContent only.
-import { MAX_ASK_LENGTH, PULSE_VALUES } from '/static/protocol.js';
+import { BACK_CHANNEL_ERROR_CODES, MAX_ASK_LENGTH, PULSE_TTL_MS, PULSE_VALUES } from '/static/protocol.js';
 import { $, el as make } from '/static/shared/dom.js';
 import { renderKeyedList } from '/static/shared/keyed-list.js';
 import { announce } from './page.js';
 
 /** Error codes the back channel answers with; every other error belongs to the quiz. */
-const OWN_ERRORS = new Set([
-  'qa_off',
-  'pulse_off',
-  'invalid_ask',
-  'rate_limited',
-  'too_many_open_asks',
-  'ask_not_found',
-  'own_ask',
-  'already_upvoted',
-  'invalid_pulse',
-]);
-const PULSE_TTL_MS = 5 * 60_000;
+const OWN_ERRORS = new Set(BACK_CHANNEL_ERROR_CODES);
 
 const room = $('qa-room');
 const main = $('main');
@@ -104,6 +93,13 @@ export function handleBackChannelFrame(frame) {
       renderList();
       return true;
     }
+    case 'ask_votes':
+      for (const { id, votes } of frame.votes) {
+        const ask = state.asks.get(id);
+        if (ask) ask.votes = votes;
+      }
+      renderList();
+      return true;
     case 'ask_updated': {
       const ask = state.asks.get(frame.id);
       if (frame.state === 'hidden') state.asks.delete(frame.id);
@@ -152,7 +148,9 @@ function upvote(id) {
   const ask = state.asks.get(id);
   if (!ask || ask.mine || ask.voted) return;
   if (!state.send({ type: 'upvote', ask_id: id })) return;
-  ask.voted = true; // the count itself comes back as ask_updated
+  // Counted at once here; the room's count comes back in the next ask_votes.
+  ask.voted = true;
+  ask.votes += 1;
   renderList();
 }
 

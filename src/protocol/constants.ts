@@ -20,16 +20,8 @@ export type SubmitRejectReason = (typeof SUBMIT_REJECT_REASONS)[number];
 export const SESSION_REFUSALS = ['invalid_command', 'wrong_phase', 'student_id_taken', 'student_not_found', 'ask_not_found'] as const;
 export type SessionRefusal = (typeof SESSION_REFUSALS)[number];
 
-/** Codes of the socket `error` frame. */
-export const FRAME_ERROR_CODES = [
-  'invalid_json',
-  'invalid_frame',
-  'unknown_type',
-  'frame_too_large',
-  'binary_not_supported',
-  'invalid_command',
-  'storage_error',
-  // The back channel (live Q&A and the comprehension pulse):
+/** The back channel's refusals (live Q&A and the pulse): the phone shows these in its Q&A room. */
+export const BACK_CHANNEL_ERROR_CODES = [
   'qa_off',
   'pulse_off',
   'invalid_ask',
@@ -39,6 +31,18 @@ export const FRAME_ERROR_CODES = [
   'own_ask',
   'already_upvoted',
   'invalid_pulse',
+] as const;
+
+/** Codes of the socket `error` frame. */
+export const FRAME_ERROR_CODES = [
+  'invalid_json',
+  'invalid_frame',
+  'unknown_type',
+  'frame_too_large',
+  'binary_not_supported',
+  'invalid_command',
+  'storage_error',
+  ...BACK_CHANNEL_ERROR_CODES,
 ] as const;
 export type FrameErrorCode = (typeof FRAME_ERROR_CODES)[number];
 
@@ -93,6 +97,8 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export const PULSE_VALUES = ['lost', 'ok', 'fast'] as const;
 export type PulseValue = (typeof PULSE_VALUES)[number];
 export const PULSE_TTL_MS = 5 * 60_000;
+/** Changed vote counts reach students in one `ask_votes` frame at most this often. */
+export const ASK_VOTES_INTERVAL_MS = 500;
 /** Pulse counts reach admins at most this often. */
 export const PULSE_PUBLISH_INTERVAL_MS = 1000;
 
@@ -117,6 +123,7 @@ export function choiceLettersFor(choiceCount: number): ChoiceLetter[] {
 /** The values the pages need, served as `/static/protocol.js` (page-constants.ts). */
 export const PAGE_CONSTANTS = {
   ADMIN_COMMANDS,
+  BACK_CHANNEL_ERROR_CODES,
   CHOICE_LETTERS,
   CLOSE_CODES,
   DEFAULT_TIME_LIMIT_S,
@@ -125,6 +132,7 @@ export const PAGE_CONSTANTS = {
   MAX_NAME_LENGTH,
   MAX_ASK_LENGTH,
   PHASES,
+  PULSE_TTL_MS,
   PULSE_VALUES,
   QUESTION_TYPES,
   SOCKET_PATHS,

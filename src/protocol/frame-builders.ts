@@ -8,6 +8,7 @@ import type {
   AskAdded,
   AskShown,
   AskUpdated,
+  AskVotes,
   PulseUpdate,
   ShownAsk,
   StudentAskView,
@@ -111,6 +112,10 @@ export function askAddedFrame(ask: StudentAskView | AdminAskView): string {
 
 export function askUpdatedFrame(id: number, votes: number, state: AskState): string {
   return JSON.stringify({ type: 'ask_updated', id, votes, state } satisfies AskUpdated);
+}
+
+export function askVotesFrame(votes: AskVotes['votes']): string {
+  return JSON.stringify({ type: 'ask_votes', votes } satisfies AskVotes);
 }
 
 export function pulseUpdateFrame(body: Body<PulseUpdate>): string {

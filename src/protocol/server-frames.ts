@@ -257,6 +257,16 @@ export const AskUpdated = t.Object({
 });
 export type AskUpdated = Static<typeof AskUpdated>;
 
+/**
+ * Students only, at most every ASK_VOTES_INTERVAL_MS: the new counts of every ask whose
+ * votes changed since the last one (hidden asks left out). One publish for many votes.
+ */
+export const AskVotes = t.Object({
+  type: t.Literal('ask_votes'),
+  votes: t.Array(t.Object({ id: t.Integer(), votes: t.Integer({ minimum: 0 }) })),
+});
+export type AskVotes = Static<typeof AskVotes>;
+
 /** Admins only, at most once a second: the live pulse counts at `at_ms` (server time). */
 export const PulseUpdate = t.Object({
   type: t.Literal('pulse_update'),
@@ -288,6 +298,7 @@ export const SERVER_FRAME_SCHEMAS = {
   settings: SettingsChanged,
   ask_added: AskAdded,
   ask_updated: AskUpdated,
+  ask_votes: AskVotes,
   pulse_update: PulseUpdate,
   ask_shown: AskShown,
   error: ErrorFrame,

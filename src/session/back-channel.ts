@@ -3,16 +3,19 @@
  * Decisions come from ask-board.ts and pulse-meter.ts; this module persists, then
  * publishes. Nothing per ask, vote or signal costs O(students): each ask is one publish
  * per topic (plus a personal copy to the asker's own sockets), votes and signals of one
- * event-loop turn are one transaction, then one `ask_updated` per ask they touched, and the
- * pulse reaches admins at most once a second. None of it touches scores.
+ * event-loop turn are one transaction, then one `ask_updated` per touched ask to the
+ * admins (a few sockets) and, at most every ASK_VOTES_INTERVAL_MS, one `ask_votes` with
+ * every changed count to the students: a vote storm is two publishes a second to the
+ * class, however many votes. The pulse reaches admins at most once a second. None of it
+ * touches scores.
  *
  * `mine`: the asker's sockets get their own `ask_added` (mine: true) before the shared copy
  * (mine: false) is published to every student, the asker included; the page keeps an ask's
  * `mine` once any copy said true. One frame type, one publish, no O(students) fan-out.
  */
 import type { Logger } from '../logger';
-import { PULSE_PUBLISH_INTERVAL_MS, type AskState, type FrameErrorCode } from '../protocol/constants';
-import { askAddedFrame, askShownFrame, askUpdatedFrame, errorFrame, pulseUpdateFrame } from '../protocol/frame-builders';
+import { ASK_VOTES_INTERVAL_MS, PULSE_PUBLISH_INTERVAL_MS, type AskState, type FrameErrorCode } from '../protocol/constants';
+import { askAddedFrame, askShownFrame, askUpdatedFrame, askVotesFrame, errorFrame, pulseUpdateFrame } from '../protocol/frame-builders';
 import type { AdminAskView, AdminPulseView, ShownAsk, StudentAskView } from '../protocol/server-frames';
 import type { CourseSettings } from '../protocol/settings';
 import { AskBoard, adminAskView, studentAskView, type Ask } from './ask-board';
@@ -67,6 +70,9 @@ export function createBackChannel(deps: BackChannelDeps, runId: number) {
   for (const signal of store.listPulses(runId)) meter.record(signal.studentId, signal.value, signal.sentAtMs);
 
   const pulsePublisher = createThrottle(clock, scheduler, PULSE_PUBLISH_INTERVAL_MS, publishPulse);
+  /** Asks whose count changed since the last `ask_votes` to the students. */
+  const votesChanged = new Set<Ask>();
+  const votesPublisher = createThrottle(clock, scheduler, ASK_VOTES_INTERVAL_MS, publishVotes);
   armExpiry();
 
   function refuseFrame(socket: SocketPort, code: FrameErrorCode, message: string): void {
@@ -111,11 +117,25 @@ export function createBackChannel(deps: BackChannelDeps, runId: number) {
     scheduleFlush();
   }
 
-  /** Publishes an ask's votes and state: students never hear of a hidden ask again. */
+  /** A state change, at once to everyone: students never hear of a hidden ask again. */
   function publishAskUpdate(ask: Ask, wasHiddenBefore = false): void {
     const frame = askUpdatedFrame(ask.id, ask.voters.size, ask.state);
     if (!wasHiddenBefore) broadcaster.toStudents(frame);
     broadcaster.toAdmins(frame);
+    votesChanged.delete(ask);
+  }
+
+  /** A count change: to admins at once, to students in the next `ask_votes`. */
+  function votesMoved(ask: Ask): void {
+    broadcaster.toAdmins(askUpdatedFrame(ask.id, ask.voters.size, ask.state));
+    votesChanged.add(ask);
+    votesPublisher.request();
+  }
+
+  function publishVotes(): void {
+    const votes = [...votesChanged].filter((changed) => changed.state !== 'hidden').map((changed) => ({ id: changed.id, votes: changed.voters.size }));
+    votesChanged.clear();
+    if (votes.length > 0) broadcaster.toStudents(askVotesFrame(votes));
   }
 
   function setAskState(askId: number, state: Exclude<AskState, 'open'>): Outcome<{ ask: AdminAskView }> {
@@ -211,7 +231,7 @@ export function createBackChannel(deps: BackChannelDeps, runId: number) {
     }
     const touched = new Set<Ask>();
     for (const vote of votes) touched.add(board.get(vote.askId)!);
-    for (const ask of touched) publishAskUpdate(ask, ask.state === 'hidden');
+    for (const ask of touched) votesMoved(ask);
   }
 
   /**
@@ -226,7 +246,7 @@ export function createBackChannel(deps: BackChannelDeps, runId: number) {
       store.deleteVotesBy(runId, studentId);
       for (const ask of votedFor) {
         ask.voters.delete(studentId);
-        publishAskUpdate(ask, ask.state === 'hidden');
+        votesMoved(ask);
       }
     }
     if (meter.forget(studentId, clock.now())) pulsePublisher.request();
@@ -257,6 +277,7 @@ export function createBackChannel(deps: BackChannelDeps, runId: number) {
     stop(): void {
       flush();
       pulsePublisher.cancel();
+      votesPublisher.cancel();
       stopExpiryTimer?.();
       stopExpiryTimer = null;
     },

@@ -19,6 +19,7 @@ describe('pageConstantsModule', () => {
     const module = await importGenerated();
     expect(Object.keys(module).sort()).toEqual([
       'ADMIN_COMMANDS',
+      'BACK_CHANNEL_ERROR_CODES',
       'CHOICE_LETTERS',
       'CLOSE_CODES',
       'DEFAULT_TIME_LIMIT_S',
@@ -27,6 +28,7 @@ describe('pageConstantsModule', () => {
       'MAX_ID_LENGTH',
       'MAX_NAME_LENGTH',
       'PHASES',
+      'PULSE_TTL_MS',
       'PULSE_VALUES',
       'QUESTION_TYPES',
       'SOCKET_PATHS',

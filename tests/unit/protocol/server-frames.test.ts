@@ -3,7 +3,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { FRAME_ERROR_CODES, SUBMIT_REJECT_REASONS } from '../../../src/protocol/constants';
 import { SERVER_FRAME_SCHEMAS, type ServerFrameType } from '../../../src/protocol/server-frames';
-import { adminSnapshot, answerProgressFrame, askAddedFrame, askShownFrame, askUpdatedFrame, pulseUpdateFrame, errorFrame, lobbyUpdateFrame, questionClosedFrames, questionOpenFrame, sessionEndedFrames, settingsFrame, snapshotFrame, studentSnapshot, submitAckFrame } from '../../../src/protocol/frame-builders';
+import { adminSnapshot, answerProgressFrame, askAddedFrame, askShownFrame, askUpdatedFrame, askVotesFrame, pulseUpdateFrame, errorFrame, lobbyUpdateFrame, questionClosedFrames, questionOpenFrame, sessionEndedFrames, settingsFrame, snapshotFrame, studentSnapshot, submitAckFrame } from '../../../src/protocol/frame-builders';
 import { DEFAULT_COURSE_SETTINGS, publicSettingsOf } from '../../../src/protocol/settings';
 import { makePool } from '../../helpers/test-server';
 
@@ -381,6 +381,7 @@ describe('SERVER_FRAME_SCHEMAS', () => {
         'ask_added',
         'ask_shown',
         'ask_updated',
+        'ask_votes',
         'error',
         'lobby_update',
         'pulse_update',
@@ -410,6 +411,7 @@ describe('back-channel builders', () => {
     const pulse = { lost: 1, ok: 2, fast: 0, students_count: 5, at_ms: 1_700_000_000_000 };
     expect(parseChecked(pulseUpdateFrame(pulse), 'pulse_update')).toEqual({ type: 'pulse_update', ...pulse });
     expect(parseChecked(askShownFrame(null), 'ask_shown')).toEqual({ type: 'ask_shown', ask: null });
+    expect(parseChecked(askVotesFrame([{ id: 7, votes: 3 }]), 'ask_votes')).toEqual({ type: 'ask_votes', votes: [{ id: 7, votes: 3 }] });
     expect(parseChecked(askShownFrame({ id: 7, text: 'x', votes: 0 }), 'ask_shown').ask.id).toBe(7);
     expect(Value.Check(SERVER_FRAME_SCHEMAS.ask_updated, { type: 'ask_updated', id: 7, votes: -1, state: 'open' })).toBe(false);
   });
