@@ -156,6 +156,15 @@ export function setUpBackChannel(session, backChannel, { onSignedOut }) {
     });
   }
 
+  // The exports follow the run picked in the after-class card (the current one by default).
+  for (const [id, name] of [['download-asks', 'asks'], ['download-pulse', 'pulse']]) {
+    $(id).addEventListener('click', () => {
+      const run = Number($('results-run')?.value) || session.runId;
+      $(id).href = `/admin/api/${name}.csv?run=${run}`;
+      $(id).setAttribute('download', `${name}-run${run}.csv`);
+    });
+  }
+
   return {
     render,
     /** A frame the back-channel state took: redraw what it touched. */

@@ -120,6 +120,12 @@ test('ask, upvote, answered, hide and show on the projector: phones, console and
   await byTestId(screen, 'screen-ask').waitFor({ state: 'hidden' });
   await desk.locator('.qa-row.qa-hidden').waitFor({ state: 'visible' });
   await desk.screenshot({ path: screenshotPath('back-channel-console.png') });
+
+  // The export from the console: the run's asks, the hidden one included, with its state.
+  const [download] = await Promise.all([desk.waitForEvent('download'), byTestId(desk, 'download-asks').click()]);
+  const csv = await Bun.file((await download.path())!).text();
+  expect(csv.split('\r\n')[0]).toBe('id,time,text,votes,state,student_id');
+  expect(csv).toContain(',Why is the <b>sky</b> blue?,1,hidden,asker\r\n');
   expect([...asker.problems, ...voter.problems]).toEqual([]);
 }, TEST_TIMEOUT_MS);
 
