@@ -20,6 +20,10 @@ export type SubmitRejectReason = (typeof SUBMIT_REJECT_REASONS)[number];
 export const SESSION_REFUSALS = ['invalid_command', 'wrong_phase', 'student_id_taken', 'student_not_found'] as const;
 export type SessionRefusal = (typeof SESSION_REFUSALS)[number];
 
+/** Refusals of the question-bank routes (`/admin/api/banks…`); an invalid pool is `invalid_pool`. */
+export const BANK_REFUSALS = ['bank_not_found', 'bank_in_play', 'bank_selected'] as const;
+export type BankRefusal = (typeof BANK_REFUSALS)[number];
+
 /** Codes of the socket `error` frame. */
 export const FRAME_ERROR_CODES = [
   'invalid_json',
