@@ -173,6 +173,7 @@ function describeSchemaError(message: string, value: unknown): string {
     return 'must contain a non-blank character';
   }
   if (message.startsWith('Unexpected property')) return 'is not a pool field';
+  if (message === 'Expected string length greater or equal to 1') return 'must not be empty';
   if (value === undefined && message.startsWith('Expected required property')) return 'is required';
   if (message.startsWith('Expected union value')) return 'has the wrong type';
   return message.charAt(0).toLowerCase() + message.slice(1);
