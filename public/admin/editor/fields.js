@@ -67,7 +67,7 @@ export function textInput({ value = '', multiline = false, rows = 3, onInput, fo
 }
 
 /** A <select> of `options` ([value, label]) calling `onChange(value)`. */
-export function selectInput({ value, options, onChange, focusKey }) {
+export function selectInput({ value, options, onChange = () => {}, focusKey }) {
   const select = el('select', {}, options.map(([optionValue, label]) => el('option', { text: label, attrs: { value: optionValue } })));
   select.value = value;
   if (focusKey) select.dataset.focusKey = focusKey;
