@@ -238,7 +238,7 @@ describe('the bank editor', () => {
   test(
     'reorder by keyboard (Alt+↓) and by drag; undo brings the last change back; the draft survives a reload',
     async () => {
-      const world = await suite.startWorld();
+      const world = await suite.startWorld({ fakeTime: true });
       const { page } = await openConsole(world);
       await byTestId(page, 'bank-edit').first().click();
       const editor = byTestId(page, 'editor');
@@ -271,8 +271,17 @@ describe('the bank editor', () => {
       await page.reload();
       await byTestId(page, 'bank-edit').first().click();
       await byTestId(page, 'draft-restored').waitFor();
+      expect(await byTestId(page, 'draft-stale').count()).toBe(0);
       expect(await byTestId(page, 'edit-question-text').inputValue()).toBe('Edited before the tab closed');
       expect(await byTestId(page, 'question-pick').first().textContent()).toContain('Edited before the tab closed');
+
+      // Saved elsewhere since the draft was made: the restored draft says so.
+      await byTestId(page, 'editor-close').click();
+      const bankId = (await adminApi(world, '/admin/api/banks')).banks[0].id;
+      world.time!.advance(1000); // the server's clock: the rename is a later version
+      await adminApi(world, `/admin/api/banks/${bankId}/rename`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Renamed elsewhere' }) });
+      await byTestId(page, 'bank-edit').first().click();
+      await byTestId(page, 'draft-stale').waitFor();
     },
     TEST_TIMEOUT_MS,
   );
@@ -323,6 +332,19 @@ describe('the bank list', () => {
       await page.waitForFunction(() => document.querySelectorAll('[data-testid="bank"]').length === 2);
       const copy = rows.nth(1);
       expect(await byTestId(copy, 'bank-title').textContent()).toBe(`${original} (copy)`);
+
+      // A title is inert text wherever it shows.
+      const hostile = '<img src=x onerror="window.__pwned=1">**not bold**';
+      await byTestId(copy, 'bank-rename').click();
+      await byTestId(copy, 'bank-rename-input').fill(hostile);
+      await byTestId(copy, 'bank-rename-input').press('Enter');
+      await page.waitForFunction((title) => [...document.querySelectorAll('[data-testid="bank-title"]')].some((node) => node.textContent === title), hostile);
+      expect(await page.locator('#banks img, #banks strong').count()).toBe(0);
+      await byTestId(rows.nth(1), 'bank-edit').click();
+      await byTestId(page, 'editor').waitFor();
+      expect(await page.locator('#editor-title').textContent()).toBe(`Editing “${hostile}”`);
+      expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+      await byTestId(page, 'editor-close').click();
 
       await byTestId(copy, 'bank-rename').click();
       await byTestId(copy, 'bank-rename-input').fill('Week 6');

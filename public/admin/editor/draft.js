@@ -24,7 +24,7 @@ export function forgetDraft(bankId) {
  * structural when more than a field's text changed (undo, a question added, a type
  * changed), so the editor redraws its form (and moves the focus to `focus`, a focus key).
  */
-export function createDraft(bankId, doc, { selected = 0, onChange }) {
+export function createDraft(bankId, doc, { selected = 0, baseUpdatedAt, onChange }) {
   let current = structuredClone(doc);
   let selectedIndex = selected;
   let lastKey = null;
@@ -32,7 +32,10 @@ export function createDraft(bankId, doc, { selected = 0, onChange }) {
 
   function keep() {
     try {
-      localStorage.setItem(PREFIX + bankId, JSON.stringify({ doc: current, selected: selectedIndex, kept_at: Date.now() }));
+      localStorage.setItem(
+        PREFIX + bankId,
+        JSON.stringify({ doc: current, selected: selectedIndex, kept_at: Date.now(), base_updated_at: baseUpdatedAt }),
+      );
     } catch {
       // Storage full or disabled: the editor still works, without the safety net.
     }
@@ -77,8 +80,9 @@ export function createDraft(bankId, doc, { selected = 0, onChange }) {
       onChange({ structural: true });
       return true;
     },
-    /** After a save: the stored bank is the draft, so none is kept. */
-    saved() {
+    /** After a save: the stored bank is the draft, so none is kept (until the next change). */
+    saved(updatedAt) {
+      baseUpdatedAt = updatedAt;
       forgetDraft(bankId);
     },
   };

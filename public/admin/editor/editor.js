@@ -31,6 +31,7 @@ export async function openEditor(bankId, { onClose, onSignedOut }) {
   const kept = readKeptDraft(bankId);
 
   let savedBank = null;
+  let unsaved = Boolean(kept);
   let problems = [];
   let grouped = groupProblems([]);
 
@@ -42,7 +43,15 @@ export async function openEditor(bankId, { onClose, onSignedOut }) {
     status.hidden = !text;
   };
 
-  const draft = createDraft(bankId, kept?.doc ?? bank.pool, { selected: kept?.selected ?? 0, onChange: redraw });
+  const draft = createDraft(bankId, kept?.doc ?? bank.pool, {
+    selected: kept?.selected ?? 0,
+    // A restored draft stays based on the version it was made from.
+    baseUpdatedAt: kept?.base_updated_at ?? bank.updated_at_ms,
+    onChange(change) {
+      unsaved = true;
+      redraw(change);
+    },
+  });
   const list = createQuestionList({
     onSelect(index) {
       draft.select(index);
@@ -123,6 +132,10 @@ export async function openEditor(bankId, { onClose, onSignedOut }) {
   const draftNotice = kept
     ? el('p', { className: 'notice', attrs: { 'data-testid': 'draft-restored', 'data-kind': 'info' } }, [
         document.createTextNode(`Your unsaved changes from ${new Date(kept.kept_at).toLocaleString()} were restored. `),
+        // Someone (another tab, a rename) changed the bank after the draft was made.
+        kept.base_updated_at !== undefined && kept.base_updated_at < bank.updated_at_ms
+          ? el('b', { text: 'The bank was saved since then: saving this draft replaces that version. ', attrs: { 'data-testid': 'draft-stale' } })
+          : null,
         button('Discard them', 'discard-draft', () => {
           forgetDraft(bankId);
           close();
@@ -190,6 +203,8 @@ export async function openEditor(bankId, { onClose, onSignedOut }) {
     showProblems(poolFields, grouped.pool);
     preview.update(question, index, draft.doc.questions.length);
     undoButton.disabled = !draft.canUndo;
+    saveButton.textContent = unsaved ? 'Save*' : 'Save';
+    saveButton.title = unsaved ? 'Unsaved changes, kept as a draft in this browser (Ctrl+S saves)' : 'Saved (Ctrl+S)';
   }
 
   async function save({ asCopy = false } = {}) {
@@ -218,7 +233,8 @@ export async function openEditor(bankId, { onClose, onSignedOut }) {
     }
     savedBank = answer.body;
     if (asCopy) return say(`Saved as a new bank, “${answer.body.title}”. This bank is unchanged.`, 'ok');
-    draft.saved();
+    draft.saved(answer.body.updated_at_ms);
+    unsaved = false;
     say(`Saved “${answer.body.title}” (${plural(answer.body.questions, 'question')}).`, 'ok');
   }
 
