@@ -8,7 +8,8 @@
 import type { Logger } from '../logger';
 import { CLOSE_CODES, type AdminCommand } from '../protocol/constants';
 import type { Pool } from '../protocol/pool';
-import { errorFrame, snapshotFrame, submitAckFrame } from '../protocol/frame-builders';
+import { errorFrame, settingsFrame, snapshotFrame, submitAckFrame } from '../protocol/frame-builders';
+import { publicSettingsOf, type SettingsPatch } from '../protocol/settings';
 import { AnswerBatch } from './answer-batch';
 import { Broadcaster } from './broadcaster';
 import { echoOf, type Submission } from './answers';
@@ -20,6 +21,7 @@ import { Run } from './run';
 import { createAnnouncements } from './announcements';
 import { joinRun, releaseFromRun, type EnrolmentDeps } from './enrolment';
 import { refuse, type Outcome } from './outcome';
+import { readCourseSettings, saveCourseSettings } from './course-settings';
 import * as views from './views';
 
 
@@ -40,7 +42,8 @@ export function createSessionController(deps: ControllerDeps) {
   let loadedPool = deps.loadedPool;
   const broadcaster = new Broadcaster(deps.publisher);
   const answerBatch = new AnswerBatch(store, logger, (socket, data) => broadcaster.deliver(socket, data));
-  const announce = createAnnouncements(clock, scheduler, broadcaster, () => run);
+  const course: views.CourseView = { settings: readCourseSettings(store, logger) };
+  const announce = createAnnouncements(clock, scheduler, broadcaster, () => run, () => course);
   let stopDeadlineTimer: (() => void) | null = null;
   let stopped = false;
 
@@ -148,14 +151,14 @@ export function createSessionController(deps: ControllerDeps) {
   function connectStudent(entry: StudentEntry, socket: SocketPort): void {
     broadcaster.makeRoomForSocket(entry);
     entry.sockets.add(socket);
-    broadcaster.deliver(socket, snapshotFrame(views.studentSnapshotOf(run, entry, clock.now())));
+    broadcaster.deliver(socket, snapshotFrame(views.studentSnapshotOf(run, entry, clock.now(), course)));
   }
 
   // ---- admin ----
 
   function connectAdmin(socket: SocketPort): void {
     broadcaster.addAdmin(socket);
-    broadcaster.deliver(socket, snapshotFrame(views.adminSnapshotOf(run, clock.now())));
+    broadcaster.deliver(socket, snapshotFrame(views.adminSnapshotOf(run, clock.now(), course)));
   }
 
   function command(name: AdminCommand): Outcome {
@@ -208,12 +211,21 @@ export function createSessionController(deps: ControllerDeps) {
       run.pool = newPool;
       const now = clock.now();
       for (const entry of run.roster.entries()) {
-        if (entry.sockets.size > 0) broadcaster.deliverToStudent(entry, snapshotFrame(views.studentSnapshotOf(run, entry, now)));
+        if (entry.sockets.size > 0) broadcaster.deliverToStudent(entry, snapshotFrame(views.studentSnapshotOf(run, entry, now, course)));
       }
     }
     logger.info('pool_loaded', { title: newPool.title, questions: newPool.questions.length });
     announce.adminSnapshot();
     return { ok: true };
+  }
+
+  /** Stores the changed settings, then tells students the public subset and admins all of them. */
+  function updateSettings(patch: SettingsPatch): Outcome<{ settings: views.CourseView['settings'] }> {
+    course.settings = saveCourseSettings(store, course.settings, patch);
+    logger.info('settings_changed', { changed: patch });
+    broadcaster.toStudents(settingsFrame(publicSettingsOf(course.settings)));
+    broadcaster.toAdmins(settingsFrame(course.settings));
+    return { ok: true, settings: course.settings };
   }
 
   /** Commits what is held and cancels every timer; sockets are closed by the server. */
@@ -240,7 +252,11 @@ export function createSessionController(deps: ControllerDeps) {
     reset,
     canReplacePool,
     replacePool,
-    adminSnapshot: () => views.adminSnapshotOf(run, clock.now()),
+    updateSettings,
+    get settings() {
+      return course.settings;
+    },
+    adminSnapshot: () => views.adminSnapshotOf(run, clock.now(), course),
     connectionCounts: () => broadcaster.connectionCounts(run.roster.entries()),
     stop,
     flushAnswers,
