@@ -380,6 +380,19 @@ describe('the bank list', () => {
   );
 
   test(
+    'a QUIZ_POOL_PATH bank says which file it comes from, in the list and in the editor',
+    async () => {
+      const poolPath = join(import.meta.dir, '../../examples/showcase');
+      const world = await suite.startWorld({ env: { QUIZ_POOL_PATH: poolPath } });
+      const { page } = await openConsole(world);
+      expect(await byTestId(page, 'bank-source').textContent()).toBe(`from ${poolPath}`);
+      await byTestId(page, 'bank-edit').click();
+      expect(await byTestId(page, 'source-notice').textContent()).toContain(`${poolPath} (QUIZ_POOL_PATH)`);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  test(
     'mid-run: Play of another bank is refused with a clear message; the bank in play cannot be edited or deleted',
     async () => {
       const world = await suite.startWorld({ fakeTime: true });

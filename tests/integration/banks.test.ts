@@ -7,7 +7,9 @@ import { Database } from 'bun:sqlite';
 import { describe, expect, test } from 'bun:test';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { unzipSync, zipSync } from 'fflate';
+import { BankDetailSchema, BankListSchema } from '../../src/protocol/banks';
 import { sha256Hex } from '../../src/pool/media';
 import { imageBytes } from '../helpers/image-bytes';
 import { expectJsonError } from '../helpers/json-error';
@@ -24,17 +26,28 @@ async function call(w: TestWorld, method: string, path: string, body?: unknown, 
   return w.http(path, init);
 }
 
+const isBankList = TypeCompiler.Compile(BankListSchema);
+const isBankDetail = TypeCompiler.Compile(BankDetailSchema);
+
 async function listBanks(w: TestWorld) {
   const response = await call(w, 'GET', '/admin/api/banks');
   expect(response.status).toBe(200);
-  return response.json();
+  const list = await response.json();
+  expect([...isBankList.Errors(list)]).toEqual([]);
+  return list;
+}
+
+/** A bank answer, checked against its schema. */
+async function bankOf(response: Response, status = 200) {
+  expect(response.status).toBe(status);
+  const bank = await response.json();
+  expect([...isBankDetail.Errors(bank)]).toEqual([]);
+  return bank;
 }
 
 async function createBank(w: TestWorld, questions = 2, title?: string) {
   const pool = toPoolInput({ ...makePool(questions), ...(title ? { title } : {}) });
-  const response = await call(w, 'POST', '/admin/api/banks', pool);
-  expect(response.status).toBe(201);
-  return response.json();
+  return bankOf(await call(w, 'POST', '/admin/api/banks', pool), 201);
 }
 
 describe('the first bank', () => {
@@ -83,7 +96,7 @@ describe('create, get, update', () => {
     const created = await createBank(w, 3, 'Week 6');
     expect(created).toMatchObject({ title: 'Week 6', questions: 3, selected: false, source_path: null });
     expect(created.created_at_ms).toBeGreaterThan(0);
-    const got = await (await call(w, 'GET', `/admin/api/banks/${created.id}`)).json();
+    const got = await bankOf(await call(w, 'GET', `/admin/api/banks/${created.id}`));
     expect(got.pool).toEqual(toPoolInput({ ...makePool(3), title: 'Week 6' }));
     expect((await listBanks(w)).banks).toHaveLength(2);
   });
@@ -115,9 +128,7 @@ describe('create, get, update', () => {
     const bank = await createBank(w);
     const url = (await (await call(w, 'POST', '/admin/api/banks/images', imageBytes('gif', 'put'))).json()).url;
     const pool = { title: 'Edited', questions: [makeEditedQuestion(url)] };
-    const response = await call(w, 'PUT', `/admin/api/banks/${bank.id}`, pool);
-    expect(response.status).toBe(200);
-    const saved = await response.json();
+    const saved = await bankOf(await call(w, 'PUT', `/admin/api/banks/${bank.id}`, pool));
     expect(saved).toMatchObject({ title: 'Edited', questions: 1, media: [url] });
     expect(saved.updated_at_ms).toBeGreaterThanOrEqual(bank.updated_at_ms);
 
@@ -165,7 +176,7 @@ describe('rename, duplicate, delete, play, download', () => {
   test('rename changes the title of the bank and of its pool', async () => {
     const w = await worlds.start();
     const bank = await createBank(w);
-    const renamed = await (await call(w, 'POST', `/admin/api/banks/${bank.id}/rename`, { title: '  Week 7  ' })).json();
+    const renamed = await bankOf(await call(w, 'POST', `/admin/api/banks/${bank.id}/rename`, { title: '  Week 7  ' }));
     expect(renamed.title).toBe('Week 7');
     expect(renamed.pool.title).toBe('Week 7');
   });
@@ -180,9 +191,7 @@ describe('rename, duplicate, delete, play, download', () => {
   test('duplicate makes a new bank with the same questions', async () => {
     const w = await worlds.start();
     const bank = await createBank(w, 2, 'Week 8');
-    const response = await call(w, 'POST', `/admin/api/banks/${bank.id}/duplicate`);
-    expect(response.status).toBe(201);
-    const copy = await response.json();
+    const copy = await bankOf(await call(w, 'POST', `/admin/api/banks/${bank.id}/duplicate`), 201);
     expect(copy.id).not.toBe(bank.id);
     expect(copy.title).toBe('Week 8 (copy)');
     expect(copy.pool.questions).toEqual(bank.pool.questions);
@@ -192,8 +201,7 @@ describe('rename, duplicate, delete, play, download', () => {
     const w = await worlds.start({ pool: makePool(2) });
     const first = (await listBanks(w)).banks[0];
     const bank = await createBank(w, 5, 'Week 9');
-    const played = await call(w, 'POST', `/admin/api/banks/${bank.id}/play`);
-    expect(played.status).toBe(200);
+    expect((await bankOf(await call(w, 'POST', `/admin/api/banks/${bank.id}/play`))).selected).toBe(true);
     const state = await (await call(w, 'GET', '/admin/api/state')).json();
     expect(state.pool.title).toBe('Week 9');
     expect(state.pool.questions).toHaveLength(5);

@@ -149,6 +149,13 @@ export async function openEditor(bankId, { onClose, onSignedOut }) {
       header,
       status,
       draftNotice,
+      bank.source_path
+        ? el('p', {
+            className: 'notice',
+            text: `This bank is read from ${bank.source_path} (QUIZ_POOL_PATH) at every start, which replaces what is saved here: use Save as a copy to keep your edits.`,
+            attrs: { 'data-kind': 'info', 'data-testid': 'source-notice' },
+          })
+        : null,
       bank.selected ? el('p', { className: 'muted small-text', text: 'This bank plays next: a save is loaded at once in the lobby or after the end, and refused while a question is open or in review (save a copy then).' }) : null,
       poolFields,
       el('div', { className: 'editor-grid' }, [side, el('div', { className: 'editor-main' }, [tools, formBox]), preview.element]),
