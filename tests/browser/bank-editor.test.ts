@@ -94,6 +94,14 @@ const editedPool = (page: Page) =>
     return key ? JSON.parse(localStorage.getItem(key)!).doc : null;
   });
 
+/** The draft if one is kept yet, else the first bank's pool as the server holds it. */
+async function editedPoolOrBank(page: Page, world: TestWorld) {
+  const kept = await editedPool(page);
+  if (kept) return kept;
+  const bank = (await adminApi(world, '/admin/api/banks')).banks[0];
+  return (await adminApi(world, `/admin/api/banks/${bank.id}`)).pool;
+}
+
 describe('the bank editor', () => {
   test(
     'a bank of every type authored with the keyboard only (code, maths, an image), saved, played, and shown on a phone',
@@ -282,6 +290,62 @@ describe('the bank editor', () => {
       await adminApi(world, `/admin/api/banks/${bankId}/rename`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Renamed elsewhere' }) });
       await byTestId(page, 'bank-edit').first().click();
       await byTestId(page, 'draft-stale').waitFor();
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  test(
+    'duplicate and delete a question; remove a choice (the right answer’s letter moves with it); change a type; drop an image',
+    async () => {
+      const world = await suite.startWorld();
+      const { page } = await openConsole(world);
+      await byTestId(page, 'bank-edit').first().click();
+      const editor = byTestId(page, 'editor');
+      await byTestId(editor, 'edit-question-text').waitFor();
+      const count = (await editedPoolOrBank(page, world)).questions.length;
+
+      // The demo's first question: four choices, C right. Remove A: C becomes B, still right.
+      const first = (await editedPoolOrBank(page, world)).questions[0];
+      expect(first.answer).toBe('C');
+      await byTestId(editor, 'remove-choice-A').click();
+      const afterRemove = (await editedPool(page)).questions[0];
+      expect(afterRemove.choices).toEqual(first.choices.slice(1));
+      expect(afterRemove.answer).toBe('B');
+      expect(await byTestId(editor, 'right-B').isChecked()).toBe(true);
+
+      await byTestId(editor, 'duplicate-question').click();
+      await questionCountIs(page, count + 1);
+      expect((await editedPool(page)).questions[1]).toEqual(afterRemove);
+      await byTestId(editor, 'delete-question').click();
+      await questionCountIs(page, count);
+
+      // single → multiple keeps the right answer as a set; → numeric drops the choices.
+      await byTestId(editor, 'edit-question-type').selectOption('multiple');
+      expect((await editedPool(page)).questions[0]).toMatchObject({ type: 'multiple', answer: ['B'] });
+      await byTestId(editor, 'edit-question-type').selectOption('numeric');
+      const numeric = (await editedPool(page)).questions[0];
+      expect(numeric).toMatchObject({ type: 'numeric', answer: 0, tolerance: 0 });
+      expect(numeric.choices).toBeUndefined();
+      await byTestId(editor, 'numeric-answer').waitFor();
+
+      // An image dropped on the field is uploaded and named by its media URL.
+      const png = readFileSync(TREE_PNG);
+      await byTestId(editor, 'image-drop').evaluate((zone, bytes) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([new Uint8Array(bytes)], 'tree.png', { type: 'image/png' }));
+        zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      }, [...png]);
+      await byTestId(editor, 'image-thumb').waitFor();
+      expect((await editedPool(page)).questions[0].image).toBe(`/media/${sha256Hex(new Uint8Array(png))}.png`);
+
+      // A file that is not an image is refused with the server's reason, and nothing changes.
+      await byTestId(editor, 'image-file').setInputFiles({ name: 'notes.svg', mimeType: 'image/svg+xml', buffer: Buffer.from('<svg/>') });
+      await byTestId(editor, 'image-refused').waitFor({ state: 'visible' });
+      expect(await byTestId(editor, 'image-refused').textContent()).toContain('notes.svg was refused: it is not a PNG, JPEG, WebP or GIF image');
+
+      // Undo steps back through the changes, the image first.
+      await byTestId(editor, 'editor-undo').click();
+      expect((await editedPool(page)).questions[0].image).toBeUndefined();
     },
     TEST_TIMEOUT_MS,
   );
