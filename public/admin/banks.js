@@ -70,7 +70,12 @@ export function setUpBanks(session, { reload, onSignedOut }) {
     ];
     // The bank on the projector keeps its questions until the end; a copy can be edited.
     if (bank.selected) buttons[0].disabled = true;
-    if (locked) for (const button of [buttons[1], buttons[3], buttons[4]]) button.disabled = true;
+    if (locked) {
+      for (const button of [buttons[1], buttons[3], buttons[4]]) {
+        button.disabled = true;
+        button.title = 'Being played: it can be changed in the lobby or after the end. Duplicate it to edit a copy now.';
+      }
+    }
     const downloads = ['json', 'zip'].map((format) =>
       el('a', {
         text: format === 'json' ? 'JSON' : 'zip',
