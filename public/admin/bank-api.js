@@ -5,7 +5,7 @@ async function call(method, path, body, contentType = 'application/json') {
   const init = { method, headers: { accept: 'application/json' } };
   if (body !== undefined) {
     init.headers['content-type'] = contentType;
-    init.body = contentType === 'application/json' ? JSON.stringify(body) : body;
+    init.body = body instanceof Blob ? body : JSON.stringify(body);
   }
   const response = await fetch(`/admin/api/banks${path}`, init).catch(() => null);
   if (!response) return { ok: false, status: 0, body: { message: 'The server cannot be reached; nothing was changed.' } };
@@ -17,7 +17,8 @@ export const bankApi = {
   list: () => call('GET', ''),
   get: (id) => call('GET', `/${id}`),
   create: (pool) => call('POST', '', pool),
-  upload: (file) => call('POST', '', file, /\.zip$/i.test(file.name) ? 'application/zip' : 'application/octet-stream'),
+  // The server tells formats by their bytes; the type is sent as the browser knows it.
+  upload: (file) => call('POST', '', file, /\.zip$/i.test(file.name) ? 'application/zip' : file.type || 'application/octet-stream'),
   save: (id, pool) => call('PUT', `/${id}`, pool),
   rename: (id, title) => call('POST', `/${id}/rename`, { title }),
   duplicate: (id) => call('POST', `/${id}/duplicate`),

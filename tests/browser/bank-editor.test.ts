@@ -8,6 +8,7 @@
 import { describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { zipSync } from 'fflate';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { sha256Hex } from '../../src/pool/media';
 import { collectPageProblems } from '../helpers/browser';
@@ -439,6 +440,31 @@ describe('the bank list', () => {
       await page.waitForFunction(() => document.querySelectorAll('[data-testid="bank"]').length === 1);
       expect((await adminApi(world, '/admin/api/banks')).banks.map((bank: { title: string }) => bank.title)).toEqual(['Week 6']);
       expect(problems).toEqual([]);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  test(
+    'upload as a new bank: a JSON file and a .zip with its image are added; an invalid one lists its problems by path',
+    async () => {
+      const world = await suite.startWorld();
+      const { page } = await openConsole(world);
+      const pool = { title: 'Uploaded JSON', questions: [{ text: 'Q?', choices: ['a', 'b'], answer: 'B' }] };
+      await byTestId(page, 'bank-file').setInputFiles({ name: 'week7.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(pool)) });
+      await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="bank-title"]')].some((node) => node.textContent === 'Uploaded JSON'));
+
+      const showcase = join(import.meta.dir, '../../examples/showcase');
+      const zip = zipSync({ 'pool.json': readFileSync(join(showcase, 'pool.json')), 'tree.png': readFileSync(TREE_PNG) });
+      await byTestId(page, 'bank-file').setInputFiles({ name: 'showcase.zip', mimeType: 'application/zip', buffer: Buffer.from(zip) });
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="bank"]').length === 3);
+      expect(await byTestId(page, 'bank').nth(2).textContent()).toContain('1 image');
+
+      const bad = { title: 'Bad', questions: [{ text: 'Q?', choices: ['a'], answer: 'C' }] };
+      await byTestId(page, 'bank-file').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
+      await byTestId(page, 'bank-errors').waitFor({ state: 'visible' });
+      expect(await byTestId(page, 'bank-errors').textContent()).toContain('/questions/0/choices');
+      expect(await page.locator('#banks-message').textContent()).toContain('bad.json was refused');
+      expect(await byTestId(page, 'bank').count()).toBe(3);
     },
     TEST_TIMEOUT_MS,
   );
