@@ -263,8 +263,9 @@ describe('the bank editor', () => {
       expect(await firstText()).toBe(original[1].text);
       expect((await editedPool(page)).questions[1].text).toBe(original[0].text);
 
-      // Undo puts it back.
-      await byTestId(editor, 'editor-undo').click();
+      // Undo (Ctrl+Z, the focus on the list) puts it back.
+      await page.keyboard.press('ControlOrMeta+Z');
+      await page.waitForFunction((text) => document.querySelector('[data-testid="question-pick"] .pick-text')?.textContent?.startsWith(text.slice(0, 20)), original[0].text);
       expect(await firstText()).toBe(original[0].text);
 
       // Drag: the third question dropped on the first's place.
@@ -291,6 +292,12 @@ describe('the bank editor', () => {
       await adminApi(world, `/admin/api/banks/${bankId}/rename`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Renamed elsewhere' }) });
       await byTestId(page, 'bank-edit').first().click();
       await byTestId(page, 'draft-stale').waitFor();
+
+      // "Discard them" reopens the bank as saved, with no draft.
+      await byTestId(page, 'discard-draft').click();
+      await page.waitForFunction(() => !document.querySelector('[data-testid="draft-restored"]') && document.querySelector('[data-testid="edit-question-text"]'));
+      expect(await byTestId(page, 'edit-question-text').inputValue()).toBe(original[0].text);
+      expect(await editedPool(page)).toBeNull();
     },
     TEST_TIMEOUT_MS,
   );
@@ -347,6 +354,35 @@ describe('the bank editor', () => {
       // Undo steps back through the changes, the image first.
       await byTestId(editor, 'editor-undo').click();
       expect((await editedPool(page)).questions[0].image).toBeUndefined();
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  test(
+    'a run starts while the bank is open: Save is refused with the server’s reason; Save as a copy makes a new bank',
+    async () => {
+      const world = await suite.startWorld({ fakeTime: true });
+      const { page } = await openConsole(world);
+      const original = (await adminApi(world, '/admin/api/banks')).banks[0];
+      await byTestId(page, 'bank-edit').click();
+      const editor = byTestId(page, 'editor');
+      await byTestId(editor, 'edit-question-text').fill('Changed during the run');
+      await world.adminPost('/admin/api/next');
+
+      await page.keyboard.press('ControlOrMeta+S');
+      await page.waitForFunction(() => document.querySelector('[data-testid="editor-status"]')?.textContent?.startsWith('Not saved'));
+      expect(await byTestId(editor, 'editor-status').textContent()).toContain(`“${original.title}” is being played`);
+
+      await byTestId(editor, 'editor-save-copy').click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="editor-status"]')?.textContent?.startsWith('Saved as a new bank'));
+      const banks = (await adminApi(world, '/admin/api/banks')).banks;
+      expect(banks).toHaveLength(2);
+      const copy = await adminApi(world, `/admin/api/banks/${banks[1].id}`);
+      expect(copy.title).toBe(`${original.title} (copy)`);
+      expect(copy.pool.questions[0].text).toBe('Changed during the run');
+      const unchanged = await adminApi(world, `/admin/api/banks/${original.id}`);
+      expect(unchanged.pool.questions[0].text).not.toBe('Changed during the run');
+      expect(unchanged.updated_at_ms).toBe(original.updated_at_ms);
     },
     TEST_TIMEOUT_MS,
   );

@@ -227,12 +227,15 @@ export async function openEditor(bankId, { onClose, onSignedOut }) {
     }
     say('Saving…');
     let target = bankId;
+    let doc = draft.doc;
     if (asCopy) {
       const copy = await bankApi.duplicate(bankId);
       if (!copy.ok) return say(copy.body.message ?? 'The copy was not made.', 'error');
       target = copy.body.id;
+      // The copy keeps its "(copy)" name unless the author gave the bank a new title.
+      if (doc.title === bank.title) doc = { ...doc, title: copy.body.title };
     }
-    const answer = await bankApi.save(target, draft.doc);
+    const answer = await bankApi.save(target, doc);
     if (answer.status === 401) return onSignedOut();
     if (!answer.ok) {
       const details = answer.body.details?.map((detail) => `${detail.path}: ${detail.message}`).join('; ');
