@@ -17,8 +17,8 @@ export const bankApi = {
   list: () => call('GET', ''),
   get: (id) => call('GET', `/${id}`),
   create: (pool) => call('POST', '', pool),
-  // The server tells formats by their bytes; the type is sent as the browser knows it.
-  upload: (file) => call('POST', '', file, /\.zip$/i.test(file.name) ? 'application/zip' : file.type || 'application/octet-stream'),
+  // The bytes as they are; the file's name may tell the server its format.
+  upload: (file) => call('POST', `?filename=${encodeURIComponent(file.name)}`, file, 'application/octet-stream'),
   save: (id, pool) => call('PUT', `/${id}`, pool),
   rename: (id, title) => call('POST', `/${id}/rename`, { title }),
   duplicate: (id) => call('POST', `/${id}/duplicate`),

@@ -158,7 +158,7 @@ export function setUpBanks(session, { reload, onSignedOut }) {
     const answer = await bankApi.create(STARTER_POOL);
     if (refused(answer, 'No bank was made')) return;
     await refresh();
-    await edit(answer.body);
+    await edit(answer.body.banks[0]);
   }
 
   async function upload(file) {
@@ -168,7 +168,8 @@ export function setUpBanks(session, { reload, onSignedOut }) {
     const answer = await bankApi.upload(file);
     $('bank-file').value = '';
     if (refused(answer, `${file.name} was refused (${plural(answer.body.details?.length ?? 1, 'problem')}); nothing was changed`)) return;
-    showMessage(`Added “${answer.body.title}” — ${plural(answer.body.questions, 'question')}.`, 'ok');
+    const added = answer.body.banks.map((bank) => `“${bank.title}” (${plural(bank.questions, 'question')})`);
+    showMessage(`Added ${added.join(', ')}.`, 'ok');
     await refresh();
   }
 

@@ -10,8 +10,7 @@ import type { BankRecord } from '../banks/ports';
 import { AppError } from '../errors';
 import { readJarValue } from '../identity/cookies';
 import { assertAllowedOrigin } from '../identity/request-origin';
-import { bankArchive, parseBankPoolText, storeUploadedImage } from '../pool/bank-media';
-import { importPoolUpload } from '../pool/pool-import';
+import { bankArchive, importBankUpload, parseBankPoolText, storeUploadedImage } from '../pool/bank-media';
 import { poolToInput } from '../pool/pool-input';
 import type { PoolValidation } from '../pool/pool';
 import { BANK_DOWNLOAD_FORMATS, RenameBankBody, type BankDetail } from '../protocol/banks';
@@ -54,13 +53,14 @@ export function bankRoutes(deps: AppDeps & { banks: BankLibrary }) {
     .get('/admin/api/banks', () => banks.list())
     .post(
       '/admin/api/banks',
-      ({ body, set }) => {
-        // Any format the pool importer reads (JSON, a .zip with images, …), by its bytes.
-        const pool = validPool(importPoolUpload(bytesOf(body), media));
+      async ({ body, query, set }) => {
+        // Any format the pool importer reads; `?filename=` may name it (a .zip is known by its bytes).
+        const imported = await importBankUpload({ name: query.filename ?? '', bytes: bytesOf(body) }, media);
+        if (!imported.ok) throw new AppError(400, 'invalid_pool', 'the file was refused; nothing was changed', { details: imported.details });
         set.status = 201;
-        return detailOf(banks.create(pool));
+        return { banks: imported.pools.map((pool) => detailOf(banks.create(pool))) };
       },
-      { parse: 'arrayBuffer' },
+      { parse: 'arrayBuffer', query: t.Object({ filename: t.Optional(t.String({ maxLength: 500 })) }) },
     )
     .post(
       '/admin/api/banks/images',

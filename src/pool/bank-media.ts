@@ -10,7 +10,9 @@ import type { PoolError } from '../protocol/pool';
 import { sniffImage } from './image-sniff';
 import { mediaUrl, sha256Hex, type MediaStore } from './media';
 import { MAX_IMAGE_BYTES, POOL_FILE_NAME } from './pool-archive';
+import { importPoolUpload } from './pool-import';
 import { parsePoolText, type PoolValidation } from './pool';
+import type { Pool } from '../protocol/pool';
 
 const MEDIA_URL = /^\/media\/([0-9a-f]{64})\.([a-z]+)$/;
 
@@ -27,6 +29,25 @@ export function parseBankPoolText(text: string, media: MediaStore): PoolValidati
     names: { has: (name: string) => storedImage(name, media) !== null } as ReadonlySet<string>,
     urlOf: (name) => name,
   });
+}
+
+/** A file uploaded as new banks: its name (it may tell the format) and its bytes. */
+export interface BankUpload {
+  name: string;
+  bytes: Uint8Array;
+}
+
+export type BankUploadResult = { ok: true; pools: Pool[] } | { ok: false; details: PoolError[] };
+
+/**
+ * The banks a file holds, through the pool import dispatcher: every format it reads is a
+ * bank upload too. A file may hold several banks (a format with categories); today's
+ * formats (pool JSON, a .zip with images) hold one. Images are stored only when the file
+ * is valid; nothing else is stored here.
+ */
+export async function importBankUpload(file: BankUpload, media: MediaStore): Promise<BankUploadResult> {
+  const validation = importPoolUpload(file.bytes, media);
+  return validation.ok ? { ok: true, pools: [validation.pool] } : validation;
 }
 
 export type ImageUpload = { ok: true; url: string } | { ok: false; details: PoolError[] };

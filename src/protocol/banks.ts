@@ -33,6 +33,10 @@ export type BankList = Static<typeof BankListSchema>;
 export const BankDetailSchema = t.Composite([BankSummarySchema, t.Object({ pool: PoolInputSchema })]);
 export type BankDetail = Static<typeof BankDetailSchema>;
 
+/** `POST /admin/api/banks`: the banks a file made (one for pool JSON or a .zip). */
+export const NewBanksSchema = t.Object({ banks: t.Array(BankDetailSchema, { minItems: 1 }) });
+export type NewBanks = Static<typeof NewBanksSchema>;
+
 export const MAX_BANK_TITLE_LENGTH = 200;
 
 export const RenameBankBody = t.Object({ title: t.String({ minLength: 1, maxLength: MAX_BANK_TITLE_LENGTH, pattern: '\\S' }) });

@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { unzipSync, zipSync } from 'fflate';
-import { BankDetailSchema, BankListSchema } from '../../src/protocol/banks';
+import { BankDetailSchema, BankListSchema, NewBanksSchema } from '../../src/protocol/banks';
 import { sha256Hex } from '../../src/pool/media';
 import { imageBytes } from '../helpers/image-bytes';
 import { expectJsonError } from '../helpers/json-error';
@@ -27,6 +27,7 @@ async function call(w: TestWorld, method: string, path: string, body?: unknown, 
 }
 
 const isBankList = TypeCompiler.Compile(BankListSchema);
+const isNewBanks = TypeCompiler.Compile(NewBanksSchema);
 const isBankDetail = TypeCompiler.Compile(BankDetailSchema);
 
 async function listBanks(w: TestWorld) {
@@ -45,9 +46,18 @@ async function bankOf(response: Response, status = 200) {
   return bank;
 }
 
+/** The one bank an upload made, checked against the upload answer's schema. */
+async function uploadedBank(response: Response) {
+  expect(response.status).toBe(201);
+  const body = await response.json();
+  expect([...isNewBanks.Errors(body)]).toEqual([]);
+  expect(body.banks).toHaveLength(1);
+  return body.banks[0];
+}
+
 async function createBank(w: TestWorld, questions = 2, title?: string) {
   const pool = toPoolInput({ ...makePool(questions), ...(title ? { title } : {}) });
-  return bankOf(await call(w, 'POST', '/admin/api/banks', pool), 201);
+  return uploadedBank(await call(w, 'POST', '/admin/api/banks', pool));
 }
 
 describe('the first bank', () => {
@@ -105,9 +115,9 @@ describe('create, get, update', () => {
     const w = await worlds.start();
     const png = imageBytes('png', 'bank-zip');
     const pool = { title: 'With image', questions: [{ text: 'Which?', choices: ['a', 'b'], answer: 'A', image: 'pic.png' }] };
-    const response = await call(w, 'POST', '/admin/api/banks', zipSync({ 'pool.json': new TextEncoder().encode(JSON.stringify(pool)), 'pic.png': png }));
-    expect(response.status).toBe(201);
-    const bank = await response.json();
+    const bank = await uploadedBank(
+      await call(w, 'POST', '/admin/api/banks?filename=with-image.zip', zipSync({ 'pool.json': new TextEncoder().encode(JSON.stringify(pool)), 'pic.png': png })),
+    );
     expect(bank.media).toEqual([`/media/${sha256Hex(png)}.png`]);
     expect(bank.pool.questions[0].image).toBe(`/media/${sha256Hex(png)}.png`);
   });
@@ -239,7 +249,7 @@ describe('rename, duplicate, delete, play, download', () => {
     const bytes = new Uint8Array(await zip.arrayBuffer());
     const files = unzipSync(bytes);
     expect(Object.keys(files).sort()).toEqual([url.slice('/media/'.length), 'pool.json'].sort());
-    const again = await (await call(w, 'POST', '/admin/api/banks', bytes)).json();
+    const again = await uploadedBank(await call(w, 'POST', '/admin/api/banks', bytes));
     expect(again.pool).toEqual(saved.pool);
   });
 
