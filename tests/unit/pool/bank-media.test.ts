@@ -3,8 +3,8 @@
  * uploaded on its own, and the zip a bank downloads as.
  */
 import { describe, expect, test } from 'bun:test';
-import { unzipSync } from 'fflate';
-import { bankArchive, parseBankPoolText, storeUploadedImage } from '../../../src/pool/bank-media';
+import { unzipSync, zipSync } from 'fflate';
+import { bankArchive, importBankUpload, parseBankPoolText, storeUploadedImage } from '../../../src/pool/bank-media';
 import { sha256Hex, type MediaStore, type StoredMedia } from '../../../src/pool/media';
 import { importPoolArchive } from '../../../src/pool/pool-import';
 import { poolToInput } from '../../../src/pool/pool-input';
@@ -69,5 +69,19 @@ describe('bankArchive', () => {
     expect(Object.keys(files).sort()).toEqual([name, 'pool.json']);
     expect(JSON.parse(new TextDecoder().decode(files['pool.json'])).questions[0].image).toBe(name);
     expect(importPoolArchive(zip, memoryMedia())).toEqual({ ok: true, pool });
+  });
+});
+
+describe('importBankUpload', () => {
+  test('pool JSON is one bank; a refused file gives its problems and stores no image', async () => {
+    const media = memoryMedia();
+    const json = new TextEncoder().encode(JSON.stringify(poolToInput(makePool(2))));
+    expect(await importBankUpload({ name: 'week.json', bytes: json }, media)).toEqual({ ok: true, pools: [makePool(2)] });
+
+    const pool = { title: 'T', questions: [{ text: 'Q', choices: ['a', 'b'], answer: 'Z', image: 'x.png' }] };
+    const zip = zipSync({ 'pool.json': new TextEncoder().encode(JSON.stringify(pool)), 'x.png': imageBytes('png', 'refused') });
+    const refused = await importBankUpload({ name: 'week.zip', bytes: zip }, media);
+    expect(refused.ok ? [] : refused.details.map((detail) => detail.path)).toEqual(['/questions/0/answer']);
+    expect(media.stored.size).toBe(0);
   });
 });
