@@ -260,6 +260,7 @@ describe('the bank editor', () => {
       await picks.first().focus();
       await page.keyboard.press('Alt+ArrowDown');
       await page.waitForFunction(() => document.activeElement?.textContent?.startsWith('2.'));
+      expect(await byTestId(editor, 'editor-status').textContent()).toBe('Moved question 1 to position 2.');
       expect(await firstText()).toBe(original[1].text);
       expect((await editedPool(page)).questions[1].text).toBe(original[0].text);
 

@@ -63,6 +63,8 @@ export async function openEditor(bankId, { onClose, onSignedOut }) {
       draft.select(to);
       redraw({ structural: true });
       list.focus(to);
+      // Said by screen readers (the status line is a live region): where the question went.
+      say(`Moved question ${from + 1} to position ${to + 1}.`);
     },
   });
   const preview = createPreview();
