@@ -127,3 +127,19 @@ export const pulses = sqliteTable(
   },
   (table) => [index('pulses_run_id').on(table.runId)],
 );
+
+/**
+ * Question banks: named pools an instructor keeps, edits and chooses to play. `pool_json`
+ * is the validated pool (images as `/media/<sha256>.<ext>` URLs); `media_json` lists the
+ * images it names, so a bank's files are known without reading its questions.
+ */
+export const banks = sqliteTable('banks', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  title: text('title').notNull(),
+  poolJson: text('pool_json').notNull(),
+  mediaJson: text('media_json').notNull().default('[]'),
+  /** The QUIZ_POOL_PATH this bank was read from at start-up; null for banks made in the console. */
+  sourcePath: text('source_path'),
+  createdAtMs: integer('created_at_ms').notNull(),
+  updatedAtMs: integer('updated_at_ms').notNull(),
+});

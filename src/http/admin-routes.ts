@@ -105,7 +105,10 @@ export function adminRoutes(deps: AppDeps) {
             details: validation.details,
           });
         }
-        unwrapOutcome(controller.replacePool(validation.pool));
+        // The upload becomes a bank of its own, and the one the next run plays.
+        const bank = deps.banks.create(validation.pool);
+        const played = deps.banks.play(bank.id);
+        if (!played.ok) throw new AppError(409, played.code, played.message);
         return { ok: true, title: validation.pool.title, questions: validation.pool.questions.length };
       },
       { parse: 'arrayBuffer' },
