@@ -1,0 +1,200 @@
+/**
+ * Moodle XML (docs.moodle.org/en/Moodle_XML_format) into pool questions: multichoice
+ * (`<single>true</single>` one answer; false: every answer with a positive fraction is
+ * right), truefalse, numerical (the full-credit answer and its tolerance). Texts are HTML
+ * in Moodle; they are turned into plain text (paragraphs and line breaks kept, tags
+ * dropped, entities decoded). An image embedded as `<file encoding="base64">` and shown by
+ * `<img src="@@PLUGINFILE@@/name">` becomes the question's image (one per question).
+ * Category entries are skipped (the file is one bank); every other question type is
+ * refused with its line.
+ *
+ * Hostile XML: a DOCTYPE (and with it every custom entity, so "billion laughs") is refused
+ * before parsing; fast-xml-parser limits nesting depth; sizes are bounded by the upload.
+ */
+import { XMLParser } from 'fast-xml-parser';
+import type { PoolError, QuestionInput } from '../../protocol/pool';
+import { sniffImage } from '../image-sniff';
+import { sha256Hex, type PoolImage } from '../media';
+import { MAX_IMAGE_BYTES, MAX_POOL_IMAGES_BYTES } from '../pool-archive';
+import { parsedFile, type ParsedFile, type ParsedQuestion } from './parsed-bank';
+
+const MAX_NESTING = 64;
+const PLUGINFILE = '@@PLUGINFILE@@/';
+
+type Node = Record<string, unknown>;
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  textNodeName: '#text',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: false,
+  processEntities: true,
+  htmlEntities: false,
+  maxNestedTags: MAX_NESTING,
+  captureMetaData: true,
+  isArray: (name) => ['question', 'answer', 'file'].includes(name),
+});
+const META = XMLParser.getMetaDataSymbol();
+
+export function parseMoodleXml(text: string, title: string): ParsedFile {
+  const refuse = (path: string, message: string): ParsedFile => ({ ok: false, details: [{ path, message }] });
+  const doctype = /<!DOCTYPE/i.exec(text);
+  if (doctype) return refuse(`line ${lineOf(text, doctype.index)}`, 'has a DOCTYPE: Moodle XML has none, and its entities are refused');
+  let document: Node;
+  try {
+    document = parser.parse(text, true) as Node;
+  } catch (error) {
+    return refuse(describeLine(error), `not well-formed XML: ${describeXmlError(error)}`);
+  }
+  const quiz = document.quiz as Node | undefined;
+  if (!quiz || typeof quiz !== 'object') return refuse('/', 'not a Moodle XML question file: its root element must be <quiz>');
+
+  const details: PoolError[] = [];
+  const questions: ParsedQuestion[] = [];
+  const images = new Map<string, PoolImage>();
+  const imageBytes = { total: 0 };
+  for (const node of (quiz.question as Node[] | undefined) ?? []) {
+    const where = `line ${lineOf(text, (node[META as unknown as string] as { startIndex?: number } | undefined)?.startIndex ?? 0)}`;
+    const type = String(node['@type'] ?? '');
+    if (type === 'category' || type === 'description') continue;
+    const problem = (message: string) => details.push({ path: where, message });
+    const question = readQuestion(type, node, problem);
+    if (!question) continue;
+    const image = readImage(node, problem, imageBytes);
+    if (image) {
+      images.set(image.name, image);
+      question.image = image.name;
+    }
+    questions.push({ input: question, where });
+  }
+  return parsedFile([{ title, questions, images }], details);
+}
+
+function readQuestion(type: string, node: Node, problem: (message: string) => void): QuestionInput | null {
+  const text = htmlToText(textOf(node.questiontext));
+  const explanation = htmlToText(textOf(node.generalfeedback));
+  const answers = ((node.answer as Node[] | undefined) ?? []).map((answer) => ({
+    text: htmlToText(textOf(answer)),
+    raw: textOf(answer).trim(),
+    fraction: Number(answer['@fraction'] ?? 0),
+    tolerance: textOf(answer.tolerance).trim(),
+  }));
+  const withExplanation = (question: QuestionInput): QuestionInput => (explanation ? { ...question, explanation } : question);
+  switch (type) {
+    case 'multichoice': {
+      const choices = answers.map((answer) => answer.text);
+      const letters = answers.flatMap((answer, index) => (answer.fraction > 0 ? [String.fromCharCode(65 + index)] : []));
+      const single = textOf(node.single).trim().toLowerCase() !== 'false';
+      if (letters.length === 0) return withExplanation({ type: 'poll', text, choices });
+      if (single && letters.length === 1) return withExplanation({ type: 'single', text, choices, answer: letters[0]! });
+      return withExplanation({ type: 'multiple', text, choices, answer: letters });
+    }
+    case 'truefalse': {
+      const right = answers.find((answer) => answer.fraction >= 100);
+      if (!right || !['true', 'false'].includes(right.raw.toLowerCase())) {
+        problem('a truefalse question needs an answer "true" or "false" with fraction 100');
+        return null;
+      }
+      return withExplanation({ type: 'single', text, choices: ['True', 'False'], answer: right.raw.toLowerCase() === 'true' ? 'A' : 'B' });
+    }
+    case 'numerical': {
+      const right = answers.find((answer) => answer.fraction >= 100);
+      const value = right ? Number(right.raw) : Number.NaN;
+      const tolerance = right?.tolerance ? Number(right.tolerance) : 0;
+      if (!right || right.raw === '' || !Number.isFinite(value) || !Number.isFinite(tolerance)) {
+        problem('a numerical question needs an answer with fraction 100 that is a number (and a numeric tolerance)');
+        return null;
+      }
+      return withExplanation(tolerance > 0 ? { type: 'numeric', text, answer: value, tolerance } : { type: 'numeric', text, answer: value });
+    }
+    default:
+      problem(`is a "${type.slice(0, 40)}" question: only multichoice, truefalse and numerical can be played here`);
+      return null;
+  }
+}
+
+/** The first image a question's text shows from its embedded files, checked like an uploaded image. */
+function readImage(node: Node, problem: (message: string) => void, imageBytes: { total: number }): PoolImage | null {
+  const questionText = node.questiontext as Node | undefined;
+  const html = textOf(questionText);
+  const sources = [...html.matchAll(/<img\b[^>]*\bsrc\s*=\s*["']([^"']*)["']/gi)].map((match) => match[1]!);
+  if (sources.length === 0) return null;
+  if (sources.length > 1) problem(`shows ${sources.length} images: a question here has one`);
+  const source = sources[0]!;
+  if (!source.startsWith(PLUGINFILE)) {
+    problem(`shows an image from "${source.slice(0, 80)}": only images embedded in the file (@@PLUGINFILE@@) can be imported`);
+    return null;
+  }
+  const name = decodeURIComponent(source.slice(PLUGINFILE.length));
+  const files = (questionText?.file as Node[] | undefined) ?? [];
+  const file = files.find((candidate) => String(candidate['@name'] ?? '') === name);
+  if (!file) {
+    problem(`shows the image "${name.slice(0, 80)}" but the file does not embed it`);
+    return null;
+  }
+  const base64 = textOf(file).replace(/\s+/g, '');
+  if (base64.length > (MAX_IMAGE_BYTES * 4) / 3 + 4) {
+    problem(`the image "${name.slice(0, 80)}" is larger than ${MAX_IMAGE_BYTES / 1024 / 1024} MiB`);
+    return null;
+  }
+  const bytes = new Uint8Array(Buffer.from(base64, 'base64'));
+  imageBytes.total += bytes.length;
+  if (imageBytes.total > MAX_POOL_IMAGES_BYTES) {
+    problem(`the images add up to more than ${MAX_POOL_IMAGES_BYTES / 1024 / 1024} MiB`);
+    return null;
+  }
+  const type = sniffImage(bytes);
+  if (!type) {
+    problem(`the image "${name.slice(0, 80)}" is not a PNG, JPEG, WebP or GIF image`);
+    return null;
+  }
+  return { name, bytes, mime: type.mime, ext: type.ext, sha256: sha256Hex(bytes) };
+}
+
+/** The text of `<tag><text>…</text></tag>` (or of `<tag>` itself). */
+function textOf(node: unknown): string {
+  if (node === undefined || node === null) return '';
+  if (typeof node !== 'object') return String(node);
+  const record = node as Node;
+  if ('text' in record) return textOf(record.text);
+  return typeof record['#text'] === 'string' ? record['#text'] : '';
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+/** Moodle's HTML as text: block ends and <br> become line breaks, other tags go, entities are decoded. */
+export function htmlToText(html: string): string {
+  return html
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/(p|div|li|h[1-6])\s*>/gi, '\n\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, name: string) => {
+      if (name.startsWith('#x') || name.startsWith('#X')) return safeCodePoint(parseInt(name.slice(2), 16)) ?? entity;
+      if (name.startsWith('#')) return safeCodePoint(Number(name.slice(1))) ?? entity;
+      return ENTITIES[name.toLowerCase()] ?? entity;
+    })
+    .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+function safeCodePoint(code: number): string | undefined {
+  return Number.isInteger(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : undefined;
+}
+
+function lineOf(text: string, index: number): number {
+  let line = 1;
+  for (let position = text.indexOf('\n'); position >= 0 && position < index; position = text.indexOf('\n', position + 1)) line++;
+  return line;
+}
+
+function describeXmlError(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).slice(0, 200);
+}
+
+function describeLine(error: unknown): string {
+  const line = /line[:\s]+(\d+)/i.exec(describeXmlError(error));
+  return line ? `line ${line[1]}` : '/';
+}

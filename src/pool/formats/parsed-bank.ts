@@ -1,0 +1,57 @@
+/**
+ * What every importer produces before validation: banks of questions in the pool's input
+ * shape (protocol/pool.ts), each question with the place in its file it came from
+ * ("line 12", "row 5"). `validateParsedBank` runs them through the one validator
+ * (`validatePool`) and labels each error with that place, so a lecturer reads "line 12"
+ * rather than a JSON path into a file they never wrote.
+ */
+import type { ScoringModeName } from '../../protocol/constants';
+import type { PoolError, PoolInput, QuestionInput } from '../../protocol/pool';
+import type { PoolImage } from '../media';
+import { validatePool, type PoolMedia, type PoolValidation } from '../pool';
+
+export interface ParsedQuestion {
+  input: QuestionInput;
+  /** Where the question starts in its file: `line 12`, `row 5`. */
+  where: string;
+}
+
+export interface ParsedBank {
+  title: string;
+  /** The pool's default scoring, where the format can say it. */
+  scoring?: ScoringModeName;
+  questions: ParsedQuestion[];
+  /** Images the file carried (Moodle XML), by the name questions use. */
+  images?: Map<string, PoolImage>;
+}
+
+export type ParsedFile = { ok: true; banks: ParsedBank[] } | { ok: false; details: PoolError[] };
+
+export function parsedFile(banks: ParsedBank[], details: PoolError[]): ParsedFile {
+  if (details.length > 0) return { ok: false, details };
+  if (banks.every((bank) => bank.questions.length === 0)) return { ok: false, details: [{ path: '/', message: 'holds no questions' }] };
+  return { ok: true, banks: banks.filter((bank) => bank.questions.length > 0) };
+}
+
+/** The pool input a bank stands for: valid pool JSON when it validates. */
+export function bankInput(bank: ParsedBank): PoolInput {
+  const questions = bank.questions.map((question) => question.input);
+  return bank.scoring ? { title: bank.title, scoring: bank.scoring, questions } : { title: bank.title, questions };
+}
+
+/** Validates a bank with the pool's one validator; errors name the line or row. */
+export function validateParsedBank(bank: ParsedBank, media: PoolMedia): PoolValidation {
+  const validation = validatePool(bankInput(bank), media);
+  if (validation.ok) return validation;
+  return { ok: false, details: validation.details.map((detail) => locateError(detail, bank)) };
+}
+
+function locateError(detail: PoolError, bank: ParsedBank): PoolError {
+  const match = /^\/questions\/(\d+)(?:\/(.*))?$/.exec(detail.path);
+  const question = match ? bank.questions[Number(match[1])] : undefined;
+  if (!match || !question) {
+    return detail.path === '/title' ? { path: 'title', message: `"${bank.title}" ${detail.message}` } : detail;
+  }
+  const field = match[2] ? `${match[2].replace(/\//g, ' ')}: ` : '';
+  return { path: question.where, message: `question ${Number(match[1]) + 1}, ${field}${detail.message}` };
+}

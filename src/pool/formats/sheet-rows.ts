@@ -1,0 +1,17 @@
+/**
+ * Which of the two layouts a spreadsheet (CSV or .xlsx) has: this app's own columns
+ * (template-columns.ts) or Kahoot's quiz template (kahoot.ts), told apart by the header.
+ */
+import type { PoolError } from '../../protocol/pool';
+import { findKahootHeader, readKahootRows } from './kahoot';
+import { parsedFile, type ParsedFile } from './parsed-bank';
+import type { SheetRow } from './sheet-cells';
+import { readTemplateRows } from './template-columns';
+
+/** The rows as pool questions, in this app's template or Kahoot's, titled `title`. */
+export function readSheetRows(rows: SheetRow[], title: string): ParsedFile {
+  const details: PoolError[] = [];
+  const kahootHeader = findKahootHeader(rows);
+  const questions = kahootHeader === null ? readTemplateRows(rows, details) : readKahootRows(rows, kahootHeader, details);
+  return parsedFile([{ title, questions }], details);
+}
