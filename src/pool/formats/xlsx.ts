@@ -62,7 +62,6 @@ export async function readXlsxRows(bytes: Uint8Array): Promise<XlsxRows> {
 
 function describeReadError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  if (/VALUE_MISSING/.test(message)) return 'a formula cell was saved without its value: open the file in a spreadsheet program and save it again';
   return message.slice(0, 200);
 }
 
