@@ -14,7 +14,7 @@ import { parseCsv } from './formats/csv';
 import { formatOfName, formatOfText, POOL_FILE_EXTENSIONS, titleFromName, type PoolFormat } from './formats/file-format';
 import { parseGift } from './formats/gift';
 import { parseMoodleXml } from './formats/moodle-xml';
-import { validateParsedBank, bankInput, type ParsedBank, type ParsedFile } from './formats/parsed-bank';
+import { bankInput, sortByPlace, validateParsedBank, type ParsedBank, type ParsedFile } from './formats/parsed-bank';
 import { readSourceText } from './formats/source-text';
 import { parseXlsx } from './formats/xlsx';
 import { mediaUrl, type MediaStore, type PoolImage } from './media';
@@ -171,9 +171,9 @@ function single(format: PoolFormat, read: BankValidation): PoolFileImport {
 }
 
 function finish(format: PoolFormat, parsed: ParsedFile, title: string, options: PoolFileOptions): PoolFileImport {
-  if (!parsed.ok) return { ok: false, format, details: parsed.details };
-  const banks = options.oneBank && parsed.banks.length > 1 ? [joinBanks(parsed.banks, title)] : parsed.banks;
-  const details: PoolError[] = [];
+  const parsedBanks = (parsed.banks ?? []).filter((bank) => bank.questions.length > 0);
+  const banks = options.oneBank && parsedBanks.length > 1 ? [joinBanks(parsedBanks, title)] : parsedBanks;
+  const details: PoolError[] = parsed.ok ? [] : [...parsed.details];
   const imported: ImportedBank[] = [];
   for (const bank of banks) {
     const images = bank.images ?? new Map<string, PoolImage>();
@@ -182,7 +182,7 @@ function finish(format: PoolFormat, parsed: ParsedFile, title: string, options: 
     if (!validation.ok) details.push(...validation.details);
     else imported.push({ title: bank.title, input: bankInput(bank), pool: validation.pool, images: [...used].map((name) => images.get(name)!) });
   }
-  return details.length > 0 ? { ok: false, format, details } : { ok: true, format, banks: imported };
+  return details.length > 0 ? { ok: false, format, details: sortByPlace(details) } : { ok: true, format, banks: imported };
 }
 
 function joinBanks(banks: ParsedBank[], title: string): ParsedBank {

@@ -25,10 +25,14 @@ export interface ParsedBank {
   images?: Map<string, PoolImage>;
 }
 
-export type ParsedFile = { ok: true; banks: ParsedBank[] } | { ok: false; details: PoolError[] };
+/**
+ * A refused file still carries the questions that did parse, so the validator's rules can
+ * be checked on them too and one run lists every problem in the file.
+ */
+export type ParsedFile = { ok: true; banks: ParsedBank[] } | { ok: false; details: PoolError[]; banks?: ParsedBank[] };
 
 export function parsedFile(banks: ParsedBank[], details: PoolError[]): ParsedFile {
-  if (details.length > 0) return { ok: false, details };
+  if (details.length > 0) return { ok: false, details, banks };
   if (banks.every((bank) => bank.questions.length === 0)) return { ok: false, details: [{ path: '/', message: 'holds no questions' }] };
   return { ok: true, banks: banks.filter((bank) => bank.questions.length > 0) };
 }
@@ -52,6 +56,16 @@ function locateError(detail: PoolError, bank: ParsedBank): PoolError {
   if (!match || !question) {
     return detail.path === '/title' ? { path: 'title', message: `"${bank.title}" ${detail.message}` } : detail;
   }
+  // The line or row says which question; the field says where in it.
   const field = match[2] ? `${match[2].replace(/\//g, ' ')}: ` : '';
-  return { path: question.where, message: `question ${Number(match[1]) + 1}, ${field}${detail.message}` };
+  return { path: question.where, message: `${field}${detail.message}` };
+}
+
+/** Problems in file order: by line or row number, then as found. */
+export function sortByPlace(details: PoolError[]): PoolError[] {
+  const place = (detail: PoolError) => {
+    const match = /^(?:line|row) (\d+)$/.exec(detail.path);
+    return match ? Number(match[1]) : -1;
+  };
+  return details.map((detail, index) => ({ detail, index })).sort((a, b) => place(a.detail) - place(b.detail) || a.index - b.index).map(({ detail }) => detail);
 }

@@ -47,11 +47,11 @@ describe('CSV in the template columns', () => {
   });
 
   test('problems are reported by line: unknown column, gap in choices, bad numbers, and the validator\'s rules', async () => {
-    expect(parseCsv('text,colour\nQ,red\n', 't')).toEqual({ ok: false, details: [{ path: 'line 1', message: expect.stringContaining('column "colour"') }] });
+    expect(parseCsv('text,colour\nQ,red\n', 't')).toMatchObject({ ok: false, details: [{ path: 'line 1', message: expect.stringContaining('column "colour"') }] });
     const parsed = parseCsv('text,choice_a,choice_b,choice_c,answer,time_limit_s,type\nQ,a,,c,A,,\nQ,a,b,,A,soon,\nQ,a,b,,,,numeric\n', 't');
     expect(!parsed.ok && parsed.details.map((detail) => detail.path)).toEqual(['line 2', 'line 3', 'line 4']);
     const validated = await importPoolFile({ name: 'q.csv', bytes: new TextEncoder().encode('text,choice_a,choice_b,answer\nQ,a,b,C\n') });
-    expect(validated).toEqual({ ok: false, format: 'csv', details: [{ path: 'line 2', message: expect.stringContaining('question 1, answer: must be one of A, B') }] });
+    expect(validated).toEqual({ ok: false, format: 'csv', details: [{ path: 'line 2', message: expect.stringContaining('answer: must be one of A, B') }] });
   });
 
   test('an unclosed quote is reported at the line it opens', () => {
@@ -84,7 +84,7 @@ describe('.xlsx through read-excel-file', () => {
     expect(parsed.ok && parsed.banks[0]!.questions[0]!.input).toMatchObject({ text: 'What is 1+1?', choices: ['2', '3'] });
     const uncached = writeTestXlsx([['text', 'choice_a', 'choice_b', 'answer'], [{ formula: 'A1' }, 'x', 'y', 'A']]);
     const refused = await importPoolFile({ name: 'f.xlsx', bytes: uncached });
-    expect(refused).toEqual({ ok: false, format: 'xlsx', details: [{ path: 'row 2', message: expect.stringContaining('question 1, text:') }] });
+    expect(refused).toEqual({ ok: false, format: 'xlsx', details: [{ path: 'row 2', message: expect.stringContaining('text:') }] });
   });
 });
 
@@ -103,12 +103,12 @@ describe("Kahoot's spreadsheet template", () => {
 
   test('as CSV too, and a correct answer naming an empty answer is reported by line', async () => {
     const csv = 'Question - max 120 characters,Answer 1,Answer 2,Answer 3,Answer 4,Time limit (sec),Correct answer(s)\nQ?,a,b,,,20,3\n';
-    expect(parseCsv(csv, 'k')).toEqual({ ok: false, details: [{ path: 'line 2', message: expect.stringContaining('"3" is not the number of a filled answer (1, 2)') }] });
+    expect(parseCsv(csv, 'k')).toMatchObject({ ok: false, details: [{ path: 'line 2', message: expect.stringContaining('"3" is not the number of a filled answer (1, 2)') }] });
   });
 
   test('a Kahoot time limit the pool does not allow is reported by the one validator at its row', async () => {
     const rows = [KAHOOT_ROWS[3]!, [1, 'Q', 'a', 'b', null, null, 240, 1], [2, 'Q', 'a', 'b', null, null, 1, 1]];
     const result = await importPoolFile({ name: 'k.xlsx', bytes: writeTestXlsx(rows) });
-    expect(result).toEqual({ ok: false, format: 'xlsx', details: [{ path: 'row 3', message: expect.stringContaining('question 2, time_limit_s:') }] });
+    expect(result).toEqual({ ok: false, format: 'xlsx', details: [{ path: 'row 3', message: expect.stringContaining('time_limit_s:') }] });
   });
 });
