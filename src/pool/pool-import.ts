@@ -14,7 +14,7 @@ import { parseCsv } from './formats/csv';
 import { formatOfName, formatOfText, POOL_FILE_EXTENSIONS, titleFromName, type PoolFormat } from './formats/file-format';
 import { parseGift } from './formats/gift';
 import { parseMoodleXml } from './formats/moodle-xml';
-import { bankInput, sortByPlace, validateParsedBank, type ParsedBank, type ParsedFile } from './formats/parsed-bank';
+import { bankInput, MAX_REPORTED_PROBLEMS, sortByPlace, validateParsedBank, type ParsedBank, type ParsedFile } from './formats/parsed-bank';
 import { readSourceText } from './formats/source-text';
 import { parseXlsx } from './formats/xlsx';
 import { mediaUrl, type MediaStore, type PoolImage } from './media';
@@ -182,7 +182,7 @@ function finish(format: PoolFormat, parsed: ParsedFile, title: string, options: 
     if (!validation.ok) details.push(...validation.details);
     else imported.push({ title: bank.title, input: bankInput(bank), pool: validation.pool, images: [...used].map((name) => images.get(name)!) });
   }
-  return details.length > 0 ? { ok: false, format, details: sortByPlace(details) } : { ok: true, format, banks: imported };
+  return details.length > 0 ? { ok: false, format, details: sortByPlace(details).slice(0, MAX_REPORTED_PROBLEMS) } : { ok: true, format, banks: imported };
 }
 
 function joinBanks(banks: ParsedBank[], title: string): ParsedBank {

@@ -5,7 +5,8 @@
  * Aiken has single-answer multiple choice only.
  */
 import type { PoolError } from '../../protocol/pool';
-import { parsedFile, type ParsedFile, type ParsedQuestion } from './parsed-bank';
+import { sourceLines } from './source-text';
+import { MAX_REPORTED_PROBLEMS, parsedFile, QuestionCollector, type ParsedBank, type ParsedFile, type ParsedQuestion } from './parsed-bank';
 
 const CHOICE_LINE = /^([A-Z])[.)]\s+(.*)$/;
 const ANSWER_LINE = /^ANSWER:\s*(.*)$/i;
@@ -18,24 +19,27 @@ interface Draft {
 
 export function parseAiken(text: string, title: string): ParsedFile {
   const details: PoolError[] = [];
-  const questions: ParsedQuestion[] = [];
+  const bank: ParsedBank = { title, questions: [] };
+  const collector = new QuestionCollector(details);
   let draft: Draft | null = null;
+  let stopped = false;
   const problem = (line: number, message: string) => details.push({ path: `line ${line}`, message });
 
-  text.split('\n').forEach((raw, index) => {
-    const number = index + 1;
-    const line = raw.trim();
-    if (line === '') return;
+  for (const source of sourceLines(text)) {
+    if (stopped || details.length >= MAX_REPORTED_PROBLEMS) break;
+    const number = source.number;
+    const line = source.text.trim();
+    if (line === '') continue;
     const answer = ANSWER_LINE.exec(line);
     const choice = CHOICE_LINE.exec(line);
     if (!draft) {
       if (answer) problem(number, 'ANSWER: comes before any question');
       else draft = { text: line, line: number, choices: [] };
-      return;
+      continue;
     }
     if (answer) {
       const finished = finishQuestion(draft, answer[1]!.trim(), number, problem);
-      if (finished) questions.push(finished);
+      if (finished) stopped = !collector.add(bank, finished);
       draft = null;
     } else if (choice && (draft.choices.length > 0 || choice[1] === 'A')) {
       const expected = String.fromCharCode(65 + draft.choices.length);
@@ -47,9 +51,9 @@ export function parseAiken(text: string, title: string): ParsedFile {
     } else {
       problem(number, `"${line.slice(0, 40)}" is neither a choice ("A. …") nor the ANSWER: line`);
     }
-  });
-  if (draft) problem((draft as Draft).line, 'this question has no ANSWER: line');
-  return parsedFile([{ title, questions }], details);
+  }
+  if (draft && !stopped) problem((draft as Draft).line, 'this question has no ANSWER: line');
+  return parsedFile([bank], details);
 }
 
 function finishQuestion(

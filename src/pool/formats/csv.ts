@@ -6,7 +6,7 @@
  * (sheet-rows.ts).
  */
 import type { PoolError } from '../../protocol/pool';
-import type { ParsedFile } from './parsed-bank';
+import { MAX_QUESTION_SOURCE_CHARS, MAX_SHEET_ROWS, type ParsedFile } from './parsed-bank';
 import type { SheetRow } from './sheet-cells';
 import { readSheetRows } from './sheet-rows';
 
@@ -32,6 +32,9 @@ export function readCsvRows(text: string): CsvRows {
   let inQuotes = false;
   for (let index = 0; index < text.length; index++) {
     const char = text[index]!;
+    if (field.length > MAX_QUESTION_SOURCE_CHARS) {
+      return { ok: false, details: [{ path: `line ${rowLine}`, message: `a cell is longer than ${MAX_QUESTION_SOURCE_CHARS / 1024} KiB, more than any valid question` }] };
+    }
     if (inQuotes) {
       if (char === '"' && text[index + 1] === '"') {
         field += '"';
@@ -51,6 +54,7 @@ export function readCsvRows(text: string): CsvRows {
     } else if (char === '\n') {
       cells.push(field);
       rows.push({ where: `line ${rowLine}`, cells });
+      if (rows.length > MAX_SHEET_ROWS) return { ok: false, details: [{ path: `line ${rowLine}`, message: `the file has more than ${MAX_SHEET_ROWS} rows; a pool has at most 500 questions` }] };
       cells = [];
       field = '';
       line++;

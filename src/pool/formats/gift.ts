@@ -17,15 +17,13 @@
  */
 import type { PoolError, QuestionInput } from '../../protocol/pool';
 import { SCORING_MODES, type ScoringModeName } from '../../protocol/constants';
-import { parsedFile, type ParsedBank, type ParsedFile } from './parsed-bank';
+import { sourceLines, type SourceLine } from './source-text';
+import { MAX_QUESTION_SOURCE_CHARS, MAX_REPORTED_PROBLEMS, parsedFile, QuestionCollector, type ParsedBank, type ParsedFile } from './parsed-bank';
 
 export const GIFT_SETTINGS_PREFIX = 'live-quiz:';
 export const MISSING_WORD_BLANK = '_____';
 
-interface Line {
-  text: string;
-  number: number;
-}
+type Line = SourceLine;
 
 interface Block {
   lines: Line[];
@@ -36,7 +34,9 @@ interface Block {
 export function parseGift(text: string, defaultTitle: string): ParsedFile {
   const details: PoolError[] = [];
   const banks: ParsedBank[] = [{ title: defaultTitle, questions: [] }];
+  const collector = new QuestionCollector(details);
   for (const block of splitBlocks(text)) {
+    if (details.length >= MAX_REPORTED_PROBLEMS) break;
     let lines = block.lines;
     const first = lines[0]!;
     const category = /^\s*\$CATEGORY:(.*)$/.exec(first.text);
@@ -54,39 +54,44 @@ export function parseGift(text: string, defaultTitle: string): ParsedFile {
         continue;
       }
     }
+    const where = `line ${lines[0]!.number}`;
+    if (lines.reduce((total, line) => total + line.text.length + 1, 0) > MAX_QUESTION_SOURCE_CHARS) {
+      details.push({ path: where, message: `this question is longer than ${MAX_QUESTION_SOURCE_CHARS / 1024} KiB, more than any valid question: is a blank line missing?` });
+      continue;
+    }
     const parsed = parseQuestion(lines, details);
     if (!parsed) continue;
     applySettings(parsed, block.settings, details);
-    banks.at(-1)!.questions.push({ input: parsed, where: `line ${lines[0]!.number}` });
+    if (!collector.add(banks.at(-1)!, { input: parsed, where })) break;
   }
   return parsedFile(banks, details);
 }
 
-/** Questions are separated by blank lines; comment lines neither separate nor belong. */
-function splitBlocks(text: string): Block[] {
-  const blocks: Block[] = [];
+/**
+ * Questions are separated by blank lines; comment lines neither separate nor belong. Blocks
+ * are made one at a time, so reading can stop early without splitting the whole file.
+ */
+function* splitBlocks(text: string): Generator<Block> {
   let current: Block = { lines: [], settings: [] };
   let pendingSettings: Line[] = [];
-  text.split('\n').forEach((raw, index) => {
-    const line = { text: raw, number: index + 1 };
-    const trimmed = raw.trim();
+  for (const line of sourceLines(text)) {
+    const trimmed = line.text.trim();
     if (trimmed.startsWith('//')) {
       if (trimmed.slice(2).trim().startsWith(GIFT_SETTINGS_PREFIX)) pendingSettings.push(line);
-      return;
+      continue;
     }
     if (trimmed === '') {
-      if (current.lines.length > 0) blocks.push(current);
+      if (current.lines.length > 0) yield current;
       current = { lines: [], settings: [] };
-      return;
+      continue;
     }
     if (current.lines.length === 0) {
       current.settings = pendingSettings;
       pendingSettings = [];
     }
     current.lines.push(line);
-  });
-  if (current.lines.length > 0) blocks.push(current);
-  return blocks;
+  }
+  if (current.lines.length > 0) yield current;
 }
 
 /** `$course$/top/Maths/Algebra` → `Maths/Algebra`: Moodle's context prefixes say nothing to a lecturer. */

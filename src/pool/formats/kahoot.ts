@@ -7,7 +7,7 @@
  * multiple-answer one. Also read when the template is saved as CSV.
  */
 import type { PoolError } from '../../protocol/pool';
-import type { ParsedQuestion } from './parsed-bank';
+import { MAX_REPORTED_PROBLEMS, type ParsedQuestion } from './parsed-bank';
 import { readInteger, type SheetRow } from './sheet-cells';
 
 export interface KahootHeader {
@@ -35,9 +35,10 @@ export function findKahootHeader(rows: SheetRow[]): KahootHeader | null {
   return null;
 }
 
-export function readKahootRows(rows: SheetRow[], header: KahootHeader, details: PoolError[]): ParsedQuestion[] {
-  const questions: ParsedQuestion[] = [];
+/** Hands each question row to `collect`, which returns false to stop reading. */
+export function readKahootRows(rows: SheetRow[], header: KahootHeader, details: PoolError[], collect: (question: ParsedQuestion) => boolean): void {
   for (const row of rows.slice(header.rowIndex + 1)) {
+    if (details.length >= MAX_REPORTED_PROBLEMS) return;
     const cell = (index: number) => (row.cells[index] ?? '').trim();
     const text = cell(header.question);
     const answerCells = header.answers.map(cell);
@@ -62,7 +63,7 @@ export function readKahootRows(rows: SheetRow[], header: KahootHeader, details: 
     }
     const timeLimit = header.timeLimit === null ? undefined : readInteger(cell(header.timeLimit), 'Time limit', row.where, details);
     if (details.length > before) continue;
-    questions.push({
+    const kept = collect({
       input: {
         type: letters.length > 1 ? 'multiple' : 'single',
         text,
@@ -72,6 +73,6 @@ export function readKahootRows(rows: SheetRow[], header: KahootHeader, details: 
       },
       where: row.where,
     });
+    if (!kept) return;
   }
-  return questions;
 }

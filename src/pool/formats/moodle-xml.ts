@@ -16,7 +16,7 @@ import type { PoolError, QuestionInput } from '../../protocol/pool';
 import { sniffImage } from '../image-sniff';
 import { sha256Hex, type PoolImage } from '../media';
 import { MAX_IMAGE_BYTES, MAX_POOL_IMAGES_BYTES } from '../pool-archive';
-import { parsedFile, type ParsedFile, type ParsedQuestion } from './parsed-bank';
+import { MAX_FILE_QUESTIONS, MAX_REPORTED_PROBLEMS, parsedFile, QuestionCollector, type ParsedBank, type ParsedFile } from './parsed-bank';
 
 const MAX_NESTING = 64;
 const PLUGINFILE = '@@PLUGINFILE@@/';
@@ -42,6 +42,11 @@ export function parseMoodleXml(text: string, title: string): ParsedFile {
   const refuse = (path: string, message: string): ParsedFile => ({ ok: false, details: [{ path, message }] });
   const doctype = /<!DOCTYPE/i.exec(text);
   if (doctype) return refuse(`line ${lineOf(text, doctype.index)}`, 'has a DOCTYPE: Moodle XML has none, and its entities are refused');
+  const tooDeep = depthBeyond(text, MAX_NESTING);
+  if (tooDeep >= 0) return refuse(`line ${lineOf(text, tooDeep)}`, `elements are nested more than ${MAX_NESTING} deep: Moodle XML is a few levels deep`);
+  // Counted before parsing builds a tree for each: a file of a million questions is refused unread.
+  const questionTags = text.match(/<question\b/g)?.length ?? 0;
+  if (questionTags > MAX_FILE_QUESTIONS + 1000) return refuse('/', `holds ${questionTags} questions; a file may hold at most ${MAX_FILE_QUESTIONS}`);
   let document: Node;
   try {
     document = parser.parse(text, true) as Node;
@@ -52,11 +57,14 @@ export function parseMoodleXml(text: string, title: string): ParsedFile {
   if (!quiz || typeof quiz !== 'object') return refuse('/', 'not a Moodle XML question file: its root element must be <quiz>');
 
   const details: PoolError[] = [];
-  const questions: ParsedQuestion[] = [];
   const images = new Map<string, PoolImage>();
+  const bank: ParsedBank = { title, questions: [], images };
+  const collector = new QuestionCollector(details);
   const imageBytes = { total: 0 };
+  const lineAt = lineCounter(text);
   for (const node of (quiz.question as Node[] | undefined) ?? []) {
-    const where = `line ${lineOf(text, (node[META as unknown as string] as { startIndex?: number } | undefined)?.startIndex ?? 0)}`;
+    if (details.length >= MAX_REPORTED_PROBLEMS) break;
+    const where = `line ${lineAt((node[META as unknown as string] as { startIndex?: number } | undefined)?.startIndex ?? 0)}`;
     const type = String(node['@type'] ?? '');
     if (type === 'category' || type === 'description') continue;
     const problem = (message: string) => details.push({ path: where, message });
@@ -67,9 +75,9 @@ export function parseMoodleXml(text: string, title: string): ParsedFile {
       images.set(image.name, image);
       question.image = image.name;
     }
-    questions.push({ input: question, where });
+    if (!collector.add(bank, { input: question, where })) break;
   }
-  return parsedFile([{ title, questions, images }], details);
+  return parsedFile([bank], details);
 }
 
 function readQuestion(type: string, node: Node, problem: (message: string) => void): QuestionInput | null {
@@ -182,6 +190,44 @@ export function htmlToText(html: string): string {
 
 function safeCodePoint(code: number): string | undefined {
   return Number.isInteger(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : undefined;
+}
+
+/**
+ * Where the element nesting first passes `max`, or -1: one pass over the tags, before any
+ * parser builds a tree of them. Comments, CDATA and processing instructions are skipped.
+ */
+function depthBeyond(text: string, max: number): number {
+  let depth = 0;
+  for (let at = text.indexOf('<'); at >= 0; at = text.indexOf('<', at + 1)) {
+    const next = text[at + 1];
+    if (text.startsWith('<![CDATA[', at)) at = text.indexOf(']]>', at);
+    else if (text.startsWith('<!--', at)) at = text.indexOf('-->', at);
+    else if (next === '/') depth--;
+    else if (next !== '!' && next !== '?') {
+      const end = text.indexOf('>', at);
+      if (end < 0) return -1;
+      if (text[end - 1] !== '/') depth++;
+      if (depth > max) return at;
+      at = end;
+    }
+    if (at < 0) return -1;
+  }
+  return -1;
+}
+
+/** Line numbers for offsets met in increasing order (as questions are), in one pass over the text. */
+function lineCounter(text: string): (index: number) => number {
+  let line = 1;
+  let counted = 0;
+  return (index) => {
+    if (index < counted) {
+      line = 1;
+      counted = 0;
+    }
+    for (let position = text.indexOf('\n', counted); position >= 0 && position < index; position = text.indexOf('\n', position + 1)) line++;
+    counted = index;
+    return line;
+  };
 }
 
 function lineOf(text: string, index: number): number {

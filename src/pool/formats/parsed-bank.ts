@@ -5,10 +5,19 @@
  * (`validatePool`) and labels each error with that place, so a lecturer reads "line 12"
  * rather than a JSON path into a file they never wrote.
  */
-import type { ScoringModeName } from '../../protocol/constants';
+import { MAX_QUESTIONS, type ScoringModeName } from '../../protocol/constants';
 import type { PoolError, PoolInput, QuestionInput } from '../../protocol/pool';
 import type { PoolImage } from '../media';
 import { validatePool, type PoolMedia, type PoolValidation } from '../pool';
+
+/** A file may hold ten full pools (GIFT categories); past that, reading stops. */
+export const MAX_FILE_QUESTIONS = MAX_QUESTIONS * 10;
+/** Longer than any valid question with its choices, explanation and escapes: refused unread. */
+export const MAX_QUESTION_SOURCE_CHARS = 64 * 1024;
+/** Past this many problems a file stops being read: enough to fix, and bounded for a hostile file. */
+export const MAX_REPORTED_PROBLEMS = 100;
+/** A spreadsheet's rows, blank and instruction rows included. */
+export const MAX_SHEET_ROWS = MAX_FILE_QUESTIONS + 1000;
 
 export interface ParsedQuestion {
   input: QuestionInput;
@@ -35,6 +44,31 @@ export function parsedFile(banks: ParsedBank[], details: PoolError[]): ParsedFil
   if (details.length > 0) return { ok: false, details, banks };
   if (banks.every((bank) => bank.questions.length === 0)) return { ok: false, details: [{ path: '/', message: 'holds no questions' }] };
   return { ok: true, banks: banks.filter((bank) => bank.questions.length > 0) };
+}
+
+/**
+ * Keeps what a hostile file can make us hold bounded: a bank keeps at most a pool's worth of
+ * questions (one problem names where it overflowed), and a file at most
+ * `MAX_FILE_QUESTIONS`, where reading stops.
+ */
+export class QuestionCollector {
+  private total = 0;
+  private readonly overflowed = new Set<ParsedBank>();
+
+  constructor(private readonly details: PoolError[]) {}
+
+  /** Adds `question` to `bank`; false once the file is over its limit and reading should stop. */
+  add(bank: ParsedBank, question: ParsedQuestion): boolean {
+    if (bank.questions.length < MAX_QUESTIONS) bank.questions.push(question);
+    else if (!this.overflowed.has(bank)) {
+      this.overflowed.add(bank);
+      this.details.push({ path: question.where, message: `"${bank.title}" has more than ${MAX_QUESTIONS} questions (the most a pool may have) from here: split the file` });
+    }
+    this.total++;
+    if (this.total <= MAX_FILE_QUESTIONS) return true;
+    this.details.push({ path: question.where, message: `the file holds more than ${MAX_FILE_QUESTIONS} questions; reading stopped here` });
+    return false;
+  }
 }
 
 /** The pool input a bank stands for: valid pool JSON when it validates. */

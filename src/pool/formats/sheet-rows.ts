@@ -4,14 +4,18 @@
  */
 import type { PoolError } from '../../protocol/pool';
 import { findKahootHeader, readKahootRows } from './kahoot';
-import { parsedFile, type ParsedFile } from './parsed-bank';
+import { parsedFile, QuestionCollector, type ParsedBank, type ParsedFile, type ParsedQuestion } from './parsed-bank';
 import type { SheetRow } from './sheet-cells';
 import { readTemplateRows } from './template-columns';
 
 /** The rows as pool questions, in this app's template or Kahoot's, titled `title`. */
 export function readSheetRows(rows: SheetRow[], title: string): ParsedFile {
   const details: PoolError[] = [];
+  const bank: ParsedBank = { title, questions: [] };
+  const collector = new QuestionCollector(details);
+  const collect = (question: ParsedQuestion) => collector.add(bank, question);
   const kahootHeader = findKahootHeader(rows);
-  const questions = kahootHeader === null ? readTemplateRows(rows, details) : readKahootRows(rows, kahootHeader, details);
-  return parsedFile([{ title, questions }], details);
+  if (kahootHeader === null) readTemplateRows(rows, details, collect);
+  else readKahootRows(rows, kahootHeader, details, collect);
+  return parsedFile([bank], details);
 }

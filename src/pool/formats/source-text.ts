@@ -39,3 +39,21 @@ export function readSourceText(bytes: Uint8Array): SourceText {
   }
   return { ok: true, text };
 }
+
+export interface SourceLine {
+  text: string;
+  /** 1-based. */
+  number: number;
+}
+
+/** The lines of `text` one at a time: a file of millions of blank lines is never held as an array. */
+export function* sourceLines(text: string): Generator<SourceLine> {
+  let start = 0;
+  for (let number = 1; start <= text.length; number++) {
+    const end = text.indexOf('\n', start);
+    const stop = end < 0 ? text.length : end;
+    yield { text: text.slice(start, stop), number };
+    if (end < 0) return;
+    start = end + 1;
+  }
+}

@@ -9,7 +9,7 @@
  */
 import { CHOICE_LETTERS, QUESTION_TYPES, SCORING_MODES, type QuestionTypeName, type ScoringModeName } from '../../protocol/constants';
 import type { PoolError, QuestionInput } from '../../protocol/pool';
-import type { ParsedQuestion } from './parsed-bank';
+import { MAX_REPORTED_PROBLEMS, type ParsedQuestion } from './parsed-bank';
 import { isBlankRow, readInteger, type SheetRow } from './sheet-cells';
 
 const CHOICE_COLUMNS = CHOICE_LETTERS.map((letter) => `choice_${letter.toLowerCase()}`);
@@ -22,9 +22,10 @@ function columnName(header: string): string {
   return header.trim().toLowerCase().replace(/[\s-]+/g, '_');
 }
 
-export function readTemplateRows(rows: SheetRow[], details: PoolError[]): ParsedQuestion[] {
+/** Hands each question row to `collect`, which returns false to stop reading. */
+export function readTemplateRows(rows: SheetRow[], details: PoolError[], collect: (question: ParsedQuestion) => boolean): void {
   const headerIndex = rows.findIndex((row) => !isBlankRow(row));
-  if (headerIndex < 0) return [];
+  if (headerIndex < 0) return;
   const header = rows[headerIndex]!;
   const columns = new Map<Column, number>();
   header.cells.forEach((cell, index) => {
@@ -37,16 +38,15 @@ export function readTemplateRows(rows: SheetRow[], details: PoolError[]): Parsed
   });
   if (!columns.has('text')) {
     details.push({ path: header.where, message: `the first row must name the columns, at least "text" (${TEMPLATE_COLUMNS.join(', ')})` });
-    return [];
+    return;
   }
-  const questions: ParsedQuestion[] = [];
   for (const row of rows.slice(headerIndex + 1)) {
+    if (details.length >= MAX_REPORTED_PROBLEMS) return;
     if (isBlankRow(row)) continue;
     const cell = (column: Column) => (columns.has(column) ? (row.cells[columns.get(column)!] ?? '') : '');
     const question = readQuestionRow(cell, row.where, details);
-    if (question) questions.push({ input: question, where: row.where });
+    if (question && !collect({ input: question, where: row.where })) return;
   }
-  return questions;
 }
 
 function readQuestionRow(cell: (column: Column) => string, where: string, details: PoolError[]): QuestionInput | null {

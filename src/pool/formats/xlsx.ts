@@ -11,7 +11,7 @@ import readXlsxFile from 'read-excel-file/universal';
 import type { PoolError } from '../../protocol/pool';
 import { MAX_ARCHIVE_ENTRIES, MAX_POOL_ARCHIVE_BYTES } from '../pool-archive';
 import { inflateZipEntries, listZipEntries } from '../zip-reader';
-import type { ParsedFile } from './parsed-bank';
+import { MAX_SHEET_ROWS, type ParsedFile } from './parsed-bank';
 import type { SheetRow } from './sheet-cells';
 import { readSheetRows } from './sheet-rows';
 
@@ -35,8 +35,22 @@ function checkArchive(bytes: Uint8Array): string | null {
   }
   const inflated = inflateZipEntries(bytes, listing.entries, new Set(xmlParts.map((entry) => entry.name)));
   if (inflated.archiveProblem) return `not a readable .xlsx file: ${inflated.archiveProblem}`;
-  for (const [name, outcome] of inflated.entries) if (!outcome.ok) return `${name} ${outcome.message}`;
+  for (const [name, outcome] of inflated.entries) {
+    if (!outcome.ok) return `${name} ${outcome.message}`;
+    // Counted before the library builds a row array for each: a sheet of a million rows is refused unread.
+    if (name.startsWith('xl/worksheets/') && countRows(outcome.bytes) > MAX_SHEET_ROWS) return `a sheet has more than ${MAX_SHEET_ROWS} rows; a pool has at most 500 questions`;
+  }
   return null;
+}
+
+const ROW_TAG = new TextEncoder().encode('<row');
+
+function countRows(xml: Uint8Array): number {
+  let count = 0;
+  for (let index = xml.indexOf(ROW_TAG[0]!); index >= 0; index = xml.indexOf(ROW_TAG[0]!, index + 1)) {
+    if (ROW_TAG.every((byte, offset) => xml[index + offset] === byte)) count++;
+  }
+  return count;
 }
 
 function cellText(value: unknown): string {
