@@ -5,7 +5,8 @@
  * a positive weight marks a right answer), true/false (`{T}`, `{FALSE}`), numeric
  * (`{#3.14:0.01}`, ranges `{#1..5}`, and the full-credit answer of `{#=2:0 =%50%2:1}`),
  * the missing-word form (text on both sides of the answers becomes a blank `_____`),
- * question names (`::name::`, not shown), text formats (`[markdown]`, `[html]`…),
+ * question names (`::name::`, not shown), text formats (`[markdown]`, `[plain]`; `[html]`
+ * becomes plain text),
  * general feedback (`####…`, the explanation), `//` comments, escapes (`\~ \= \# \{ \} \:
  * \\ \n`), and `$CATEGORY:` lines, each starting a bank named after the category.
  * A multiple-choice question with no right answer is a poll. A comment line
@@ -17,6 +18,7 @@
  */
 import type { PoolError, QuestionInput } from '../../protocol/pool';
 import { SCORING_MODES, type ScoringModeName } from '../../protocol/constants';
+import { htmlToText } from './html-text';
 import { sourceLines, type SourceLine } from './source-text';
 import { MAX_QUESTION_SOURCE_CHARS, MAX_REPORTED_PROBLEMS, parsedFile, QuestionCollector, type ParsedBank, type ParsedFile } from './parsed-bank';
 
@@ -177,15 +179,21 @@ function parseQuestion(lines: Line[], details: PoolError[]): QuestionInput | nul
   const after = text.slice(close + 1).trim();
   if (findUnescaped(after, '{') >= 0) return problem(close + 1, 'has a second set of answers in { }: one question per block, separated by a blank line');
 
-  const before = stripFormat(text.slice(cursor, open).trim());
-  const questionText = unescapeGift(after ? `${before.trimEnd()} ${MISSING_WORD_BLANK} ${stripFormat(after).trimStart()}` : before).trim();
+  const before = readText(text.slice(cursor, open).trim());
+  const questionText = (after ? `${before.trimEnd()} ${MISSING_WORD_BLANK} ${readText(after).trimStart()}` : before).trim();
   const answers = text.slice(open + 1, close);
   return parseAnswers(questionText, answers, (message, at = 0) => problem(open + 1 + at, message));
 }
 
-/** `[markdown]`, `[html]`, `[plain]`, `[moodle]` before a text: the pool's text is Markdown already. */
-function stripFormat(text: string): string {
-  return text.replace(/^\s*\[(markdown|html|plain|moodle)\]/i, '');
+/**
+ * `[markdown]`, `[plain]`, `[moodle]` before a text are dropped (the pool's text is
+ * Markdown already); `[html]` text is turned into plain text, which the renderer would
+ * otherwise show tags and all. GIFT's escapes are undone first.
+ */
+function readText(text: string): string {
+  const format = /^\s*\[(markdown|html|plain|moodle)\]/i.exec(text);
+  const body = unescapeGift(format ? text.slice(format[0].length) : text);
+  return format?.[1]!.toLowerCase() === 'html' ? htmlToText(body) : body;
 }
 
 type Problem = (message: string, at?: number) => null;
@@ -193,7 +201,7 @@ type Problem = (message: string, at?: number) => null;
 function parseAnswers(text: string, raw: string, problem: Problem): QuestionInput | null {
   const feedbackAt = findUnescaped(raw, '####');
   const body = feedbackAt < 0 ? raw : raw.slice(0, feedbackAt);
-  const explanation = feedbackAt < 0 ? undefined : unescapeGift(stripFormat(raw.slice(feedbackAt + 4))).trim();
+  const explanation = feedbackAt < 0 ? undefined : readText(raw.slice(feedbackAt + 4).trim()).trim();
   const withExplanation = (question: QuestionInput): QuestionInput => (explanation ? { ...question, explanation } : question);
   const trimmed = body.trim();
 
@@ -223,7 +231,7 @@ function parseAnswers(text: string, raw: string, problem: Problem): QuestionInpu
     if (weighted && weight > 0 && weight < 100) partial = true;
     const rest = weighted ? option.body.slice(weighted[0].length) : option.body;
     const feedback = findUnescaped(rest, '#');
-    choices.push(unescapeGift(stripFormat(feedback < 0 ? rest : rest.slice(0, feedback))).trim());
+    choices.push(readText((feedback < 0 ? rest : rest.slice(0, feedback)).trim()).trim());
     correct.push(weight > 0);
   }
   const letters = choices.map((_, index) => String.fromCharCode(65 + index));

@@ -16,6 +16,7 @@ import type { PoolError, QuestionInput } from '../../protocol/pool';
 import { sniffImage } from '../image-sniff';
 import { sha256Hex, type PoolImage } from '../media';
 import { MAX_IMAGE_BYTES, MAX_POOL_IMAGES_BYTES } from '../pool-archive';
+import { htmlToText } from './html-text';
 import { MAX_FILE_QUESTIONS, MAX_REPORTED_PROBLEMS, parsedFile, QuestionCollector, type ParsedBank, type ParsedFile } from './parsed-bank';
 
 const MAX_NESTING = 64;
@@ -168,28 +169,6 @@ function textOf(node: unknown): string {
   const record = node as Node;
   if ('text' in record) return textOf(record.text);
   return typeof record['#text'] === 'string' ? record['#text'] : '';
-}
-
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
-
-/** Moodle's HTML as text: block ends and <br> become line breaks, other tags go, entities are decoded. */
-export function htmlToText(html: string): string {
-  return html
-    .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<\/(p|div|li|h[1-6])\s*>/gi, '\n\n')
-    .replace(/<[^>]*>/g, '')
-    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, name: string) => {
-      if (name.startsWith('#x') || name.startsWith('#X')) return safeCodePoint(parseInt(name.slice(2), 16)) ?? entity;
-      if (name.startsWith('#')) return safeCodePoint(Number(name.slice(1))) ?? entity;
-      return ENTITIES[name.toLowerCase()] ?? entity;
-    })
-    .replace(/[ \t]+\n/g, '\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
-}
-
-function safeCodePoint(code: number): string | undefined {
-  return Number.isInteger(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : undefined;
 }
 
 /**

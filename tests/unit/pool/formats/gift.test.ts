@@ -103,6 +103,11 @@ describe('parseGift categories, formats and settings', () => {
     expect(parsed.ok && parsed.banks[0]!.questions[0]!.input.text).toBe('Line one\nline **two**\nstill the question');
   });
 
+  test('[html] text becomes plain text: the Markdown renderer would show its tags', () => {
+    const parsed = parseGift('[html]<p>What is <b>2 \\= 2</b>?</p> {=[html]<i>yes</i> ~no ####[html]<p>Because.</p>}', 'f');
+    expect(parsed.ok && parsed.banks[0]!.questions[0]!.input).toEqual({ type: 'single', text: 'What is 2 = 2?', choices: ['yes', 'no'], answer: 'A', explanation: 'Because.' });
+  });
+
   test('a live-quiz comment sets time limit and scoring; a wrong one is reported by line', () => {
     const parsed = parseGift('// live-quiz: time_limit_s=45 scoring=accuracy\nQ {=a ~b}', 'f');
     expect(parsed.ok && parsed.banks[0]!.questions[0]!.input).toMatchObject({ time_limit_s: 45, scoring: 'accuracy' });

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test';
-import { htmlToText, parseMoodleXml } from '../../../../src/pool/formats/moodle-xml';
+import { htmlToText } from '../../../../src/pool/formats/html-text';
+import { parseMoodleXml } from '../../../../src/pool/formats/moodle-xml';
 import { importPoolFile } from '../../../../src/pool/pool-import';
 import { MOODLE_XML_SAMPLE } from './moodle-xml-sample';
 
