@@ -1,21 +1,24 @@
 /**
  * Writing imported banks out in a chosen format (the `pool convert` command): pool JSON,
- * a .zip of pool.json and its images, GIFT (every bank a category) or CSV in this app's
- * columns. Moodle XML, Aiken and .xlsx are read but not written.
+ * a .zip of pool.json and its images, GIFT (every bank a category), Moodle XML (images
+ * embedded), Aiken, or CSV in this app's columns. .xlsx is read but not written.
  */
 import { zipSync } from 'fflate';
+import { exportAiken } from './formats/aiken-export';
 import { exportCsv } from './formats/csv-export';
 import { extensionOf } from './formats/file-format';
 import { exportGift } from './formats/gift-export';
+import { exportMoodleXml } from './formats/moodle-xml-export';
+import { mediaUrl } from './media';
 import type { ImportedBank } from './pool-import';
 
-export const WRITABLE_EXTENSIONS = ['json', 'zip', 'gift', 'txt', 'csv'] as const;
+export const WRITABLE_EXTENSIONS = ['json', 'zip', 'gift', 'txt', 'xml', 'aiken', 'csv'] as const;
 
 export type PoolExport = { ok: true; bytes: Uint8Array; notes: string[] } | { ok: false; message: string };
 
 const encode = (text: string) => new TextEncoder().encode(text);
 
-/** `banks` as the file `name` asks for by its extension. JSON, zip and CSV hold one pool: give them one bank. */
+/** `banks` as the file `name` asks for by its extension. All but GIFT hold one pool: give them one bank. */
 export function exportBanks(banks: readonly ImportedBank[], name: string): PoolExport {
   const extension = extensionOf(name);
   const imageCount = banks.reduce((count, bank) => count + bank.images.length, 0);
@@ -33,6 +36,15 @@ export function exportBanks(banks: readonly ImportedBank[], name: string): PoolE
     case 'json':
       if (imageCount > 0) return { ok: false, message: 'the pool has images: write a .zip, which holds pool.json and the images' };
       return { ok: true, bytes: encode(json), notes: [] };
+    case 'xml': {
+      const byUrl = new Map(bank.images.map((image) => [mediaUrl(image), image]));
+      return { ok: true, bytes: encode(exportMoodleXml(bank.pool, (url) => byUrl.get(url) ?? null)), notes: [] };
+    }
+    case 'aiken': {
+      const aiken = exportAiken(bank.pool);
+      if (!aiken.ok) return { ok: false, message: aiken.problems.join('; ') };
+      return { ok: true, bytes: encode(aiken.text), notes: aiken.notes };
+    }
     case 'zip':
       return {
         ok: true,

@@ -94,4 +94,16 @@ describe('bun run pool convert', () => {
     expect(xlsx.code).toBe(1);
     expect(xlsx.stdout).toContain('cannot write ".xlsx" files');
   });
+
+  test('Moodle XML → .zip → Moodle XML keeps the image; a multiple-answer question cannot be written as Aiken', () => {
+    const zip = join(dir, 'round.zip');
+    expect(pool('convert', file('round.xml', MOODLE_XML_SAMPLE), zip).code).toBe(0);
+    const xml = join(dir, 'back.xml');
+    expect(pool('convert', zip, xml).code).toBe(0);
+    expect(readFileSync(xml, 'utf8')).toContain('<file name="map fr.png" path="/" encoding="base64">');
+    expect(pool('check', xml).stdout).toContain('ok (moodle-xml): 4 questions in 1 bank');
+    const aiken = pool('convert', xml, join(dir, 'back.aiken'));
+    expect(aiken.code).toBe(1);
+    expect(aiken.stdout).toContain('question 2 is multiple: Aiken holds single-answer questions only');
+  });
 });

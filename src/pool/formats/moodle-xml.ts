@@ -12,6 +12,7 @@
  * before parsing; fast-xml-parser limits nesting depth; sizes are bounded by the upload.
  */
 import { XMLParser } from 'fast-xml-parser';
+import { SCORING_MODES, type ScoringModeName } from '../../protocol/constants';
 import type { PoolError, QuestionInput } from '../../protocol/pool';
 import { sniffImage } from '../image-sniff';
 import { sha256Hex, type PoolImage } from '../media';
@@ -20,7 +21,8 @@ import { htmlToText } from './html-text';
 import { MAX_FILE_QUESTIONS, MAX_REPORTED_PROBLEMS, parsedFile, QuestionCollector, type ParsedBank, type ParsedFile } from './parsed-bank';
 
 const MAX_NESTING = 64;
-const PLUGINFILE = '@@PLUGINFILE@@/';
+export const PLUGINFILE = '@@PLUGINFILE@@/';
+export const SETTINGS_TAG_PREFIX = 'live-quiz:';
 
 type Node = Record<string, unknown>;
 
@@ -35,7 +37,7 @@ const parser = new XMLParser({
   htmlEntities: false,
   maxNestedTags: MAX_NESTING,
   captureMetaData: true,
-  isArray: (name) => ['question', 'answer', 'file'].includes(name),
+  isArray: (name) => ['question', 'answer', 'file', 'tag'].includes(name),
 });
 const META = XMLParser.getMetaDataSymbol();
 
@@ -71,21 +73,44 @@ export function parseMoodleXml(text: string, title: string): ParsedFile {
     const problem = (message: string) => details.push({ path: where, message });
     const question = readQuestion(type, node, problem);
     if (!question) continue;
-    const image = readImage(node, problem, imageBytes);
-    if (image) {
-      images.set(image.name, image);
-      question.image = image.name;
+    const shown = readImage(node, problem, imageBytes);
+    if (shown) {
+      images.set(shown.image.name, shown.image);
+      question.image = shown.image.name;
+      if (shown.alt) question.image_alt = shown.alt;
     }
+    readSettingTags(node, question, problem);
     if (!collector.add(bank, { input: question, where })) break;
   }
   return parsedFile([bank], details);
 }
 
+/**
+ * A Moodle text as the pool's text: HTML (Moodle's default format) becomes plain text;
+ * Markdown and plain text stay as written, less the image reference this importer moves to
+ * the question's image.
+ */
+function readText(node: unknown): string {
+  const raw = textOf(node);
+  const format = node && typeof node === 'object' ? String((node as Node)['@format'] ?? 'html') : 'html';
+  if (format === 'html') return htmlToText(raw);
+  return raw.replace(MARKDOWN_IMAGE, '').trim();
+}
+
+/** `![alt](@@PLUGINFILE@@/name)`: how a Markdown text shows an embedded file. */
+const MARKDOWN_IMAGE = /!\[([^\]]*)\]\(([^)\s]*)\)/g;
+const HTML_IMAGE = /<img\b[^>]*>/gi;
+
+function attribute(tag: string, name: string): string | undefined {
+  const match = new RegExp(`\\b${name}\\s*=\\s*("([^"]*)"|'([^']*)')`, 'i').exec(tag);
+  return match ? (match[2] ?? match[3]) : undefined;
+}
+
 function readQuestion(type: string, node: Node, problem: (message: string) => void): QuestionInput | null {
-  const text = htmlToText(textOf(node.questiontext));
-  const explanation = htmlToText(textOf(node.generalfeedback));
+  const text = readText(node.questiontext);
+  const explanation = readText(node.generalfeedback);
   const answers = ((node.answer as Node[] | undefined) ?? []).map((answer) => ({
-    text: htmlToText(textOf(answer)),
+    text: readText(answer),
     raw: textOf(answer).trim(),
     fraction: Number(answer['@fraction'] ?? 0),
     tolerance: textOf(answer.tolerance).trim(),
@@ -124,19 +149,28 @@ function readQuestion(type: string, node: Node, problem: (message: string) => vo
   }
 }
 
-/** The first image a question's text shows from its embedded files, checked like an uploaded image. */
-function readImage(node: Node, problem: (message: string) => void, imageBytes: { total: number }): PoolImage | null {
+/** The image a question's text shows from its embedded files (and its alt text), checked like an uploaded image. */
+function readImage(node: Node, problem: (message: string) => void, imageBytes: { total: number }): { image: PoolImage; alt: string } | null {
   const questionText = node.questiontext as Node | undefined;
-  const html = textOf(questionText);
-  const sources = [...html.matchAll(/<img\b[^>]*\bsrc\s*=\s*["']([^"']*)["']/gi)].map((match) => match[1]!);
-  if (sources.length === 0) return null;
-  if (sources.length > 1) problem(`shows ${sources.length} images: a question here has one`);
-  const source = sources[0]!;
+  const raw = textOf(questionText);
+  const shown = [
+    ...[...raw.matchAll(HTML_IMAGE)].map((match) => ({ source: attribute(match[0], 'src') ?? '', alt: htmlToText(attribute(match[0], 'alt') ?? '') })),
+    ...[...raw.matchAll(MARKDOWN_IMAGE)].map((match) => ({ source: match[2]!, alt: match[1]! })),
+  ];
+  if (shown.length === 0) return null;
+  if (shown.length > 1) problem(`shows ${shown.length} images: a question here has one`);
+  const { source, alt } = shown[0]!;
   if (!source.startsWith(PLUGINFILE)) {
     problem(`shows an image from "${source.slice(0, 80)}": only images embedded in the file (@@PLUGINFILE@@) can be imported`);
     return null;
   }
-  const name = decodeURIComponent(source.slice(PLUGINFILE.length));
+  let name: string;
+  try {
+    name = decodeURIComponent(source.slice(PLUGINFILE.length));
+  } catch {
+    problem(`the image name "${source.slice(0, 80)}" is not valid URL encoding`);
+    return null;
+  }
   const files = (questionText?.file as Node[] | undefined) ?? [];
   const file = files.find((candidate) => String(candidate['@name'] ?? '') === name);
   if (!file) {
@@ -159,7 +193,20 @@ function readImage(node: Node, problem: (message: string) => void, imageBytes: {
     problem(`the image "${name.slice(0, 80)}" is not a PNG, JPEG, WebP or GIF image`);
     return null;
   }
-  return { name, bytes, mime: type.mime, ext: type.ext, sha256: sha256Hex(bytes) };
+  return { image: { name, bytes, mime: type.mime, ext: type.ext, sha256: sha256Hex(bytes) }, alt };
+}
+
+/** Question tags `live-quiz:time_limit_s=30` and `live-quiz:scoring=accuracy` (moodle-xml-export.ts writes them). */
+function readSettingTags(node: Node, question: QuestionInput, problem: (message: string) => void): void {
+  const tags = ((node.tags as Node | undefined)?.tag as Node[] | undefined) ?? [];
+  for (const tag of tags) {
+    const text = textOf(tag).trim();
+    if (!text.startsWith(SETTINGS_TAG_PREFIX)) continue;
+    const [key, value = ''] = text.slice(SETTINGS_TAG_PREFIX.length).split('=');
+    if (key === 'time_limit_s' && /^\d+$/.test(value)) question.time_limit_s = Number(value);
+    else if (key === 'scoring' && (SCORING_MODES as readonly string[]).includes(value)) question.scoring = value as ScoringModeName;
+    else problem(`the tag "${text.slice(0, 60)}" is not a setting: use ${SETTINGS_TAG_PREFIX}time_limit_s=N or ${SETTINGS_TAG_PREFIX}scoring=speed|accuracy`);
+  }
 }
 
 /** The text of `<tag><text>…</text></tag>` (or of `<tag>` itself). */

@@ -10,7 +10,7 @@ describe('parseMoodleXml', () => {
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.details));
     const bank = parsed.banks[0]!;
     expect(bank.questions.map((question) => question.input)).toEqual([
-      { type: 'single', text: 'What is the capital of France?', choices: ['Lyon', 'Paris'], answer: 'B', explanation: 'Paris & nowhere else.', image: 'map fr.png' },
+      { type: 'single', text: 'What is the capital of France?', choices: ['Lyon', 'Paris'], answer: 'B', explanation: 'Paris & nowhere else.', image: 'map fr.png', image_alt: 'map' },
       { type: 'multiple', text: 'Which are prime?', choices: ['2', '3', '4'], answer: ['A', 'B'] },
       { type: 'single', text: 'The Earth is round.', choices: ['True', 'False'], answer: 'A' },
       { type: 'numeric', text: 'Pi to two places?', answer: 3.14, tolerance: 0.01 },
