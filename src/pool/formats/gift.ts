@@ -2,7 +2,8 @@
  * Moodle GIFT (docs.moodle.org/en/GIFT_format) into pool questions.
  *
  * Understood: multiple choice (`=right ~wrong`), multiple answers by weight (`~%50%a`:
- * a positive weight marks a right answer), true/false (`{T}`, `{FALSE}`), numeric
+ * a positive weight marks a right answer; with no `=` answer the question is multiple-answer,
+ * as Moodle reads it), true/false (`{T}`, `{FALSE}`), numeric
  * (`{#3.14:0.01}`, ranges `{#1..5}`, and the full-credit answer of `{#=2:0 =%50%2:1}`),
  * the missing-word form (text on both sides of the answers becomes a blank `_____`),
  * question names (`::name::`, not shown), text formats (`[markdown]`, `[plain]`; `[html]`
@@ -224,11 +225,9 @@ function parseAnswers(text: string, raw: string, problem: Problem): QuestionInpu
   }
   const choices: string[] = [];
   const correct: boolean[] = [];
-  let partial = false;
   for (const option of options) {
     const weighted = /^\s*%(-?\d+(?:\.\d+)?)%/.exec(option.body);
     const weight = weighted ? Number(weighted[1]) : option.marker === '=' ? 100 : 0;
-    if (weighted && weight > 0 && weight < 100) partial = true;
     const rest = weighted ? option.body.slice(weighted[0].length) : option.body;
     const feedback = findUnescaped(rest, '#');
     choices.push(readText((feedback < 0 ? rest : rest.slice(0, feedback)).trim()).trim());
@@ -237,7 +236,9 @@ function parseAnswers(text: string, raw: string, problem: Problem): QuestionInpu
   const letters = choices.map((_, index) => String.fromCharCode(65 + index));
   const right = letters.filter((_, index) => correct[index]);
   if (right.length === 0) return withExplanation({ type: 'poll', text, choices });
-  if (right.length === 1 && !partial) return withExplanation({ type: 'single', text, choices, answer: right[0]! });
+  // As Moodle reads it: with no "=" answer it is a multiple-answer question, even when only one weight is positive.
+  const hasEquals = options.some((option) => option.marker === '=');
+  if (right.length === 1 && hasEquals) return withExplanation({ type: 'single', text, choices, answer: right[0]! });
   return withExplanation({ type: 'multiple', text, choices, answer: right });
 }
 

@@ -86,16 +86,19 @@ export function parseMoodleXml(text: string, title: string): ParsedFile {
 }
 
 /**
- * A Moodle text as the pool's text: HTML (Moodle's default format) becomes plain text;
- * Markdown and plain text stay as written, less the image reference this importer moves to
- * the question's image.
+ * A Moodle text as the pool's text: HTML (Moodle's default format, and any format not
+ * known here) becomes plain text; Markdown, plain text and Moodle auto-format stay as
+ * written, less the image reference this importer moves to the question's image.
  */
 function readText(node: unknown): string {
   const raw = textOf(node);
   const format = node && typeof node === 'object' ? String((node as Node)['@format'] ?? 'html') : 'html';
-  if (format === 'html') return htmlToText(raw);
-  return raw.replace(MARKDOWN_IMAGE, '').trim();
+  // Moodle's other formats are HTML too as far as reading goes; unknown ones are read as HTML.
+  if (!PLAIN_FORMATS.has(format)) return htmlToText(raw);
+  return raw.replace(MARKDOWN_IMAGE, '').replace(HTML_IMAGE, '').trim();
 }
+
+const PLAIN_FORMATS = new Set(['markdown', 'plain_text', 'moodle_auto_format']);
 
 /** `![alt](@@PLUGINFILE@@/name)`: how a Markdown text shows an embedded file. */
 const MARKDOWN_IMAGE = /!\[([^\]]*)\]\(([^)\s]*)\)/g;

@@ -17,6 +17,8 @@ const POOL = poolOf({
   questions: [
     { type: 'single', text: 'Which is **bold**?\n\n```js\nconst a = {b: 1};\n```', choices: ['a = b', '~tilde~', '#hash', 'x: y'], answer: 'C', explanation: 'See `{}` and \\(x^2\\).', time_limit_s: 45 },
     { type: 'multiple', text: 'Primes?', choices: ['2', '3', '4', '5', '6', '7'], answer: ['A', 'B', 'D', 'F'], scoring: 'speed' },
+    // Regression: a multiple-answer question with one right answer came back as single choice.
+    { type: 'multiple', text: 'Even primes?', choices: ['2', '3', '5'], answer: ['A'] },
     { type: 'numeric', text: 'Speed of light in Mm/s?', answer: 299.792458, tolerance: 0.5 },
     { type: 'numeric', text: 'Exactly −3?', answer: -3 },
     { type: 'poll', text: 'Tea or coffee?', choices: ['Tea', 'Coffee'], time_limit_s: 600 },

@@ -115,6 +115,14 @@ describe('parseGift categories, formats and settings', () => {
     expect(!bad.ok && bad.details).toEqual([{ path: 'line 1', message: expect.stringContaining('"colour=red" is not a setting') }]);
   });
 
+  test('with no "=" answer a question is multiple-answer even with one positive weight, as in Moodle', () => {
+    const parsed = parseGift('Q {~%100%a ~%-50%b ~%-50%c}\n\nR {=a ~%50%b ~c}', 'f');
+    expect(parsed.ok && parsed.banks[0]!.questions.map((question) => [question.input.type, question.input.answer])).toEqual([
+      ['multiple', ['A']],
+      ['multiple', ['A', 'B']],
+    ]);
+  });
+
   test('no right answer makes a poll', () => {
     const parsed = parseGift('Best colour? {~red ~blue}', 'f');
     expect(parsed.ok && parsed.banks[0]!.questions[0]!.input).toEqual({ type: 'poll', text: 'Best colour?', choices: ['red', 'blue'] });
