@@ -10,7 +10,7 @@ import type { PoolError } from '../protocol/pool';
 import { sniffImage } from './image-sniff';
 import { mediaUrl, sha256Hex, type MediaStore } from './media';
 import { MAX_IMAGE_BYTES, POOL_FILE_NAME } from './pool-archive';
-import { importPoolUpload } from './pool-import';
+import { importPoolFile, storeBankMedia } from './pool-import';
 import { parsePoolText, type PoolValidation } from './pool';
 import type { Pool } from '../protocol/pool';
 
@@ -41,13 +41,14 @@ export type BankUploadResult = { ok: true; pools: Pool[] } | { ok: false; detail
 
 /**
  * The banks a file holds, through the pool import dispatcher: every format it reads is a
- * bank upload too. A file may hold several banks (a format with categories); today's
- * formats (pool JSON, a .zip with images) hold one. Images are stored only when the file
- * is valid; nothing else is stored here.
+ * bank upload too. A GIFT file holds one bank per `$CATEGORY:`, every other format one.
+ * Images are stored only when the whole file is valid; nothing else is stored here.
  */
 export async function importBankUpload(file: BankUpload, media: MediaStore): Promise<BankUploadResult> {
-  const validation = importPoolUpload(file.bytes, media);
-  return validation.ok ? { ok: true, pools: [validation.pool] } : validation;
+  const imported = await importPoolFile(file);
+  if (!imported.ok) return { ok: false, details: imported.details };
+  for (const bank of imported.banks) storeBankMedia(bank, media);
+  return { ok: true, pools: imported.banks.map((bank) => bank.pool) };
 }
 
 export type ImageUpload = { ok: true; url: string } | { ok: false; details: PoolError[] };

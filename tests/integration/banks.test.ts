@@ -122,6 +122,32 @@ describe('create, get, update', () => {
     expect(bank.pool.questions[0].image).toBe(`/media/${sha256Hex(png)}.png`);
   });
 
+  test('a GIFT file makes one bank per category; a bad line refuses the whole file by line', async () => {
+    const w = await worlds.start();
+    const gift = [
+      '$CATEGORY: Week 5',
+      '::Q1:: 2 + 2 = ? {=4 ~3 ~5}',
+      '',
+      '$CATEGORY: Week 6',
+      '::Q2:: The sky is blue. {T}',
+      '',
+      '::Q3:: Pi to two places {#3.14:0.01}',
+    ].join('\n');
+    const response = await call(w, 'POST', '/admin/api/banks?filename=term.gift', gift);
+    expect(response.status).toBe(201);
+    const body = await response.json();
+    expect([...isNewBanks.Errors(body)]).toEqual([]);
+    expect(body.banks.map((bank: { title: string; questions: number }) => [bank.title, bank.questions])).toEqual([
+      ['Week 5', 1],
+      ['Week 6', 2],
+    ]);
+    const before = (await listBanks(w)).banks.length;
+    const essay = await call(w, 'POST', '/admin/api/banks?filename=bad.gift', '::Q1:: Tell me {=yes ~no}\n\n::Q2:: Discuss. {}\n');
+    const refused = await expectJsonError(essay, 400, 'invalid_pool');
+    expect(refused.details.map((problem: { path: string }) => problem.path)).toContain('line 3');
+    expect((await listBanks(w)).banks).toHaveLength(before);
+  });
+
   test('an invalid pool is refused with every problem by path, and nothing is created', async () => {
     const w = await worlds.start();
     const body = await expectJsonError(
