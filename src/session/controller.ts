@@ -25,6 +25,8 @@ import { JoinBatch } from './join-batch';
 import { refuse, type Outcome } from './outcome';
 import { readCourseSettings, saveCourseSettings } from './course-settings';
 import * as views from './views';
+import { createBackChannel, EMPTY_BACK_CHANNEL_VIEW, type BackChannel, type BackChannelDeps } from './back-channel';
+import type { StudentFrame } from '../protocol/client-frames';
 
 
 export interface ControllerDeps {
@@ -44,13 +46,29 @@ export function createSessionController(deps: ControllerDeps) {
   let loadedPool = deps.loadedPool;
   const broadcaster = new Broadcaster(deps.publisher);
   const answerBatch = new AnswerBatch(store, logger, (socket, data) => broadcaster.deliver(socket, data));
-  const course: views.CourseView = { settings: readCourseSettings(store, logger) };
+  const course: views.CourseView = { settings: readCourseSettings(store, logger), backChannel: EMPTY_BACK_CHANNEL_VIEW };
   const announce = createAnnouncements(clock, scheduler, broadcaster, () => run, () => course);
   let stopDeadlineTimer: (() => void) | null = null;
   let stopped = false;
 
   let run = Run.load(store.loadCurrentRun() ?? createRunRecord(loadedPool), store);
   applyTransition(resumeAfterRestart(run.state, clock.now()));
+  const backChannelDeps: BackChannelDeps = {
+    store,
+    clock,
+    scheduler,
+    broadcaster,
+    logger,
+    settings: () => course.settings,
+    studentsCount: () => run.roster.size,
+  };
+  let backChannel = openBackChannel();
+
+  function openBackChannel(): BackChannel {
+    const opened = createBackChannel(backChannelDeps, run.id);
+    course.backChannel = opened.view;
+    return opened;
+  }
 
   function createRunRecord(runPool: Pool) {
     return store.loadRun(store.createRun(JSON.stringify(runPool), clock.now()))!;
@@ -146,6 +164,20 @@ export function createSessionController(deps: ControllerDeps) {
     if (answerBatch.commit(run.id, run.book) > 0) announce.answersCommitted();
   }
 
+  /** Every frame a student sends, after its shape was checked: answers, asks, upvotes, pulse signals. */
+  function receiveStudentFrame(socket: SocketPort, entry: StudentEntry, frame: StudentFrame): void {
+    switch (frame.type) {
+      case 'ask':
+        return backChannel.ask(socket, entry, frame.text);
+      case 'upvote':
+        return backChannel.upvote(socket, entry, frame.ask_id);
+      case 'pulse':
+        return backChannel.pulse(socket, entry, frame.value);
+      default:
+        return submit(socket, entry, frame);
+    }
+  }
+
   // ---- students ----
 
   const joinBatch = new JoinBatch(store, logger, announce.rosterChanged);
@@ -193,7 +225,9 @@ export function createSessionController(deps: ControllerDeps) {
     flushJoins();
     cancelTimers();
     const previous = run;
+    backChannel.stop();
     run = Run.load(createRunRecord(loadedPool), store);
+    backChannel = openBackChannel();
     broadcaster.closeStudents(previous.roster.entries(), CLOSE_CODES.UNAUTHORIZED, 'the session was reset');
     logger.info('session_reset', { run_id: run.id });
     announce.adminSnapshot();
@@ -245,6 +279,7 @@ export function createSessionController(deps: ControllerDeps) {
     flushAnswers();
     flushJoins();
     cancelTimers();
+    backChannel.stop();
     broadcaster.closeStudents(run.roster.entries(), CLOSE_CODES.GOING_AWAY, 'server shutting down');
     broadcaster.closeAdmins(CLOSE_CODES.GOING_AWAY, 'server shutting down');
   }
@@ -256,6 +291,7 @@ export function createSessionController(deps: ControllerDeps) {
     connectStudent,
     disconnectStudent: (entry: StudentEntry, socket: SocketPort) => void entry.sockets.delete(socket),
     submit,
+    receiveStudentFrame,
     connectAdmin,
     disconnectAdmin: (socket: SocketPort) => broadcaster.removeAdmin(socket),
     command,
@@ -264,6 +300,12 @@ export function createSessionController(deps: ControllerDeps) {
     canReplacePool,
     replacePool,
     updateSettings,
+    setAskState: (askId: number, state: 'answered' | 'hidden') => backChannel.setAskState(askId, state),
+    showAsk: (askId: number | null) => backChannel.showAsk(askId),
+    /** A student removed from the run (roster removal calls this): see back-channel.ts. */
+    forgetStudent: (studentId: string) => backChannel.forgetStudent(studentId),
+    /** Commits held upvotes and pulse signals (before an export). */
+    flushBackChannel: () => backChannel.flush(),
     get settings() {
       return course.settings;
     },

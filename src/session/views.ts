@@ -10,6 +10,7 @@ import { DEFAULT_COURSE_SETTINGS, publicSettingsOf, type CourseSettings } from '
 import { type AdminSnapshot, type AdminStudentView, type Counts, type QuestionView, type Tally, type StudentSnapshot } from '../protocol/server-frames';
 import { adminSnapshot, answerProgressFrame, questionClosedFrames, questionOpenFrame, sessionEndedFrames, studentSnapshot } from '../protocol/frame-builders';
 import { countKeysFor, decodeAnswer } from './answers';
+import { EMPTY_BACK_CHANNEL_VIEW, type BackChannelView } from './back-channel';
 import { currentQuestionIndex, timeLimitMs } from './machine';
 import type { StudentEntry } from './roster';
 import type { FinalStanding, Run } from './run';
@@ -17,12 +18,13 @@ import { rankScores } from './scoring';
 
 type Audience = 'student' | 'admin';
 
-/** What snapshots carry beyond the run: the course around it. */
+/** What snapshots carry beyond the run: the course around it, and the run's back channel. */
 export interface CourseView {
   settings: CourseSettings;
+  backChannel: BackChannelView;
 }
 
-const DEFAULT_COURSE_VIEW: CourseView = { settings: DEFAULT_COURSE_SETTINGS };
+const DEFAULT_COURSE_VIEW: CourseView = { settings: DEFAULT_COURSE_SETTINGS, backChannel: EMPTY_BACK_CHANNEL_VIEW };
 
 /** The round the current question is in (1 outside question and review). */
 function currentRound(run: Run): Round {
@@ -103,7 +105,12 @@ export function studentSnapshotOf(run: Run, entry: StudentEntry, now: number, co
     me.rank = rank;
     me.total_students = run.roster.size;
   }
-  return studentSnapshot({ ...snapshotCommon(run, now, 'student'), me, settings: publicSettingsOf(course.settings) });
+  return studentSnapshot({
+    ...snapshotCommon(run, now, 'student'),
+    me,
+    settings: publicSettingsOf(course.settings),
+    asks: course.backChannel.studentAsks(entry.studentId),
+  });
 }
 
 export function adminSnapshotOf(run: Run, now: number, course = DEFAULT_COURSE_VIEW): AdminSnapshot {
@@ -116,6 +123,7 @@ export function adminSnapshotOf(run: Run, now: number, course = DEFAULT_COURSE_V
     students: adminStudents(run),
     pool: run.pool,
     settings: course.settings,
+    ...course.backChannel.adminView(),
   });
 }
 

@@ -126,6 +126,12 @@ test('rename: the new title is listed and used; bad bodies and unknown runs chan
 test('delete: needs the exact title, never the current run, and leaves no row naming the run', async () => {
   const world = await worlds.start({ fakeTime: true, pool });
   await threeRuns(world);
+  // Run 1 also holds back-channel rows (an ask with a vote, a pulse): they go with it.
+  const db = new Database(join(world.dir, 'quiz.db'));
+  db.query("INSERT INTO asks (id, run_id, student_id, text, state, asked_at_ms) VALUES (7, 1, 'a', 'why?', 'open', 1)").run();
+  db.query("INSERT INTO ask_votes (run_id, ask_id, student_id, voted_at_ms) VALUES (1, 7, 'b', 2)").run();
+  db.query("INSERT INTO pulses (run_id, student_id, value, sent_at_ms) VALUES (1, 'a', 'lost', 3)").run();
+  db.close();
   expect(Object.values(rowsNaming(world, 1)).every((n) => n > 0)).toBe(true);
 
   const wrong = await world.adminPost('/admin/api/runs/1/delete', { confirm_title: 'test pool' });
@@ -142,7 +148,7 @@ test('delete: needs the exact title, never the current run, and leaves no row na
   expect(deleted.status).toBe(200);
   expect(await deleted.json()).toEqual({
     run_id: 1,
-    deleted: expect.objectContaining({ runs: 1, students: 2, answers: 3, question_opens: 2 }),
+    deleted: expect.objectContaining({ runs: 1, students: 2, answers: 3, question_opens: 2, asks: 1, ask_votes: 1, pulses: 1 }),
   });
   expect((await listRuns(world)).map((run) => run.run_id)).toEqual([3, 2]);
   expect(Object.values(rowsNaming(world, 1)).every((n) => n === 0)).toBe(true);

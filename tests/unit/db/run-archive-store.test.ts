@@ -1,6 +1,6 @@
 /**
  * Deleting runs finds every table with a `run_id` column by itself: a per-run table added
- * by a later feature (here a made-up `asks` table with a foreign key to runs) is purged
+ * by a later feature (here a made-up `later_rows` table with a foreign key to runs) is purged
  * too, in the same transaction, and other runs' rows stay.
  */
 import { afterEach, expect, test } from 'bun:test';
@@ -26,19 +26,19 @@ function openTemp() {
 
 test('a later per-run table is purged with the run; other runs keep their rows', () => {
   const { db, store, archive } = openTemp();
-  db.$client.exec('CREATE TABLE asks (id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id), text TEXT NOT NULL)');
+  db.$client.exec('CREATE TABLE later_rows (id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id), text TEXT NOT NULL)');
   const first = store.createRun(JSON.stringify(makePool(1)), 1);
   const second = store.createRun(JSON.stringify(makePool(1)), 2);
   for (const runId of [first, second]) {
     store.commitJoins(runId, [{ kind: 'new', studentId: 'a', row: { studentId: 'a', name: 'A', epoch: 0, released: false, joinedAtMs: 3 } }]);
     store.saveRunState(runId, { phase: 'question', index: 0, round: 1, openedAt: 10, deadline: 20 }, 10);
     store.insertAnswers(runId, [{ questionIdx: 0, round: 1, studentId: 'a', choice: 'A', points: 900, receivedAtMs: 12 }]);
-    db.$client.query('INSERT INTO asks (run_id, text) VALUES (?, ?)').run(runId, 'why?');
+    db.$client.query('INSERT INTO later_rows (run_id, text) VALUES (?, ?)').run(runId, 'why?');
   }
   expect(archive.listQuestionOpens(first)).toEqual([{ questionIdx: 0, round: 1, openedAtMs: 10 }]);
-  expect(archive.deleteRuns([first])).toEqual({ answers: 1, asks: 1, question_opens: 1, runs: 1, students: 1 });
+  expect(archive.deleteRuns([first])).toMatchObject({ answers: 1, later_rows: 1, question_opens: 1, runs: 1, students: 1 });
   expect(archive.listRuns().map((run) => run.id)).toEqual([second]);
-  expect(db.$client.query('SELECT count(*) AS n FROM asks').get()).toEqual({ n: 1 });
+  expect(db.$client.query('SELECT count(*) AS n FROM later_rows').get()).toEqual({ n: 1 });
   expect(archive.listRunScores([first, second])).toEqual([{ runId: second, studentId: 'a', name: 'A', joinedAtMs: 3, score: 900 }]);
   db.$client.close();
 });
