@@ -85,6 +85,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
       scheduler,
       logger,
       loadedPool: startup.pool,
+      joinCodeKey: signingKey,
       publisher: { publish: (topic, data) => void server?.publish(topic, data) },
     });
     // A fresh lobby plays the pool just loaded; a run already under way keeps its own.

@@ -6,9 +6,9 @@
 import { and, asc, desc, eq } from 'drizzle-orm';
 import type { Round } from '../protocol/constants';
 import type { SessionState } from '../session/machine';
-import type { AnswerRow, RunRecord, SessionStore, StudentRow } from '../session/ports';
+import type { AnswerRow, ClassListRow, RunRecord, SessionStore, StudentRow } from '../session/ports';
 import type { QuizDatabase } from './open';
-import { answers, runs, settings, students } from './schema';
+import { answers, classList, runs, settings, students } from './schema';
 
 export function createQuizStore(db: QuizDatabase, sid: string): SessionStore {
   // The one hot statement runs on bun:sqlite directly: through Drizzle's prepared query a
@@ -25,6 +25,23 @@ export function createQuizStore(db: QuizDatabase, sid: string): SessionStore {
           .changes === 1,
     ),
   );
+
+  // Removal and the class list write many rows at once: one transaction, one prepared statement each.
+  const deleteAnswersOf = db.$client.prepare<unknown, [number, string]>('DELETE FROM answers WHERE run_id = ? AND student_id = ?');
+  const deleteStudent = db.$client.prepare<unknown, [number, string]>('DELETE FROM students WHERE run_id = ? AND student_id = ?');
+  const removeStudents = db.$client.transaction((runId: number, studentIds: readonly string[]) => {
+    for (const studentId of studentIds) {
+      deleteAnswersOf.run(runId, studentId);
+      deleteStudent.run(runId, studentId);
+    }
+  });
+  const insertClassListRow = db.$client.prepare<unknown, [string, string, number]>(
+    'INSERT INTO class_list (student_id, name, position) VALUES (?, ?, ?)',
+  );
+  const replaceClassList = db.$client.transaction((rows: readonly ClassListRow[]) => {
+    db.delete(classList).run();
+    for (const row of rows) insertClassListRow.run(row.studentId, row.name, row.position);
+  });
 
   function toRunRecord(row: typeof runs.$inferSelect): RunRecord {
     return { id: row.id, poolJson: row.poolJson, state: stateFromRow(row) };
@@ -97,6 +114,23 @@ export function createQuizStore(db: QuizDatabase, sid: string): SessionStore {
         .set({ epoch, released: true })
         .where(and(eq(students.runId, runId), eq(students.studentId, studentId)))
         .run();
+    },
+
+    removeStudents(runId: number, studentIds: readonly string[]): void {
+      removeStudents(runId, studentIds);
+    },
+
+    listClassList(): ClassListRow[] {
+      return db
+        .select({ studentId: classList.studentId, name: classList.name, position: classList.position })
+        .from(classList)
+        .orderBy(asc(classList.position), asc(classList.studentId))
+        .all()
+        .map((row) => ({ ...row, position: row.position ?? 0 }));
+    },
+
+    replaceClassList(rows: readonly ClassListRow[]): void {
+      replaceClassList(rows);
     },
 
     listAnswers(runId: number): AnswerRow[] {

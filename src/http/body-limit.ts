@@ -6,18 +6,23 @@
  */
 import { AppError } from '../errors';
 import { MAX_POOL_ARCHIVE_BYTES } from '../pool/pool-archive';
-import { MAX_BODY_BYTES } from '../protocol/constants';
+import { MAX_BODY_BYTES, MAX_CLASS_LIST_BYTES } from '../protocol/constants';
 
 /** The one route allowed a larger body: 20 MiB of images, pool.json and the zip's overhead. */
 export const POOL_UPLOAD = { method: 'POST', path: '/admin/api/pool', maxBytes: MAX_POOL_ARCHIVE_BYTES } as const;
+
+/** A class list: an LMS export of thousands of students can carry many grade columns. */
+export const CLASS_LIST_UPLOAD = { method: 'POST', path: '/admin/api/roster', maxBytes: MAX_CLASS_LIST_BYTES } as const;
 
 /** Bun's hard cap sits above every limit of ours so that our JSON answer is the one sent. */
 export const BUN_MAX_REQUEST_BODY_BYTES = 2 * POOL_UPLOAD.maxBytes;
 
 /** The body limit for this request: the pool upload's, or everyone's. */
 export function bodyLimitFor(request: Request): number {
-  if (request.method !== POOL_UPLOAD.method) return MAX_BODY_BYTES;
-  return new URL(request.url).pathname === POOL_UPLOAD.path ? POOL_UPLOAD.maxBytes : MAX_BODY_BYTES;
+  if (request.method !== 'POST') return MAX_BODY_BYTES;
+  const path = new URL(request.url).pathname;
+  for (const upload of [POOL_UPLOAD, CLASS_LIST_UPLOAD]) if (path === upload.path) return upload.maxBytes;
+  return MAX_BODY_BYTES;
 }
 
 export function bodyTooLarge(limit = MAX_BODY_BYTES): Response {

@@ -22,6 +22,10 @@ import { createAnnouncements } from './announcements';
 import { joinRun, releaseFromRun, type EnrolmentDeps } from './enrolment';
 import { refuse, type Outcome } from './outcome';
 import { readCourseSettings, saveCourseSettings } from './course-settings';
+import { admitByClassList, ClassList, classListView, compareWithRun } from './class-list';
+import { acceptsJoinCode, joinCodeAt } from './join-code';
+import { removeFromRun, type Removal } from './removal';
+import type { ClassListRow } from './ports';
 import * as views from './views';
 
 
@@ -33,6 +37,8 @@ export interface ControllerDeps {
   logger: Logger;
   /** The pool new runs are played with (the "loaded" pool). */
   loadedPool: Pool;
+  /** The secret the join code is derived from (the cookie-signing key). */
+  joinCodeKey: string;
 }
 
 export type SessionController = ReturnType<typeof createSessionController>;
@@ -42,7 +48,11 @@ export function createSessionController(deps: ControllerDeps) {
   let loadedPool = deps.loadedPool;
   const broadcaster = new Broadcaster(deps.publisher);
   const answerBatch = new AnswerBatch(store, logger, (socket, data) => broadcaster.deliver(socket, data));
-  const course: views.CourseView = { settings: readCourseSettings(store, logger) };
+  const course: views.CourseView & { classList: ClassList | null } = {
+    settings: readCourseSettings(store, logger),
+    joinCodeAt: (now) => (course.settings.join_code ? joinCodeAt(deps.joinCodeKey, now) : null),
+    classList: ClassList.of(store.listClassList()),
+  };
   const announce = createAnnouncements(clock, scheduler, broadcaster, () => run, () => course);
   let stopDeadlineTimer: (() => void) | null = null;
   let stopped = false;
@@ -122,6 +132,8 @@ export function createSessionController(deps: ControllerDeps) {
   // ---- answers ----
 
   function submit(socket: SocketPort, entry: StudentEntry, frame: { question_idx: number } & Submission): void {
+    // A frame already on its way from a socket whose student was just removed: ignored.
+    if (!run.roster.holds(entry)) return;
     const receivedAt = clock.now();
     const { state, book } = run;
     const questionIdx = frame.question_idx;
@@ -152,6 +164,45 @@ export function createSessionController(deps: ControllerDeps) {
     broadcaster.makeRoomForSocket(entry);
     entry.sockets.add(socket);
     broadcaster.deliver(socket, snapshotFrame(views.studentSnapshotOf(run, entry, clock.now(), course)));
+  }
+
+  /** With a class list only listed ids join, under the listed name (the class list decides before enrolment). */
+  function join(studentId: string, typedName: string | undefined, claim: StudentIdentityClaim | null) {
+    const admitted = admitByClassList(course.classList, studentId, typedName);
+    if (!admitted.ok) return admitted;
+    return joinRun(run, enrolment, studentId, admitted.name, claim);
+  }
+
+  /**
+   * Removes students from the current run with every answer (removal.ts). Held answers are
+   * committed first, so none is half-way; then one admin snapshot carries the new counts
+   * and ranks, the lobby count follows, and in review or after the end each connected
+   * student gets a fresh snapshot (the review's counts, the final rank).
+   */
+  function removeStudents(studentIds: readonly string[]): Removal {
+    flushAnswers();
+    const removal = removeFromRun(run, { store, logger, broadcaster }, studentIds);
+    if (removal.removed.length === 0) return removal;
+    announce.rosterChanged();
+    announce.adminSnapshot();
+    if (run.state.phase === 'review' || run.state.phase === 'ended') {
+      const now = clock.now();
+      for (const entry of run.roster.entries()) {
+        if (entry.sockets.size > 0) broadcaster.deliverToStudent(entry, snapshotFrame(views.studentSnapshotOf(run, entry, now, course)));
+      }
+    }
+    return removal;
+  }
+
+  // ---- class list ----
+
+  /** Stores the class list (replacing any) and tells the admins; joined students keep their names (compareWithRun). */
+  function replaceClassList(rows: readonly ClassListRow[]) {
+    store.replaceClassList(rows);
+    course.classList = ClassList.of(rows);
+    logger.info('class_list_loaded', { students: rows.length });
+    announce.adminSnapshot();
+    return compareWithRun(rows, run.roster);
   }
 
   // ---- admin ----
@@ -239,7 +290,17 @@ export function createSessionController(deps: ControllerDeps) {
   }
 
   return {
-    join: (studentId: string, name: string, claim: StudentIdentityClaim | null) => joinRun(run, enrolment, studentId, name, claim),
+    join,
+    removeStudents,
+    replaceClassList,
+    /** What a class list would mean for the students already joined, without storing it. */
+    previewClassList: (rows: readonly ClassListRow[]) => compareWithRun(rows, run.roster),
+    classListView: () => classListView(course.classList, run.roster),
+    get hasClassList() {
+      return course.classList !== null;
+    },
+    acceptsJoinCode: (code: string) => acceptsJoinCode(deps.joinCodeKey, code, clock.now()),
+    joinCode: () => course.joinCodeAt!(clock.now()),
     release: (studentId: string) => releaseFromRun(run, enrolment, studentId),
     authenticate: (claim: StudentIdentityClaim | null) => run.roster.authenticate(claim),
     connectStudent,

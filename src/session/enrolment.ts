@@ -7,7 +7,7 @@ import { CLOSE_CODES } from '../protocol/constants';
 import type { Broadcaster } from './broadcaster';
 import { refuse, type Outcome } from './outcome';
 import type { Clock, SessionStore } from './ports';
-import type { StudentEntry, StudentIdentityClaim } from './roster';
+import { firstEpoch, type StudentEntry, type StudentIdentityClaim } from './roster';
 import type { Run } from './run';
 
 export interface EnrolmentDeps {
@@ -39,7 +39,7 @@ export function joinRun(run: Run, deps: EnrolmentDeps, studentId: string, name: 
       return { ok: true, entry, claim: roster.claimFor(entry) };
     }
     case 'new': {
-      const row = { studentId, name, epoch: 0, released: false, joinedAtMs: deps.clock.now() };
+      const row = { studentId, name, epoch: firstEpoch(), released: false, joinedAtMs: deps.clock.now() };
       deps.store.insertStudent(run.id, row);
       const entry = roster.add(row);
       deps.logger.info('student_joined', { run_id: run.id, student_id: studentId });

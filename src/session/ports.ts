@@ -55,6 +55,21 @@ export interface AnswerRow {
   receivedAtMs: number;
 }
 
+/** One student of the course's class list (roster), in file order. */
+export interface ClassListRow {
+  studentId: string;
+  name: string;
+  position: number;
+}
+
+/** The class list outlives runs: one table, replaced whole. */
+export interface ClassListStore {
+  /** In file order; empty when no class list is loaded. */
+  listClassList(): ClassListRow[];
+  /** Replaces the whole list in one transaction (an empty list removes it). */
+  replaceClassList(rows: readonly ClassListRow[]): void;
+}
+
 /** The setting that holds the loaded pool's JSON: what new runs and a restart play. */
 export const LOADED_POOL_SETTING = 'pool';
 
@@ -65,7 +80,7 @@ export interface SettingsStore {
 }
 
 /** Everything the session persists. Each call is durable when it returns. */
-export interface SessionStore extends SettingsStore {
+export interface SessionStore extends SettingsStore, ClassListStore {
   loadCurrentRun(): RunRecord | null;
   loadRun(runId: number): RunRecord | null;
   createRun(poolJson: string, now: number): number;
@@ -76,6 +91,8 @@ export interface SessionStore extends SettingsStore {
   /** A released id taken again from a new device: the row (and its answers) stay, the cookie epoch moves on. */
   reclaimStudent(runId: number, studentId: string, name: string, epoch: number): void;
   releaseStudent(runId: number, studentId: string, epoch: number): void;
+  /** Deletes these students of the run and every answer of theirs, in one transaction. */
+  removeStudents(runId: number, studentIds: readonly string[]): void;
   listAnswers(runId: number): AnswerRow[];
   /**
    * Commits a batch of answers in one transaction. Returns, per answer, whether the row

@@ -7,10 +7,11 @@
 import { LEADERBOARD_SIZE, type Round } from '../protocol/constants';
 import type { PoolQuestion } from '../protocol/pool';
 import { DEFAULT_COURSE_SETTINGS, publicSettingsOf, type CourseSettings } from '../protocol/settings';
-import { type AdminSnapshot, type AdminStudentView, type Counts, type QuestionView, type Tally, type StudentSnapshot } from '../protocol/server-frames';
+import { type AdminSnapshot, type AdminStudentView, type Counts, type JoinCodeView, type QuestionView, type Tally, type StudentSnapshot } from '../protocol/server-frames';
 import { adminSnapshot, answerProgressFrame, questionClosedFrames, questionOpenFrame, sessionEndedFrames, studentSnapshot } from '../protocol/frame-builders';
 import { countKeysFor, decodeAnswer } from './answers';
 import { currentQuestionIndex, timeLimitMs } from './machine';
+import type { ClassList } from './class-list';
 import type { StudentEntry } from './roster';
 import type { FinalStanding, Run } from './run';
 import { rankScores } from './scoring';
@@ -20,6 +21,10 @@ type Audience = 'student' | 'admin';
 /** What snapshots carry beyond the run: the course around it. */
 export interface CourseView {
   settings: CourseSettings;
+  /** The join code on the projector at `now`; null while the setting is off. */
+  joinCodeAt?(now: number): JoinCodeView | null;
+  /** The class list (roster), or null when none is loaded. */
+  classList?: ClassList | null;
 }
 
 const DEFAULT_COURSE_VIEW: CourseView = { settings: DEFAULT_COURSE_SETTINGS };
@@ -116,6 +121,8 @@ export function adminSnapshotOf(run: Run, now: number, course = DEFAULT_COURSE_V
     students: adminStudents(run),
     pool: run.pool,
     settings: course.settings,
+    join_code: course.joinCodeAt?.(now) ?? null,
+    class_list: course.classList ? { students: course.classList.size } : null,
   });
 }
 

@@ -22,6 +22,7 @@ describe('pageConstantsModule', () => {
       'CHOICE_LETTERS',
       'CLOSE_CODES',
       'DEFAULT_TIME_LIMIT_S',
+      'JOIN_CODE_DIGITS',
       'LEADERBOARD_SIZE',
       'MAX_ID_LENGTH',
       'MAX_NAME_LENGTH',

@@ -150,6 +150,8 @@ describe('snapshot builders', () => {
       students: [{ student_id: 's1', name: 'Ann', score: 1000, rank: 1, connected: true, released: false }],
       pool: makePool(3),
       settings: DEFAULT_COURSE_SETTINGS,
+      join_code: { code: '0427', changes_in_ms: 12_000 },
+      class_list: { students: 120 },
     });
     expect(snapshot.type).toBe('snapshot');
     expect(parseChecked(snapshotFrame(snapshot), 'snapshot')).toEqual(snapshot);

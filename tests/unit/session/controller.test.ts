@@ -102,6 +102,7 @@ function createWorld(pool: Pool = makePool(3)): World {
     scheduler: time,
     publisher,
     logger: silentLogger,
+    joinCodeKey: 'test-join-code-key',
     loadedPool: pool,
   });
   const world = { dir, db, store, time, publisher, controller, insertCalls };
@@ -128,6 +129,7 @@ function restart(world: World, clock: Clock & { setTimer: FakeTime['setTimer']; 
     scheduler: clock,
     publisher,
     logger: silentLogger,
+    joinCodeKey: 'test-join-code-key',
     loadedPool: makePool(1),
   });
   return { controller, publisher };
@@ -284,6 +286,7 @@ describe('answers are committed in batches and acknowledged after the commit', (
       scheduler: world.time,
       publisher: new FakePublisher(),
       logger: silentLogger,
+      joinCodeKey: 'test-join-code-key',
       loadedPool: makePool(3),
     });
     const student = joinAndConnect(controller, 's1');
@@ -327,6 +330,7 @@ describe('the deadline', () => {
       scheduler: world.time,
       publisher,
       logger: silentLogger,
+      joinCodeKey: 'test-join-code-key',
       loadedPool: makePool(2, { timeLimitS: 10 }),
     });
     const early = joinAndConnect(controller, 'early');
