@@ -6,6 +6,7 @@ import { applyAdminFrame, applySnapshot, createAdminState } from '/static/shared
 import { $ } from '/static/shared/dom.js';
 import { connectLive } from '/static/shared/live-socket.js';
 import { setUpDrive } from './drive.js';
+import { setUpJoining } from './joining.js';
 import { setUpPool } from './pool.js';
 import { setUpResults } from './results.js';
 import { setUpRoster } from './roster.js';
@@ -27,6 +28,11 @@ const roster = setUpRoster(session, {
   showMessage: drive.showMessage,
 });
 const pool = setUpPool(session, { reload, onSignedOut: signedOut });
+const joining = setUpJoining(session, {
+  onClassListChanged: () => roster.reloadClassList(),
+  onSignedOut: signedOut,
+  showMessage: drive.showMessage,
+});
 const results = setUpResults(session, { reload, showMessage: drive.showMessage });
 
 function showView(name) {
@@ -71,6 +77,7 @@ function showSnapshot(snapshot) {
   results.renderRuns();
   drive.render();
   roster.render();
+  joining.showSnapshot();
 }
 
 /** After a pool upload or a reset: the whole state again, over HTTP. */
@@ -108,6 +115,9 @@ function handleFrame(frame) {
       break;
     case 'answer_progress':
       drive.renderProgress();
+      break;
+    case 'settings':
+      joining.settingsChanged();
       break;
     case 'question_open':
       drive.render();
