@@ -26,14 +26,18 @@ export function createQuizStore(db: QuizDatabase, sid: string): SessionStore {
     ),
   );
 
-  // Removal and the class list write many rows at once: one transaction, one prepared statement each.
-  const deleteAnswersOf = db.$client.prepare<unknown, [number, string]>('DELETE FROM answers WHERE run_id = ? AND student_id = ?');
-  const deleteStudent = db.$client.prepare<unknown, [number, string]>('DELETE FROM students WHERE run_id = ? AND student_id = ?');
+  // Removal and the class list write many rows at once: one transaction each. A removal is
+  // one pass over the run's answers (the ids as a JSON array), not one scan per student.
+  const deleteAnswersOf = db.$client.prepare<unknown, [number, string]>(
+    'DELETE FROM answers WHERE run_id = ? AND student_id IN (SELECT value FROM json_each(?))',
+  );
+  const deleteStudents = db.$client.prepare<unknown, [number, string]>(
+    'DELETE FROM students WHERE run_id = ? AND student_id IN (SELECT value FROM json_each(?))',
+  );
   const removeStudents = db.$client.transaction((runId: number, studentIds: readonly string[]) => {
-    for (const studentId of studentIds) {
-      deleteAnswersOf.run(runId, studentId);
-      deleteStudent.run(runId, studentId);
-    }
+    const ids = JSON.stringify(studentIds);
+    deleteAnswersOf.run(runId, ids);
+    deleteStudents.run(runId, ids);
   });
   const insertClassListRow = db.$client.prepare<unknown, [string, string, number]>(
     'INSERT INTO class_list (student_id, name, position) VALUES (?, ?, ?)',
