@@ -11,6 +11,7 @@ import { Database } from 'bun:sqlite';
 import { parseArgs } from 'node:util';
 import { AdminClient, inParallel, joinStudent } from '../tests/stress/lib/quiz-client';
 import { makeStressPool, startTarget } from '../tests/stress/lib/target';
+import { waitFor } from '../tests/helpers/wait';
 
 const { values: args } = parseArgs({
   options: {
@@ -31,18 +32,6 @@ interface Client {
 }
 
 const round = (value: number) => Math.round(value * 100) / 100;
-
-function waitFor(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const check = () => {
-      if (predicate()) return resolve();
-      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${what}`));
-      setTimeout(check, 1);
-    };
-    check();
-  });
-}
 
 function connect(wsUrl: string, id: string, cookie: string): Promise<Client> {
   const socket = new WebSocket(wsUrl, { headers: { cookie } } as never);
@@ -76,12 +65,12 @@ try {
     const frame = JSON.parse(String(event.data));
     if (frame.type === 'snapshot') adminSnapshots.push({ at: performance.now(), frame });
   };
-  await waitFor(() => adminSnapshots.length === 1, 30_000, 'the admin snapshot');
+  await waitFor('the admin snapshot', () => adminSnapshots.length === 1, 30_000);
 
   await admin.command('next');
-  await waitFor(() => clients.every((client) => client.gotQuestion), 60_000, 'question_open everywhere');
+  await waitFor('question_open everywhere', () => clients.every((client) => client.gotQuestion), 60_000);
   clients.forEach((client, i) => client.socket.send(JSON.stringify({ type: 'submit', question_idx: 0, choice: 'ABCD'[i % 4] })));
-  await waitFor(() => clients.every((client) => client.acked), 60_000, 'every submit_ack');
+  await waitFor('every submit_ack', () => clients.every((client) => client.acked), 60_000);
 
   const squatters = clients.slice(0, squatterCount);
   const started = performance.now();
@@ -89,8 +78,8 @@ try {
   const requestMs = performance.now() - started;
   if (response.status !== 200) throw new Error(`remove: HTTP ${response.status} ${await response.text()}`);
   const removed = ((await response.json()) as { removed: string[] }).removed.length;
-  await waitFor(() => adminSnapshots.length === 2, 30_000, 'the admin snapshot after the removal');
-  await waitFor(() => squatters.every((client) => client.closeCode !== null), 30_000, 'every squatter socket closed');
+  await waitFor('the admin snapshot after the removal', () => adminSnapshots.length === 2, 30_000);
+  await waitFor('every squatter socket closed', () => squatters.every((client) => client.closeCode !== null), 30_000);
   const after = adminSnapshots[1]!;
   const lastClose = Math.max(...squatters.map((client) => client.closedAt));
 

@@ -10,7 +10,7 @@ import { useTestWorlds } from '../helpers/test-worlds';
 
 const worlds = useTestWorlds({ checkSockets: true });
 
-async function uploadClassList(world: TestWorld, csv: string | Uint8Array, query = '') {
+async function uploadClassList(world: TestWorld, csv: string | Uint8Array<ArrayBuffer>, query = '') {
   return world.http(`/admin/api/roster${query}`, {
     method: 'POST',
     cookie: await world.adminLogin(),
@@ -141,7 +141,7 @@ test('real exports: Canvas with Points Possible, European Excel with BOM and sem
   expect(canvasResult).toMatchObject({ students: 1, columns: { id: 'SIS User ID', name: 'Student' }, skipped: [{ line: 2 }] });
 
   const excel = `\uFEFFstudent_id;name\r\n${Array.from({ length: 5000 }, (_, i) => `s${i};"Müller; ${i}"`).join('\r\n')}\r\n`;
-  const response = await uploadClassList(world, new TextEncoder().encode(excel));
+  const response = await uploadClassList(world, new TextEncoder().encode(excel) as Uint8Array<ArrayBuffer>);
   expect(response.status).toBe(200);
   expect((await response.json()).students).toBe(5000);
   const students = await listed(world);
@@ -157,7 +157,7 @@ test('bad files are refused whole with their lines, and the list in place stays'
   expect(duplicate.details).toEqual([{ line: 4, message: 'student id "s1" is on lines 2 and 4' }]);
   const badName = await expectJsonError(await uploadClassList(world, 'student_id,name\ns1,\u202Egnp.exe\n'), 400, 'invalid_class_list');
   expect(badName.details).toEqual([{ line: 2, message: 'the name must not contain invisible or text-direction characters' }]);
-  for (const body of ['', 'hello', '{"student_id":"s1"}', new Uint8Array([0xff, 0xfe, 0x00, 0x41])]) {
+  for (const body of ['', 'hello', '{"student_id":"s1"}', new Uint8Array([0xff, 0xfe, 0x00, 0x41]) as Uint8Array<ArrayBuffer>]) {
     const refused = await expectJsonError(await uploadClassList(world, body), 400, 'invalid_class_list');
     expect(refused.details.length).toBeGreaterThan(0);
   }
