@@ -42,7 +42,7 @@ export function publicRoutes(deps: AppDeps) {
     }))
     .post(
       '/api/join',
-      ({ body, cookie, request }) => {
+      async ({ body, cookie, request }) => {
         // A page on another origin must not join (or rejoin) with this browser's cookie.
         assertAllowedOrigin(request, config);
         const studentId = cleanField(body.student_id, 'student_id', checkStudentId, MAX_ID_LENGTH);
@@ -56,7 +56,7 @@ export function publicRoutes(deps: AppDeps) {
         checkJoinCode(request, studentId, body.code);
         // With a class list the listed name is used; without one the name is needed.
         if (name === undefined && !controller.hasClassList) throw new AppError(400, 'invalid_body', '"name" is missing');
-        const result = unwrapOutcome(controller.join(studentId, name, claim));
+        const result = unwrapOutcome(await controller.join(studentId, name, claim));
         setOurCookie(cookie, deps.cookieNames, 'student', result.claim, STUDENT_COOKIE_MAX_AGE_S);
         return { student_id: result.entry.studentId, name: result.entry.name };
       },

@@ -1,7 +1,8 @@
 /**
  * Runs the session: feeds commands, deadlines and submits to the pure machine, persists
  * every transition before adopting it, keeps one timer for the open question's absolute
- * deadline, and commits answers in one transaction per event-loop turn (answer-batch.ts).
+ * deadline, and commits answers and joins in one transaction each per event-loop turn
+ * (answer-batch.ts, join-batch.ts).
  * What a run holds is in run.ts, what each audience sees in views.ts, delivery in
  * broadcaster.ts: this file wires them.
  */
@@ -20,6 +21,7 @@ import type { StudentEntry, StudentIdentityClaim } from './roster';
 import { Run } from './run';
 import { createAnnouncements } from './announcements';
 import { joinRun, releaseFromRun, type EnrolmentDeps } from './enrolment';
+import { JoinBatch } from './join-batch';
 import { refuse, type Outcome } from './outcome';
 import { readCourseSettings, saveCourseSettings } from './course-settings';
 import { admitByClassList, ClassList, classListView, compareWithRun } from './class-list';
@@ -158,7 +160,13 @@ export function createSessionController(deps: ControllerDeps) {
 
   // ---- students ----
 
-  const enrolment: EnrolmentDeps = { store, clock, logger, broadcaster, rosterChanged: announce.rosterChanged };
+  const joinBatch = new JoinBatch(store, logger, announce.rosterChanged);
+  const enrolment: EnrolmentDeps = { store, clock, logger, broadcaster, joins: joinBatch, commitJoinsSoon: () => scheduler.defer(flushJoins) };
+
+  /** Commits every queued join in one transaction, then answers each joiner. */
+  function flushJoins(): void {
+    joinBatch.commit(run);
+  }
 
   function connectStudent(entry: StudentEntry, socket: SocketPort): void {
     broadcaster.makeRoomForSocket(entry);
@@ -169,17 +177,19 @@ export function createSessionController(deps: ControllerDeps) {
   /** With a class list only listed ids join, under the listed name (the class list decides before enrolment). */
   function join(studentId: string, typedName: string | undefined, claim: StudentIdentityClaim | null) {
     const admitted = admitByClassList(course.classList, studentId, typedName);
-    if (!admitted.ok) return admitted;
+    if (!admitted.ok) return Promise.resolve(admitted);
     return joinRun(run, enrolment, studentId, admitted.name, claim);
   }
 
   /**
-   * Removes students from the current run with every answer (removal.ts). Held answers are
-   * committed first, so none is half-way; then one admin snapshot carries the new counts
+   * Removes students from the current run with every answer (removal.ts). Held joins and
+   * answers are committed first, so none is half-way; then one admin snapshot carries the new counts
    * and ranks, the lobby count follows, and in review or after the end each connected
    * student gets a fresh snapshot (the review's counts, the final rank).
    */
   function removeStudents(studentIds: readonly string[]): Removal {
+    // A join or a reclaim of one of these ids waiting for its commit lands first, then goes too.
+    flushJoins();
     flushAnswers();
     const removal = removeFromRun(run, { store, logger, broadcaster }, studentIds);
     if (removal.removed.length === 0) return removal;
@@ -232,6 +242,8 @@ export function createSessionController(deps: ControllerDeps) {
   /** Starts a new run with the loaded pool; every student cookie of the old run stops working. */
   function reset(): Outcome<{ runId: number }> {
     flushAnswers();
+    // Joins accepted before the reset belong to the run they asked for.
+    flushJoins();
     cancelTimers();
     const previous = run;
     run = Run.load(createRunRecord(loadedPool), store);
@@ -284,6 +296,7 @@ export function createSessionController(deps: ControllerDeps) {
     if (stopped) return;
     stopped = true;
     flushAnswers();
+    flushJoins();
     cancelTimers();
     broadcaster.closeStudents(run.roster.entries(), CLOSE_CODES.GOING_AWAY, 'server shutting down');
     broadcaster.closeAdmins(CLOSE_CODES.GOING_AWAY, 'server shutting down');
@@ -321,6 +334,7 @@ export function createSessionController(deps: ControllerDeps) {
     connectionCounts: () => broadcaster.connectionCounts(run.roster.entries()),
     stop,
     flushAnswers,
+    flushJoins,
     get runId() {
       return run.id;
     },

@@ -141,8 +141,8 @@ interface Student {
   socket: FakeSocket;
 }
 
-function joinAndConnect(controller: SessionController, studentId: string, name = `Name ${studentId}`): Student {
-  const joined = controller.join(studentId, name, null);
+async function joinAndConnect(controller: SessionController, studentId: string, name = `Name ${studentId}`): Promise<Student> {
+  const joined = await controller.join(studentId, name, null);
   if (!joined.ok) throw new Error(`join refused: ${joined.code}`);
   const socket = new FakeSocket();
   controller.connectStudent(joined.entry, socket);
@@ -173,7 +173,7 @@ function submitFrame(controller: SessionController, student: Student, frame: { q
 describe('answers are committed in batches and acknowledged after the commit', () => {
   test('submits in the same turn are one batch; acks arrive only after it lands', async () => {
     const { controller, store, insertCalls } = createWorld();
-    const students = ['s1', 's2', 's3'].map((id) => joinAndConnect(controller, id));
+    const students = await Promise.all(['s1', 's2', 's3'].map((id) => joinAndConnect(controller, id)));
     command(controller, 'next');
 
     // Each ack must find its answer already in the database.
@@ -207,8 +207,8 @@ describe('answers are committed in batches and acknowledged after the commit', (
 
   test('submits in different turns are different batches', async () => {
     const { controller, insertCalls } = createWorld();
-    const first = joinAndConnect(controller, 's1');
-    const second = joinAndConnect(controller, 's2');
+    const first = await joinAndConnect(controller, 's1');
+    const second = await joinAndConnect(controller, 's2');
     command(controller, 'next');
     submit(controller, first, 0, 'A');
     await turn();
@@ -219,7 +219,7 @@ describe('answers are committed in batches and acknowledged after the commit', (
 
   test('a duplicate submit in the same turn is already_answered and stored once', async () => {
     const { controller, store } = createWorld();
-    const student = joinAndConnect(controller, 's1');
+    const student = await joinAndConnect(controller, 's1');
     command(controller, 'next');
     submit(controller, student, 0, 'A');
     submit(controller, student, 0, 'B');
@@ -240,7 +240,7 @@ describe('answers are committed in batches and acknowledged after the commit', (
 
   test('a submit after the commit is already_answered too', async () => {
     const { controller } = createWorld();
-    const student = joinAndConnect(controller, 's1');
+    const student = await joinAndConnect(controller, 's1');
     command(controller, 'next');
     submit(controller, student, 0, 'A');
     await turn();
@@ -254,7 +254,7 @@ describe('answers are committed in batches and acknowledged after the commit', (
 
   test('refused submits are acknowledged with their reason and never stored', async () => {
     const { controller, store, insertCalls } = createWorld();
-    const student = joinAndConnect(controller, 's1');
+    const student = await joinAndConnect(controller, 's1');
     submit(controller, student, 0, 'A'); // lobby
     command(controller, 'next');
     submit(controller, student, 1, 'A');
@@ -289,7 +289,7 @@ describe('answers are committed in batches and acknowledged after the commit', (
       joinCodeKey: 'test-join-code-key',
       loadedPool: makePool(3),
     });
-    const student = joinAndConnect(controller, 's1');
+    const student = await joinAndConnect(controller, 's1');
     command(controller, 'next');
     submit(controller, student, 0, 'A');
     await turn();
@@ -333,8 +333,8 @@ describe('the deadline', () => {
       joinCodeKey: 'test-join-code-key',
       loadedPool: makePool(2, { timeLimitS: 10 }),
     });
-    const early = joinAndConnect(controller, 'early');
-    const late = joinAndConnect(controller, 'late');
+    const early = await joinAndConnect(controller, 'early');
+    const late = await joinAndConnect(controller, 'late');
     world.time.advance(1_000); // the joins' lobby_update goes out
     command(controller, 'next');
     expect(world.time.pendingTimers).toBe(1);
@@ -370,9 +370,9 @@ describe('the deadline', () => {
 describe('question_closed and session_ended', () => {
   test('per-student question_closed carries your_choice, points and score', async () => {
     const { controller, time, publisher } = createWorld(makePool(2, { timeLimitS: 20 }));
-    const right = joinAndConnect(controller, 'right', 'Right');
-    const wrong = joinAndConnect(controller, 'wrong', 'Wrong');
-    const silent = joinAndConnect(controller, 'silent', 'Silent');
+    const right = await joinAndConnect(controller, 'right', 'Right');
+    const wrong = await joinAndConnect(controller, 'wrong', 'Wrong');
+    const silent = await joinAndConnect(controller, 'silent', 'Silent');
     const admin = connectAdmin(controller);
     command(controller, 'next');
 
@@ -414,7 +414,7 @@ describe('question_closed and session_ended', () => {
 
   test('session_ended carries rank and total_students; the leaderboard is the top 10', async () => {
     const { controller, time, publisher } = createWorld(makePool(1, { timeLimitS: 20 }));
-    const students = Array.from({ length: 12 }, (_, index) => joinAndConnect(controller, `s${String(index).padStart(2, '0')}`, `Student ${index}`));
+    const students = await Promise.all(Array.from({ length: 12 }, (_, index) => joinAndConnect(controller, `s${String(index).padStart(2, '0')}`, `Student ${index}`)));
     command(controller, 'next');
     // s00 and s01 answer at once (1000 each, a tie); s02…s10 one second apart (975, 950, …); s11 never answers.
     submit(controller, students[0]!, 0, 'A');
@@ -473,7 +473,7 @@ describe('question_closed and session_ended', () => {
 describe('answer_progress', () => {
   test('many submits are coalesced into at most a couple of publishes within 100 ms', async () => {
     const { controller, time, publisher } = createWorld();
-    const students = Array.from({ length: 40 }, (_, index) => joinAndConnect(controller, `s${index}`));
+    const students = await Promise.all(Array.from({ length: 40 }, (_, index) => joinAndConnect(controller, `s${index}`)));
     connectAdmin(controller);
     command(controller, 'next');
     const progress = () => publisher.frames(TOPIC_ADMINS, 'answer_progress');
@@ -503,7 +503,7 @@ describe('answer_progress', () => {
 describe('timers', () => {
   test('pendingTimers is 0 after end with the deadline and answer_progress timers armed', async () => {
     const { controller, time } = createWorld();
-    const students = Array.from({ length: 3 }, (_, index) => joinAndConnect(controller, `s${index}`));
+    const students = await Promise.all(Array.from({ length: 3 }, (_, index) => joinAndConnect(controller, `s${index}`)));
     connectAdmin(controller);
     time.advance(1_000); // the joins' lobby_update goes out
     expect(time.pendingTimers).toBe(0);
@@ -519,9 +519,9 @@ describe('timers', () => {
 
   test('pendingTimers is 0 after end even when a lobby_update was pending', async () => {
     const { controller, time, publisher } = createWorld();
-    joinAndConnect(controller, 's0');
+    await joinAndConnect(controller, 's0');
     command(controller, 'next');
-    joinAndConnect(controller, 'late'); // within 500 ms of the first join: a trailing lobby_update is armed
+    await joinAndConnect(controller, 'late'); // within 500 ms of the first join: a trailing lobby_update is armed
     command(controller, 'end');
     expect(time.pendingTimers).toBe(0);
     // Nothing is broadcast after session_ended (which students get one by one, not by topic).
@@ -532,7 +532,7 @@ describe('timers', () => {
 
   test('pendingTimers is 0 after stop(), and stop commits held answers', async () => {
     const { controller, time, store } = createWorld();
-    const students = Array.from({ length: 3 }, (_, index) => joinAndConnect(controller, `s${index}`));
+    const students = await Promise.all(Array.from({ length: 3 }, (_, index) => joinAndConnect(controller, `s${index}`)));
     connectAdmin(controller);
     command(controller, 'next');
     submit(controller, students[0]!, 0, 'A');
@@ -552,8 +552,8 @@ describe('restart', () => {
   test('a second controller on the same store restores phase, answers and scores', async () => {
     const world = createWorld(makePool(3, { timeLimitS: 20 }));
     const { controller, time } = world;
-    const ann = joinAndConnect(controller, 'ann', 'Ann');
-    const bob = joinAndConnect(controller, 'bob', 'Bob');
+    const ann = await joinAndConnect(controller, 'ann', 'Ann');
+    const bob = await joinAndConnect(controller, 'bob', 'Bob');
     command(controller, 'next');
     submit(controller, ann, 0, 'A'); // 1000
     submit(controller, bob, 0, 'D'); // 0
@@ -607,7 +607,7 @@ describe('restart', () => {
   test('a question whose deadline passed while the server was down is closed on start', async () => {
     const world = createWorld(makePool(2, { timeLimitS: 20 }));
     const { controller, time, store } = world;
-    const ann = joinAndConnect(controller, 'ann', 'Ann');
+    const ann = await joinAndConnect(controller, 'ann', 'Ann');
     command(controller, 'next');
     submit(controller, ann, 0, 'A');
     await turn();
@@ -629,7 +629,7 @@ describe('restart', () => {
 describe('sockets', () => {
   test('a socket whose send returns 0 is closed with 1013', async () => {
     const { controller } = createWorld();
-    const student = joinAndConnect(controller, 's1');
+    const student = await joinAndConnect(controller, 's1');
     expect(student.socket.closes).toEqual([]);
     command(controller, 'next');
     student.socket.full = true;
@@ -639,9 +639,9 @@ describe('sockets', () => {
     expect(CLOSE_CODES.SLOW_CONSUMER).toBe(1013);
   });
 
-  test('a socket that is full on connect is closed with 1013', () => {
+  test('a socket that is full on connect is closed with 1013', async () => {
     const { controller } = createWorld();
-    const joined = controller.join('s1', 'Ann', null);
+    const joined = await controller.join('s1', 'Ann', null);
     if (!joined.ok) throw new Error('join refused');
     const socket = new FakeSocket();
     socket.full = true;
@@ -651,7 +651,7 @@ describe('sockets', () => {
 
   test('a socket under backpressure (-1) is not closed', async () => {
     const { controller } = createWorld();
-    const joined = controller.join('s1', 'Ann', null);
+    const joined = await controller.join('s1', 'Ann', null);
     if (!joined.ok) throw new Error('join refused');
     const socket: SocketPort & { closes: number[] } = {
       closes: [],
@@ -668,7 +668,7 @@ describe('sockets', () => {
 describe('release and reset', () => {
   test('release closes the student’s sockets with 4401 and keeps their score', async () => {
     const { controller, store } = createWorld();
-    const ann = joinAndConnect(controller, 'ann', 'Ann');
+    const ann = await joinAndConnect(controller, 'ann', 'Ann');
     const secondDevice = new FakeSocket();
     controller.connectStudent(ann.entry, secondDevice);
     command(controller, 'next');
@@ -690,7 +690,7 @@ describe('release and reset', () => {
     });
 
     // The id can be taken again from a new device, with the score kept and a new cookie.
-    const again = controller.join('ann', 'Ann B', null);
+    const again = await controller.join('ann', 'Ann B', null);
     expect(again.ok).toBe(true);
     if (!again.ok) return;
     expect(again.entry.score).toBe(1000);
@@ -705,17 +705,31 @@ describe('release and reset', () => {
     expect(controller.release('nobody')).toMatchObject({ ok: false, code: 'student_not_found' });
   });
 
-  test('a taken id without its cookie is refused', () => {
+  test('a taken id without its cookie is refused', async () => {
     const { controller } = createWorld();
-    const ann = joinAndConnect(controller, 'ann', 'Ann');
-    expect(controller.join('ann', 'Impostor', null)).toMatchObject({ ok: false, code: 'student_id_taken' });
-    const same = controller.join('ann', 'Ann', ann.claim);
+    const ann = await joinAndConnect(controller, 'ann', 'Ann');
+    expect(await controller.join('ann', 'Impostor', null)).toMatchObject({ ok: false, code: 'student_id_taken' });
+    const same = await controller.join('ann', 'Ann', ann.claim);
     expect(same.ok && same.entry).toBe(ann.entry);
+  });
+
+  test('a join queued before reset is committed to the run it asked for, not the new one', async () => {
+    const { controller, store } = createWorld();
+    const pending = controller.join('ann', 'Ann', null);
+    const oldRun = controller.runId;
+    const reset = controller.reset();
+    if (!reset.ok) throw new Error('reset refused');
+    const joined = await pending;
+    if (!joined.ok) throw new Error(`join refused: ${joined.code}`);
+    expect(joined.claim.run).toBe(oldRun);
+    expect(store.listStudents(oldRun).map((row) => row.studentId)).toEqual(['ann']);
+    expect(store.listStudents(reset.runId)).toEqual([]);
+    expect(controller.authenticate(joined.claim)).toBeNull();
   });
 
   test('reset creates a new run, closes student sockets with 4401 and keeps the old run’s results', async () => {
     const { controller, store, time } = createWorld();
-    const ann = joinAndConnect(controller, 'ann', 'Ann');
+    const ann = await joinAndConnect(controller, 'ann', 'Ann');
     const admin = connectAdmin(controller);
     command(controller, 'next');
     submit(controller, ann, 0, 'A');
@@ -738,7 +752,7 @@ describe('release and reset', () => {
     expect(store.loadCurrentRun()!.id).toBe(newRun);
 
     // The id is free in the new run.
-    const rejoined = controller.join('ann', 'Ann', null);
+    const rejoined = await controller.join('ann', 'Ann', null);
     expect(rejoined.ok).toBe(true);
     if (rejoined.ok) {
       expect(rejoined.claim.run).toBe(newRun);
@@ -761,8 +775,8 @@ describe('question types and revote', () => {
 
   test('each answer form is stored encoded, acknowledged as sent and counted per type', async () => {
     const { controller, store, publisher } = createWorld(typedPool());
-    const ann = joinAndConnect(controller, 'ann');
-    const bob = joinAndConnect(controller, 'bob');
+    const ann = await joinAndConnect(controller, 'ann');
+    const bob = await joinAndConnect(controller, 'bob');
     connectAdmin(controller);
     command(controller, 'next');
     submitFrame(controller, ann, { question_idx: 0, choices: ['C', 'A'] });
@@ -812,9 +826,9 @@ describe('question types and revote', () => {
       ],
     };
     const { controller, publisher } = createWorld(pool);
-    const [exact, subset, superset, wrong, silent] = ['exact', 'subset', 'superset', 'wrong', 'silent'].map((id) =>
+    const [exact, subset, superset, wrong, silent] = (await Promise.all(['exact', 'subset', 'superset', 'wrong', 'silent'].map((id) =>
       joinAndConnect(controller, id),
-    ) as [Student, Student, Student, Student, Student];
+    ))) as [Student, Student, Student, Student, Student];
     connectAdmin(controller);
 
     command(controller, 'next');
@@ -865,8 +879,8 @@ describe('question types and revote', () => {
 
   test('revote: round 2 takes a second answer from everyone, scores 0 and closes with both rounds’ counts', async () => {
     const { controller, store, time, publisher } = createWorld(typedPool());
-    const ann = joinAndConnect(controller, 'ann');
-    const bob = joinAndConnect(controller, 'bob');
+    const ann = await joinAndConnect(controller, 'ann');
+    const bob = await joinAndConnect(controller, 'bob');
     connectAdmin(controller);
     command(controller, 'next');
     submitFrame(controller, ann, { question_idx: 0, choices: ['A', 'C'] }); // 1000
@@ -930,8 +944,8 @@ describe('question types and revote', () => {
   test('a restart in round 2 resumes round 2 with both rounds’ answers apart', async () => {
     const world = createWorld(typedPool());
     const { controller, time } = world;
-    const ann = joinAndConnect(controller, 'ann');
-    const bob = joinAndConnect(controller, 'bob');
+    const ann = await joinAndConnect(controller, 'ann');
+    const bob = await joinAndConnect(controller, 'bob');
     command(controller, 'next');
     command(controller, 'close');
     command(controller, 'next');
@@ -986,8 +1000,8 @@ describe('removing students', () => {
   test('an answer held in the batch (not committed yet) is committed, then removed with its student: counts right, nothing half-removed', async () => {
     const world = createWorld();
     const { controller, store } = world;
-    const ann = joinAndConnect(controller, 'ann');
-    const bob = joinAndConnect(controller, 'bob');
+    const ann = await joinAndConnect(controller, 'ann');
+    const bob = await joinAndConnect(controller, 'bob');
     command(controller, 'next');
     submit(controller, ann, 0, 'A');
     submit(controller, bob, 0, 'B');
@@ -1019,7 +1033,7 @@ describe('removing students', () => {
     const world = createWorld();
     const { controller, publisher } = world;
     connectAdmin(controller);
-    const students = ['s1', 's2', 's3', 's4'].map((id) => joinAndConnect(controller, id));
+    const students = await Promise.all(['s1', 's2', 's3', 's4'].map((id) => joinAndConnect(controller, id)));
     command(controller, 'next');
     students.forEach((student, i) => submit(controller, student, 0, i < 3 ? 'A' : 'B'));
     await turn();
@@ -1042,8 +1056,8 @@ describe('removing students', () => {
   test('after the end, removing the winner moves everyone up; the id is free and its old cookie never works again', async () => {
     const world = createWorld(makePool(1));
     const { controller } = world;
-    const winner = joinAndConnect(controller, 'winner');
-    const second = joinAndConnect(controller, 'second');
+    const winner = await joinAndConnect(controller, 'winner');
+    const second = await joinAndConnect(controller, 'second');
     command(controller, 'next');
     submit(controller, winner, 0, 'A');
     await turn();
@@ -1052,7 +1066,7 @@ describe('removing students', () => {
     expect(second.socket.last('session_ended')!.rank).toBe(2);
     controller.removeStudents(['winner']);
     expect(second.socket.last('snapshot')!.me).toMatchObject({ rank: 1, total_students: 1 });
-    const again = controller.join('winner', 'Real winner', null);
+    const again = await controller.join('winner', 'Real winner', null);
     if (!again.ok) throw new Error('join refused');
     expect(again.claim.epoch).not.toBe(winner.claim.epoch);
     expect(controller.authenticate(winner.claim)).toBeNull();
