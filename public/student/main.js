@@ -24,7 +24,7 @@ import { showFinal } from './final.js';
 import { openQuestion, stopTicking } from './question.js';
 import { showResult } from './result.js';
 
-const REVOKED_NOTICE = 'Your session ended (the quiz was reset or your id was released). Join again.';
+const REVOKED_NOTICE = 'Your session ended (the quiz was reset, or your instructor released or removed your id). Join again.';
 
 function startSession(me, { quietRevoke = false } = {}) {
   state.me = me ? { ...me } : null;

@@ -157,6 +157,7 @@ test(
     await page.click('[data-testid=roster] li[data-student-id="prank1"] button[data-remove]');
     await page.waitForFunction(() => !document.querySelector('[data-testid=roster] li[data-student-id="prank1"]'));
     await byTestId(phone, 'join-form').waitFor({ state: 'visible' });
+    expect(await byTestId(phone, 'join-notice').textContent()).toContain('removed your id');
 
     // Several: select, Remove selected, confirm.
     await page.check('[data-testid=roster] li[data-student-id="prank2"] input[data-select]');

@@ -1073,3 +1073,17 @@ describe('removing students', () => {
     expect(controller.authenticate(again.claim)).toBe(again.entry);
   });
 });
+
+describe('removing a student whose join is still waiting for its commit', () => {
+  test('the join lands first and is then removed with the rest: nothing half-joined, the cookie it got never works', async () => {
+    const world = createWorld();
+    const { controller, store } = world;
+    const pending = controller.join('late', 'Late', null);
+    expect(controller.removeStudents(['late'])).toEqual({ removed: ['late'], notFound: [] });
+    const joined = await pending;
+    if (!joined.ok) throw new Error('join refused');
+    expect(controller.authenticate(joined.claim)).toBeNull();
+    expect(store.listStudents(controller.runId)).toEqual([]);
+    expect(controller.studentsCount).toBe(0);
+  });
+});
