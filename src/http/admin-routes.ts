@@ -11,7 +11,7 @@ import { createLoginFailureLimiter } from '../identity/login-rate-limit';
 import { assertAllowedOrigin, clientIp } from '../identity/request-origin';
 import { importPoolUpload } from '../pool/pool-import';
 import { readJarValue } from '../identity/cookies';
-import type { AdminCommand } from '../protocol/constants';
+import { MAX_REMOVE_IDS, type AdminCommand } from '../protocol/constants';
 import { LoginBody, RemoveStudentsBody, StudentIdBody } from '../protocol/http-bodies';
 import { SettingsPatch } from '../protocol/settings';
 import { checkStudentId } from '../protocol/person-text';
@@ -21,6 +21,8 @@ import { clearOurCookie, setOurCookie, type AppDeps } from './deps';
 import { classListRoutes } from './class-list-routes';
 import { strictBody } from './strict-body';
 import { unwrapOutcome } from './refusals';
+
+const REMOVE_BODY_SHAPE = `the body must be { "student_id": "…" } or { "student_ids": [1 to ${MAX_REMOVE_IDS} ids] }, and nothing else`;
 
 export function adminRoutes(deps: AppDeps) {
   const { controller, store, config, clock, instructor } = deps;
@@ -136,7 +138,7 @@ export function adminRoutes(deps: AppDeps) {
     // which URL normalisation removes before routing.
     .post('/admin/api/students/release', ({ body }) => releaseStudent(body.student_id), { body: StudentIdBody })
     .post('/admin/api/students/:student_id/release', ({ params }) => releaseStudent(params.student_id))
-    .post('/admin/api/students/remove', ({ body }) => removeStudents(strictBody(RemoveStudentsBody, body)), { parse: 'json' })
+    .post('/admin/api/students/remove', ({ body }) => removeStudents(strictBody(RemoveStudentsBody, body, REMOVE_BODY_SHAPE)), { parse: 'json' })
     .use(classListRoutes(deps))
     .get('/admin/api/results.csv', ({ query, set }) => {
       const runId = query.run === undefined ? controller.runId : Number(query.run);

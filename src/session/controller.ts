@@ -195,13 +195,16 @@ export function createSessionController(deps: ControllerDeps) {
     if (removal.removed.length === 0) return removal;
     announce.rosterChanged();
     announce.adminSnapshot();
-    if (run.state.phase === 'review' || run.state.phase === 'ended') {
-      const now = clock.now();
-      for (const entry of run.roster.entries()) {
-        if (entry.sockets.size > 0) broadcaster.deliverToStudent(entry, snapshotFrame(views.studentSnapshotOf(run, entry, now, course)));
-      }
-    }
+    if (run.state.phase === 'review' || run.state.phase === 'ended') snapshotToEachStudent();
     return removal;
+  }
+
+  /** Each connected student's own fresh snapshot (their view changed under them). */
+  function snapshotToEachStudent(): void {
+    const now = clock.now();
+    for (const entry of run.roster.entries()) {
+      if (entry.sockets.size > 0) broadcaster.deliverToStudent(entry, snapshotFrame(views.studentSnapshotOf(run, entry, now, course)));
+    }
   }
 
   // ---- class list ----
@@ -272,10 +275,7 @@ export function createSessionController(deps: ControllerDeps) {
     if (run.state.phase === 'lobby') {
       store.replaceRunPool(run.id, poolJson);
       run.pool = newPool;
-      const now = clock.now();
-      for (const entry of run.roster.entries()) {
-        if (entry.sockets.size > 0) broadcaster.deliverToStudent(entry, snapshotFrame(views.studentSnapshotOf(run, entry, now, course)));
-      }
+      snapshotToEachStudent();
     }
     logger.info('pool_loaded', { title: newPool.title, questions: newPool.questions.length });
     announce.adminSnapshot();

@@ -79,7 +79,8 @@ test('unknown ids, twice, bulk with some unknown, and bad bodies: no crash, noth
   expect(none.not_found).toEqual(['a', 'b']);
 
   for (const body of [{}, { student_id: 'c', student_ids: ['c'] }, { student_ids: [] }, { student_ids: 'c' }, { student_id: '' }, { student_id: 'c', extra: 1 }, [], 'c']) {
-    await expectJsonError(await remove(world, body), 400, 'invalid_body');
+    const refused = await expectJsonError(await remove(world, body), 400, 'invalid_body');
+    expect(refused.message).toMatch(/student_id|wrong shape/);
   }
   expect((await state(world)).students.map((student: { student_id: string }) => student.student_id)).toEqual(['c']);
   // A foreign page cannot remove with the instructor's cookie.
