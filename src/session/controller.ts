@@ -183,9 +183,9 @@ export function createSessionController(deps: ControllerDeps) {
 
   /**
    * Removes students from the current run with every answer (removal.ts). Held joins and
-   * answers are committed first, so none is half-way; then one admin snapshot carries the new counts
-   * and ranks, the lobby count follows, and in review or after the end each connected
-   * student gets a fresh snapshot (the review's counts, the final rank).
+   * answers are committed first, so none is half-way; then one admin snapshot carries the
+   * new counts and ranks, the lobby count follows, and in review or after the end each
+   * connected student gets a fresh snapshot (the review's counts, the final rank).
    */
   function removeStudents(studentIds: readonly string[]): Removal {
     // A join or a reclaim of one of these ids waiting for its commit lands first, then goes too.
