@@ -7,6 +7,7 @@
 import { Elysia } from 'elysia';
 import { AppError, describeValidationFailure } from './errors';
 import { adminRoutes } from './http/admin-routes';
+import { backChannelRoutes } from './http/back-channel-routes';
 import { cookieConfig, type AppDeps } from './http/deps';
 import { mediaRoutes } from './http/media-routes';
 import { pageRoutes } from './http/pages';
@@ -53,6 +54,7 @@ export function createApp(deps: AppDeps) {
     })
     .use(publicRoutes(deps))
     .use(adminRoutes(deps))
+    .use(backChannelRoutes(deps))
     .use(mediaRoutes(deps))
     .use(pageRoutes(deps));
 }

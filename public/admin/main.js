@@ -5,6 +5,8 @@ import { SOCKET_PATHS } from '/static/protocol.js';
 import { applyAdminFrame, applySnapshot, createAdminState } from '/static/shared/admin-state.js';
 import { $ } from '/static/shared/dom.js';
 import { connectLive } from '/static/shared/live-socket.js';
+import { applyBackChannelFrame, applyBackChannelSnapshot, createBackChannelState } from '/static/shared/back-channel-state.js';
+import { setUpBackChannel } from './back-channel.js';
 import { setUpDrive } from './drive.js';
 import { setUpJoining } from './joining.js';
 import { setUpPool } from './pool.js';
@@ -15,6 +17,7 @@ import { setUpSignIn } from './sign-in.js';
 const STATUS_LABELS = { online: 'live', connecting: 'connecting…', offline: 'offline — reconnecting' };
 
 const session = createAdminState();
+const backChannelState = createBackChannelState();
 let socket = null;
 
 const signIn = setUpSignIn({ onSignedIn: boot, onSignedOut: signedOut });
@@ -34,6 +37,7 @@ const joining = setUpJoining(session, {
   showMessage: drive.showMessage,
 });
 const results = setUpResults(session, { reload, showMessage: drive.showMessage });
+const backChannel = setUpBackChannel(session, backChannelState, { onSignedOut: signedOut });
 
 function showView(name) {
   $('loading').hidden = name !== 'loading';
@@ -72,6 +76,8 @@ function signedOut() {
 /** Replaces everything with a snapshot (socket frame or GET /admin/api/state) and redraws. */
 function showSnapshot(snapshot) {
   applySnapshot(session, snapshot);
+  applyBackChannelSnapshot(backChannelState, snapshot);
+  backChannel.render();
   pool.renderPreview();
   roster.markFresh();
   results.renderRuns();
@@ -106,8 +112,12 @@ function startLive() {
 function handleFrame(frame) {
   if (frame.type === 'error') return drive.showMessage(frame.message || frame.code);
   if (frame.type === 'snapshot') return showSnapshot(frame);
+  if (applyBackChannelFrame(backChannelState, frame)) return backChannel.frameApplied(frame);
   if (!applyAdminFrame(session, frame)) return;
   switch (frame.type) {
+    case 'settings':
+      backChannel.render();
+      break;
     case 'lobby_update':
       drive.renderAnswered();
       roster.renderSummary();

@@ -7,6 +7,7 @@ import { and, asc, desc, eq } from 'drizzle-orm';
 import type { Round } from '../protocol/constants';
 import type { SessionState } from '../session/machine';
 import type { AnswerRow, ClassListRow, JoinWrite, RunRecord, SessionStore, StudentRow } from '../session/ports';
+import { createBackChannelStore } from './back-channel-store';
 import type { QuizDatabase } from './open';
 import { answers, classList, runs, settings, students } from './schema';
 
@@ -66,6 +67,8 @@ export function createQuizStore(db: QuizDatabase, sid: string): SessionStore {
   }
 
   return {
+    ...createBackChannelStore(db),
+
     readSetting(key: string): string | null {
       return db.select({ value: settings.value }).from(settings).where(eq(settings.key, key)).get()?.value ?? null;
     },

@@ -29,6 +29,8 @@ import { acceptsJoinCode, joinCodeAt } from './join-code';
 import { removeFromRun, type Removal } from './removal';
 import type { ClassListRow } from './ports';
 import * as views from './views';
+import { createBackChannel, EMPTY_BACK_CHANNEL_VIEW, type BackChannel, type BackChannelDeps } from './back-channel';
+import type { StudentFrame } from '../protocol/client-frames';
 
 
 export interface ControllerDeps {
@@ -52,6 +54,7 @@ export function createSessionController(deps: ControllerDeps) {
   const answerBatch = new AnswerBatch(store, logger, (socket, data) => broadcaster.deliver(socket, data));
   const course: views.CourseView & { classList: ClassList | null } = {
     settings: readCourseSettings(store, logger),
+    backChannel: EMPTY_BACK_CHANNEL_VIEW,
     joinCodeAt: (now) => (course.settings.join_code ? joinCodeAt(deps.joinCodeKey, now) : null),
     classList: ClassList.of(store.listClassList()),
   };
@@ -61,6 +64,22 @@ export function createSessionController(deps: ControllerDeps) {
 
   let run = Run.load(store.loadCurrentRun() ?? createRunRecord(loadedPool), store);
   applyTransition(resumeAfterRestart(run.state, clock.now()));
+  const backChannelDeps: BackChannelDeps = {
+    store,
+    clock,
+    scheduler,
+    broadcaster,
+    logger,
+    settings: () => course.settings,
+    studentsCount: () => run.roster.size,
+  };
+  let backChannel = openBackChannel();
+
+  function openBackChannel(): BackChannel {
+    const opened = createBackChannel(backChannelDeps, run.id);
+    course.backChannel = opened.view;
+    return opened;
+  }
 
   function createRunRecord(runPool: Pool) {
     return store.loadRun(store.createRun(JSON.stringify(runPool), clock.now()))!;
@@ -158,6 +177,22 @@ export function createSessionController(deps: ControllerDeps) {
     if (answerBatch.commit(run.id, run.book) > 0) announce.answersCommitted();
   }
 
+  /** Every frame a student sends, after its shape was checked: answers, asks, upvotes, pulse signals. */
+  function receiveStudentFrame(socket: SocketPort, entry: StudentEntry, frame: StudentFrame): void {
+    // A frame already on its way from a socket whose student was just removed: ignored.
+    if (!run.roster.holds(entry)) return;
+    switch (frame.type) {
+      case 'ask':
+        return backChannel.ask(socket, entry, frame.text);
+      case 'upvote':
+        return backChannel.upvote(socket, entry, frame.ask_id);
+      case 'pulse':
+        return backChannel.pulse(socket, entry, frame.value);
+      default:
+        return submit(socket, entry, frame);
+    }
+  }
+
   // ---- students ----
 
   const joinBatch = new JoinBatch(store, logger, announce.rosterChanged);
@@ -193,6 +228,8 @@ export function createSessionController(deps: ControllerDeps) {
     flushAnswers();
     const removal = removeFromRun(run, { store, logger, broadcaster }, studentIds);
     if (removal.removed.length === 0) return removal;
+    // Their upvotes and live pulse stop counting; their asks stay (back-channel.ts).
+    for (const studentId of removal.removed) backChannel.forgetStudent(studentId);
     announce.rosterChanged();
     announce.adminSnapshot();
     if (run.state.phase === 'review' || run.state.phase === 'ended') snapshotToEachStudent();
@@ -249,7 +286,9 @@ export function createSessionController(deps: ControllerDeps) {
     flushJoins();
     cancelTimers();
     const previous = run;
+    backChannel.stop();
     run = Run.load(createRunRecord(loadedPool), store);
+    backChannel = openBackChannel();
     broadcaster.closeStudents(previous.roster.entries(), CLOSE_CODES.UNAUTHORIZED, 'the session was reset');
     logger.info('session_reset', { run_id: run.id });
     announce.adminSnapshot();
@@ -298,6 +337,7 @@ export function createSessionController(deps: ControllerDeps) {
     flushAnswers();
     flushJoins();
     cancelTimers();
+    backChannel.stop();
     broadcaster.closeStudents(run.roster.entries(), CLOSE_CODES.GOING_AWAY, 'server shutting down');
     broadcaster.closeAdmins(CLOSE_CODES.GOING_AWAY, 'server shutting down');
   }
@@ -319,6 +359,7 @@ export function createSessionController(deps: ControllerDeps) {
     connectStudent,
     disconnectStudent: (entry: StudentEntry, socket: SocketPort) => void entry.sockets.delete(socket),
     submit,
+    receiveStudentFrame,
     connectAdmin,
     disconnectAdmin: (socket: SocketPort) => broadcaster.removeAdmin(socket),
     command,
@@ -327,6 +368,10 @@ export function createSessionController(deps: ControllerDeps) {
     canReplacePool,
     replacePool,
     updateSettings,
+    setAskState: (askId: number, state: 'answered' | 'hidden') => backChannel.setAskState(askId, state),
+    showAsk: (askId: number | null) => backChannel.showAsk(askId),
+    /** Commits held upvotes and pulse signals (before an export). */
+    flushBackChannel: () => backChannel.flush(),
     get settings() {
       return course.settings;
     },

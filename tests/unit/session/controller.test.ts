@@ -1087,3 +1087,63 @@ describe('removing a student whose join is still waiting for its commit', () => 
     expect(controller.studentsCount).toBe(0);
   });
 });
+
+describe('back channel', () => {
+  /** A world with Q&A and the pulse on, an asker, ten voters and an admin. */
+  async function backChannelWorld() {
+    const world = createWorld();
+    const { controller } = world;
+    expect(controller.updateSettings({ qa: true, pulse: true }).ok).toBe(true);
+    const asker = await joinAndConnect(controller, 'asker');
+    const voters = await Promise.all(Array.from({ length: 10 }, (_, index) => joinAndConnect(controller, `v${index}`)));
+    const admin = connectAdmin(controller);
+    controller.receiveStudentFrame(asker.socket, asker.entry, { type: 'ask', text: 'Why?' });
+    const askId = asker.socket.last('ask_added')!.ask.id as number;
+    return { ...world, asker, voters, admin, askId };
+  }
+
+  test('votes of one turn are one commit and one ask_votes publish to the students', async () => {
+    const { controller, publisher, voters, askId, db } = await backChannelWorld();
+    for (const voter of voters) controller.receiveStudentFrame(voter.socket, voter.entry, { type: 'upvote', ask_id: askId });
+    expect(publisher.frames(TOPIC_STUDENTS, 'ask_votes')).toHaveLength(0); // not before the commit
+    await turn();
+    expect(publisher.frames(TOPIC_STUDENTS, 'ask_votes')).toEqual([{ type: 'ask_votes', votes: [{ id: askId, votes: 10 }] }]);
+    expect(publisher.frames(TOPIC_ADMINS, 'ask_updated')).toEqual([{ type: 'ask_updated', id: askId, votes: 10, state: 'open' }]);
+    expect(publisher.frames(TOPIC_STUDENTS, 'ask_updated')).toEqual([]);
+    expect((db.$client.query('SELECT count(*) AS n FROM ask_votes').get() as { n: number }).n).toBe(10);
+  });
+
+  test('counts changed within 500 ms wait for one trailing ask_votes', async () => {
+    const { controller, publisher, voters, askId, time } = await backChannelWorld();
+    controller.receiveStudentFrame(voters[0]!.socket, voters[0]!.entry, { type: 'upvote', ask_id: askId });
+    await turn();
+    controller.receiveStudentFrame(voters[1]!.socket, voters[1]!.entry, { type: 'upvote', ask_id: askId });
+    await turn();
+    controller.receiveStudentFrame(voters[2]!.socket, voters[2]!.entry, { type: 'upvote', ask_id: askId });
+    await turn();
+    expect(publisher.frames(TOPIC_STUDENTS, 'ask_votes')).toHaveLength(1);
+    time.advance(500);
+    expect(publisher.frames(TOPIC_STUDENTS, 'ask_votes').at(-1)).toEqual({ type: 'ask_votes', votes: [{ id: askId, votes: 3 }] });
+  });
+
+  test('pulse timers (publish, expiry) and vote throttles are gone after stop(); held votes are committed', async () => {
+    const { controller, voters, askId, time, db } = await backChannelWorld();
+    controller.receiveStudentFrame(voters[0]!.socket, voters[0]!.entry, { type: 'pulse', value: 'lost' });
+    controller.receiveStudentFrame(voters[1]!.socket, voters[1]!.entry, { type: 'pulse', value: 'ok' });
+    controller.receiveStudentFrame(voters[0]!.socket, voters[0]!.entry, { type: 'upvote', ask_id: askId });
+    expect(time.pendingTimers).toBeGreaterThan(0);
+    controller.stop();
+    expect(time.pendingTimers).toBe(0);
+    expect((db.$client.query('SELECT count(*) AS n FROM ask_votes').get() as { n: number }).n).toBe(1);
+    expect((db.$client.query('SELECT count(*) AS n FROM pulses').get() as { n: number }).n).toBe(2);
+  });
+
+  test('reset starts a run without asks; the old run keeps them in storage', async () => {
+    const { controller, store, askId } = await backChannelWorld();
+    const oldRun = controller.runId;
+    expect(controller.reset().ok).toBe(true);
+    expect(controller.adminSnapshot().asks).toEqual([]);
+    expect(store.listAsks(oldRun).map((ask) => ask.id)).toEqual([askId]);
+    expect(controller.setAskState(askId, 'hidden')).toMatchObject({ ok: false, code: 'ask_not_found' });
+  });
+});
