@@ -74,6 +74,7 @@ function handleFrame(frame) {
       // The join code was turned on or off: ask for the code (null when off).
       if (screen.settings?.join_code) joinCode.refresh();
       else joinCode.show(null);
+      render();
       break;
     case 'lobby_update':
       renderLobby();

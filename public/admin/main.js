@@ -117,6 +117,7 @@ function handleFrame(frame) {
   switch (frame.type) {
     case 'settings':
       backChannel.render();
+      joining.settingsChanged();
       break;
     case 'lobby_update':
       drive.renderAnswered();
@@ -125,9 +126,6 @@ function handleFrame(frame) {
       break;
     case 'answer_progress':
       drive.renderProgress();
-      break;
-    case 'settings':
-      joining.settingsChanged();
       break;
     case 'question_open':
       drive.render();

@@ -88,6 +88,14 @@ test(
     expect((await world.join('s3', 'ignored')).response.status).toBe(200);
     await page.click('#roster-refresh');
     await waitForText(page, 'not-joined-summary', (text) => text === 'Not joined yet: 1 of 3 on the class list');
+    // The join code turned on elsewhere (another console, a script): the switch and the code follow.
+    await world.adminPost('/admin/api/settings', { join_code: true });
+    expect(await waitForText(page, 'console-join-code', (text) => text.length === 4)).toBe(currentCode(world));
+    expect(await byTestId(page, 'join-code-toggle').isChecked()).toBe(true);
+    // And off from the console's own switch.
+    await byTestId(page, 'join-code-toggle').uncheck();
+    await byTestId(page, 'console-join-code').waitFor({ state: 'hidden' });
+    expect((await (await world.http('/api/join-form')).json()).join_code).toBe(false);
     await page.screenshot({ path: screenshotPath('roster-console-class-list.png') });
   },
   TEST_TIMEOUT_MS,
