@@ -1,12 +1,14 @@
 // The instructor console: boots from GET /admin/api/state (or shows sign-in), opens the
 // admin socket, and hands each frame to the shared admin state and then to the rooms that
-// draw it — sign-in, drive, roster, pool, results (one module each, beside this one).
+// draw it — sign-in, drive, roster, pool, banks, results (one module each, beside this one);
+// the bank editor is its own room (./editor/), imported when a bank is opened.
 import { SOCKET_PATHS } from '/static/protocol.js';
 import { applyAdminFrame, applySnapshot, createAdminState } from '/static/shared/admin-state.js';
 import { $ } from '/static/shared/dom.js';
 import { connectLive } from '/static/shared/live-socket.js';
 import { applyBackChannelFrame, applyBackChannelSnapshot, createBackChannelState } from '/static/shared/back-channel-state.js';
 import { setUpBackChannel } from './back-channel.js';
+import { setUpBanks } from './banks.js';
 import { setUpDrive } from './drive.js';
 import { setUpJoining } from './joining.js';
 import { setUpPool } from './pool.js';
@@ -38,6 +40,7 @@ const joining = setUpJoining(session, {
 });
 const results = setUpResults(session, { reload, showMessage: drive.showMessage });
 const backChannel = setUpBackChannel(session, backChannelState, { onSignedOut: signedOut });
+const banks = setUpBanks(session, { reload, onSignedOut: signedOut });
 
 function showView(name) {
   $('loading').hidden = name !== 'loading';
@@ -63,6 +66,7 @@ async function boot() {
   showSnapshot(await response.json());
   showView('console');
   startLive();
+  banks.refresh();
 }
 
 function signedOut() {
@@ -79,6 +83,7 @@ function showSnapshot(snapshot) {
   applyBackChannelSnapshot(backChannelState, snapshot);
   backChannel.render();
   pool.renderPreview();
+  banks.renderLocks();
   roster.markFresh();
   results.renderRuns();
   drive.render();
@@ -86,10 +91,11 @@ function showSnapshot(snapshot) {
   joining.showSnapshot();
 }
 
-/** After a pool upload or a reset: the whole state again, over HTTP. */
+/** After a pool upload or a reset: the whole state again, over HTTP (and the banks, one of which now plays). */
 async function reload() {
   const state = await fetch('/admin/api/state').then((r) => (r.ok ? r.json() : null)).catch(() => null);
   if (state) showSnapshot(state);
+  banks.refresh();
 }
 
 function startLive() {
@@ -130,11 +136,13 @@ function handleFrame(frame) {
     case 'question_open':
       drive.render();
       pool.renderPreview();
+      banks.renderLocks();
       break;
     case 'question_closed':
     case 'session_ended':
       drive.render();
       pool.renderPreview();
+      banks.renderLocks();
       roster.requestRefresh();
       break;
     default:

@@ -129,6 +129,22 @@ export const pulses = sqliteTable(
 );
 
 /**
+ * Question banks: named pools an instructor keeps, edits and chooses to play. `pool_json`
+ * is the validated pool (images as `/media/<sha256>.<ext>` URLs); `media_json` lists the
+ * images it names, so a bank's files are known without reading its questions.
+ */
+export const banks = sqliteTable('banks', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  title: text('title').notNull(),
+  poolJson: text('pool_json').notNull(),
+  mediaJson: text('media_json').notNull().default('[]'),
+  /** The QUIZ_POOL_PATH this bank was read from at start-up; null for banks made in the console. */
+  sourcePath: text('source_path'),
+  createdAtMs: integer('created_at_ms').notNull(),
+  updatedAtMs: integer('updated_at_ms').notNull(),
+});
+
+/**
  * The course's class list (roster): the ids allowed to join, with the names they join
  * under. It belongs to the course, not to a run (kept across resets); replaced whole by an
  * upload. `position` keeps the file's order.

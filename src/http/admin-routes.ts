@@ -9,7 +9,7 @@ import { AppError } from '../errors';
 import { ADMIN_SESSION_MS } from '../identity/cookies';
 import { createLoginFailureLimiter } from '../identity/login-rate-limit';
 import { assertAllowedOrigin, clientIp } from '../identity/request-origin';
-import { importPoolUpload } from '../pool/pool-import';
+import { importPoolFile, storeBankMedia } from '../pool/pool-import';
 import { readJarValue } from '../identity/cookies';
 import { MAX_REMOVE_IDS, type AdminCommand } from '../protocol/constants';
 import { LoginBody, RemoveStudentsBody, StudentIdBody } from '../protocol/http-bodies';
@@ -113,19 +113,28 @@ export function adminRoutes(deps: AppDeps) {
     })
     .post(
       '/admin/api/pool',
-      ({ body }) => {
+      async ({ body, query }) => {
         // Checked first, so a refused upload stores no image.
         unwrapOutcome(controller.canReplacePool());
-        // Read as bytes whatever the content type says: a zip by its magic bytes, anything
-        // else as pool JSON whose own syntax errors are reported like any other (path "/").
-        const validation = importPoolUpload(new Uint8Array(body as ArrayBuffer), deps.media);
-        if (!validation.ok) {
+        // Read as bytes whatever the content type says. `?filename=` names the format
+        // (.gift, .txt, .xml, .csv, .xlsx, .zip, .json); without it a zip or workbook is
+        // known by its bytes and anything else is pool JSON, as before formats existed.
+        const filename = typeof query.filename === 'string' ? query.filename : '';
+        const imported = await importPoolFile({ name: filename, bytes: new Uint8Array(body as ArrayBuffer) }, { oneBank: true });
+        if (!imported.ok) {
           throw new AppError(400, 'invalid_pool', 'the pool was refused; nothing was changed', {
-            details: validation.details,
+            details: imported.details,
           });
         }
-        unwrapOutcome(controller.replacePool(validation.pool));
-        return { ok: true, title: validation.pool.title, questions: validation.pool.questions.length };
+        const [bank] = imported.banks;
+        // The await above let other requests in: the phase may have moved on.
+        unwrapOutcome(controller.canReplacePool());
+        storeBankMedia(bank!, deps.media);
+        // The upload becomes a bank of its own, and the one the next run plays.
+        const created = deps.banks.create(bank!.pool);
+        const played = deps.banks.play(created.id);
+        if (!played.ok) throw new AppError(409, played.code, played.message);
+        return { ok: true, title: bank!.pool.title, questions: bank!.pool.questions.length, format: imported.format };
       },
       { parse: 'arrayBuffer' },
     )

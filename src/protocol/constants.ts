@@ -40,6 +40,9 @@ export const BACK_CHANNEL_ERROR_CODES = [
   'already_upvoted',
   'invalid_pulse',
 ] as const;
+/** Refusals of the question-bank routes (`/admin/api/banks…`); an invalid pool is `invalid_pool`. */
+export const BANK_REFUSALS = ['bank_not_found', 'bank_in_play', 'bank_selected'] as const;
+export type BankRefusal = (typeof BANK_REFUSALS)[number];
 
 /** Codes of the socket `error` frame. */
 export const FRAME_ERROR_CODES = [

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { bodyLimitFor, bodyTooLarge, BUN_MAX_REQUEST_BODY_BYTES, CLASS_LIST_UPLOAD, enforceBodyLimit, POOL_UPLOAD } from '../../../src/http/body-limit';
-import { MAX_POOL_ARCHIVE_BYTES } from '../../../src/pool/pool-archive';
+import { MAX_IMAGE_BYTES, MAX_POOL_ARCHIVE_BYTES } from '../../../src/pool/pool-archive';
 import { MAX_BODY_BYTES } from '../../../src/protocol/constants';
 
 const URL_ = 'http://quiz.local/api/join';
@@ -142,9 +142,16 @@ describe('a pool upload (POST /admin/api/pool) may be a .zip with its images', (
       ['http://quiz.local/admin/api/pool/extra', 'POST'],
       ['http://quiz.local/admin/api/poolx', 'POST'],
       ['http://quiz.local/admin/api/reset', 'POST'],
+      ['http://quiz.local/admin/api/banks/1', 'PUT'],
+      ['http://quiz.local/admin/api/banks/1/rename', 'POST'],
     ] as const) {
       expect(bodyLimitFor(new Request(url, { method }))).toBe(MAX_BODY_BYTES);
     }
+  });
+
+  test('a bank upload (POST /admin/api/banks) has the pool upload\'s limit; an editor image an image\'s', () => {
+    expect(bodyLimitFor(new Request('http://quiz.local/admin/api/banks', { method: 'POST' }))).toBe(MAX_POOL_ARCHIVE_BYTES);
+    expect(bodyLimitFor(new Request('http://quiz.local/admin/api/banks/images', { method: 'POST' }))).toBe(MAX_IMAGE_BYTES);
   });
 
   test('a declared length over 1 MiB passes; over 24 MiB is a 413 naming 24 MiB', async () => {
