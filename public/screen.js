@@ -13,6 +13,7 @@ import { CHOICE_LETTERS, LEADERBOARD_SIZE, SOCKET_PATHS } from '/static/protocol
 import { applyAdminFrame, applyRoster, createAdminState, respondentsOf, studentsByRank, toleranceOf } from '/static/shared/admin-state.js';
 import { createCountdown } from '/static/shared/countdown.js';
 import { $, el } from '/static/shared/dom.js';
+import { createJoinCodeDisplay } from '/static/shared/join-code-display.js';
 import { createHistogram } from '/static/shared/histogram.js';
 import { connectLive } from '/static/shared/live-socket.js';
 import { showImageIn } from '/static/shared/question-image.js';
@@ -29,6 +30,7 @@ const backChannel = createBackChannelState();
 const countdown = createCountdown($('screen-countdown'));
 const histogram = createHistogram($('screen-histogram'), { fill: 'largest' });
 const firstRound = createHistogram($('screen-histogram-first'), { fill: 'largest' });
+const joinCode = createJoinCodeDisplay($('screen-join-code-box'), $('screen-join-code'), $('screen-join-code-countdown'));
 /** The comparison whose shift is shown (or being fetched), so it is read once. */
 
 /** The top of the class by the server's rank: the leaderboard, or the podium before session_ended. */
@@ -64,6 +66,16 @@ function handleFrame(frame) {
   if (applyBackChannelFrame(backChannel, frame)) return renderBackChannel();
   if (!applyAdminFrame(screen, frame)) return;
   switch (frame.type) {
+    case 'snapshot':
+      joinCode.show(screen.joinCode);
+      render();
+      break;
+    case 'settings':
+      // The join code was turned on or off: ask for the code (null when off).
+      if (screen.settings?.join_code) joinCode.refresh();
+      else joinCode.show(null);
+      render();
+      break;
     case 'lobby_update':
       renderLobby();
       break;

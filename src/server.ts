@@ -109,6 +109,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
       scheduler,
       logger,
       loadedPool: startup.pool,
+      joinCodeKey: signingKey,
       publisher: { publish: (topic, data) => listeners?.publish(topic, data) },
     });
     // A fresh lobby plays the pool just loaded; a run already under way keeps its own.
@@ -149,8 +150,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
       pastRuns,
       archive,
       retention,
-      // The class list (roster CSV) is not stored yet: the gradebook lists joined students only.
-      classList: () => [],
+      classList: () => store.listClassList().map((row) => ({ student_id: row.studentId, name: row.name })),
     };
     const app = createApp(deps);
     const secure = securityHeaders({ https });

@@ -10,6 +10,7 @@ import { applyBackChannelFrame, applyBackChannelSnapshot, createBackChannelState
 import { setUpBackChannel } from './back-channel.js';
 import { setUpBanks } from './banks.js';
 import { setUpDrive } from './drive.js';
+import { setUpJoining } from './joining.js';
 import { setUpPastRuns } from './past-runs.js';
 import { setUpPool } from './pool.js';
 import { setUpResults } from './results.js';
@@ -33,6 +34,11 @@ const roster = setUpRoster(session, {
   showMessage: drive.showMessage,
 });
 const pool = setUpPool(session, { reload, onSignedOut: signedOut });
+const joining = setUpJoining(session, {
+  onClassListChanged: () => roster.reloadClassList(),
+  onSignedOut: signedOut,
+  showMessage: drive.showMessage,
+});
 const results = setUpResults(session, { reload, showMessage: drive.showMessage });
 const backChannel = setUpBackChannel(session, backChannelState, { onSignedOut: signedOut });
 const banks = setUpBanks(session, { reload, onSignedOut: signedOut });
@@ -85,6 +91,7 @@ function showSnapshot(snapshot) {
   results.renderRuns();
   drive.render();
   roster.render();
+  joining.showSnapshot();
   // The list changes with a new run (reset); a refresh is one small request, not per frame.
   if (listedForRun !== session.runId) {
     listedForRun = session.runId;
@@ -124,6 +131,7 @@ function handleFrame(frame) {
   switch (frame.type) {
     case 'settings':
       backChannel.render();
+      joining.settingsChanged();
       break;
     case 'lobby_update':
       drive.renderAnswered();

@@ -26,7 +26,7 @@ import { showResult } from './result.js';
 import { applyBackChannelSnapshot, applySettings, closeRoomForQuestion, handleBackChannelFrame, setUpBackChannel } from './back-channel.js';
 import { applyTermSetting } from './term.js';
 
-const REVOKED_NOTICE = 'Your session ended (the quiz was reset or your id was released). Join again.';
+const REVOKED_NOTICE = 'Your session ended (the quiz was reset, or your instructor released or removed your id). Join again.';
 
 function startSession(me, { quietRevoke = false } = {}) {
   state.me = me ? { ...me } : null;

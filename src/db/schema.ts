@@ -162,3 +162,14 @@ export const banks = sqliteTable('banks', {
   createdAtMs: integer('created_at_ms').notNull(),
   updatedAtMs: integer('updated_at_ms').notNull(),
 });
+
+/**
+ * The course's class list (roster): the ids allowed to join, with the names they join
+ * under. It belongs to the course, not to a run (kept across resets); replaced whole by an
+ * upload. `position` keeps the file's order.
+ */
+export const classList = sqliteTable('class_list', {
+  studentId: text('student_id').primaryKey(),
+  name: text('name').notNull(),
+  position: integer('position'),
+});

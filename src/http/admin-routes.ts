@@ -11,26 +11,43 @@ import { createLoginFailureLimiter } from '../identity/login-rate-limit';
 import { assertAllowedOrigin, clientIp } from '../identity/request-origin';
 import { importPoolFile, storeBankMedia } from '../pool/pool-import';
 import { readJarValue } from '../identity/cookies';
-import type { AdminCommand } from '../protocol/constants';
-import { LoginBody, StudentIdBody } from '../protocol/http-bodies';
+import { MAX_REMOVE_IDS, type AdminCommand } from '../protocol/constants';
+import { LoginBody, RemoveStudentsBody, StudentIdBody } from '../protocol/http-bodies';
 import { SettingsPatch } from '../protocol/settings';
 import { checkStudentId } from '../protocol/person-text';
 import type { Pool } from '../protocol/pool';
 import { buildResultsCsv } from '../results/results-csv';
 import { clearOurCookie, setOurCookie, type AppDeps } from './deps';
+import { classListRoutes } from './class-list-routes';
 import { strictBody } from './strict-body';
 import { unwrapOutcome } from './refusals';
+
+const REMOVE_BODY_SHAPE = `the body must be { "student_id": "…" } or { "student_ids": [1 to ${MAX_REMOVE_IDS} ids] }, and nothing else`;
 
 export function adminRoutes(deps: AppDeps) {
   const { controller, store, config, clock, instructor } = deps;
   const loginLimiter = createLoginFailureLimiter();
 
-  const releaseStudent = (requestedId: string) => {
-    // Ids are stored in NFKC (protocol/person-text.ts): find the student as join would.
+  // Ids are stored in NFKC (protocol/person-text.ts): find the student as join would.
+  const normalisedId = (requestedId: string) => {
     const normalised = checkStudentId(requestedId);
-    const studentId = normalised.ok ? normalised.value : requestedId;
+    return normalised.ok ? normalised.value : requestedId;
+  };
+
+  const releaseStudent = (requestedId: string) => {
+    const studentId = normalisedId(requestedId);
     unwrapOutcome(controller.release(studentId));
     return { student_id: studentId, released: true };
+  };
+
+  /** One id: 404 if it is not a student of this run. Several: whoever is found goes, the rest are named (404 only if none is). */
+  const removeStudents = (body: RemoveStudentsBody) => {
+    const ids = 'student_ids' in body ? body.student_ids : [body.student_id];
+    const { removed, notFound } = controller.removeStudents(ids.map(normalisedId));
+    if (removed.length === 0) {
+      throw new AppError(404, 'student_not_found', 'no student with this id in the current run', 'student_ids' in body ? { not_found: notFound } : {});
+    }
+    return 'student_ids' in body ? { removed, not_found: notFound } : { student_id: removed[0], removed: true };
   };
 
   const runCommand = (name: AdminCommand) => {
@@ -40,7 +57,7 @@ export function adminRoutes(deps: AppDeps) {
 
   return new Elysia({ name: 'admin-routes' })
     .onBeforeHandle(({ request }) => {
-      if (request.method === 'POST') assertAllowedOrigin(request, config);
+      if (request.method === 'POST' || request.method === 'DELETE') assertAllowedOrigin(request, config);
     })
     .post(
       '/admin/login',
@@ -89,6 +106,8 @@ export function adminRoutes(deps: AppDeps) {
     })
     .get('/admin/api/state', () => controller.adminSnapshot())
     .get('/admin/api/settings', () => controller.settings)
+    // The projector asks for the next code when the countdown runs out (the snapshot is too large to poll).
+    .get('/admin/api/join-code', () => ({ join_code: controller.joinCode() }))
     .post(
       '/admin/api/settings',
       ({ body }) => {
@@ -136,6 +155,8 @@ export function adminRoutes(deps: AppDeps) {
     // which URL normalisation removes before routing.
     .post('/admin/api/students/release', ({ body }) => releaseStudent(body.student_id), { body: StudentIdBody })
     .post('/admin/api/students/:student_id/release', ({ params }) => releaseStudent(params.student_id))
+    .post('/admin/api/students/remove', ({ body }) => removeStudents(strictBody(RemoveStudentsBody, body, REMOVE_BODY_SHAPE)), { parse: 'json' })
+    .use(classListRoutes(deps))
     .get('/admin/api/results.csv', ({ query, set }) => {
       const runId = query.run === undefined ? controller.runId : Number(query.run);
       const run = Number.isSafeInteger(runId) ? store.loadRun(runId) : null;

@@ -7,16 +7,20 @@
  */
 import { AppError } from '../errors';
 import { MAX_IMAGE_BYTES, MAX_POOL_ARCHIVE_BYTES } from '../pool/pool-archive';
-import { MAX_BODY_BYTES } from '../protocol/constants';
+import { MAX_BODY_BYTES, MAX_CLASS_LIST_BYTES } from '../protocol/constants';
 
 /** The one route allowed a larger body: 20 MiB of images, pool.json and the zip's overhead. */
 export const POOL_UPLOAD = { method: 'POST', path: '/admin/api/pool', maxBytes: MAX_POOL_ARCHIVE_BYTES } as const;
 
-/** Routes allowed a body larger than MAX_BODY_BYTES: pool uploads (a .zip) and the editor's images. */
+/** A class list: an LMS export of thousands of students can carry many grade columns. */
+export const CLASS_LIST_UPLOAD = { method: 'POST', path: '/admin/api/roster', maxBytes: MAX_CLASS_LIST_BYTES } as const;
+
+/** Routes allowed a body larger than MAX_BODY_BYTES: pool uploads (a .zip), the editor's images, a class list. */
 const LARGE_BODY_LIMITS: Record<string, number> = {
   [POOL_UPLOAD.path]: POOL_UPLOAD.maxBytes,
   '/admin/api/banks': MAX_POOL_ARCHIVE_BYTES,
   '/admin/api/banks/images': MAX_IMAGE_BYTES,
+  [CLASS_LIST_UPLOAD.path]: CLASS_LIST_UPLOAD.maxBytes,
 };
 
 /** Bun's hard cap sits above every limit of ours so that our JSON answer is the one sent. */

@@ -24,6 +24,7 @@ export const SESSION_REFUSALS = [
   'student_not_found',
   'storage_error',
   'ask_not_found',
+  'not_on_roster',
   // past runs (session/past-runs.ts)
   'run_not_found',
   'current_run',
@@ -100,6 +101,17 @@ export const MAX_ID_LENGTH = 64;
 export const MAX_NAME_LENGTH = 64;
 export const LEADERBOARD_SIZE = 10;
 
+/** The join code: this many digits, a new one every window, the previous one still accepted for one more window. */
+export const JOIN_CODE_DIGITS = 4;
+export const JOIN_CODE_WINDOW_MS = 30_000;
+/** Wrong join codes one (address, student id) pair may send per minute before it gets 429. */
+export const JOIN_CODE_FAILURES_PER_MINUTE = 20;
+
+/** The class list (roster) CSV: rows and bytes accepted, and ids one bulk removal may name. */
+export const MAX_CLASS_LIST_ROWS = 20_000;
+export const MAX_CLASS_LIST_BYTES = 8 * 1024 * 1024;
+export const MAX_REMOVE_IDS = 10_000;
+
 /** Open sockets one student may hold (tabs, devices); a sixth closes the oldest. */
 export const MAX_SOCKETS_PER_STUDENT = 5;
 
@@ -141,6 +153,7 @@ export const PAGE_CONSTANTS = {
   CHOICE_LETTERS,
   CLOSE_CODES,
   DEFAULT_TIME_LIMIT_S,
+  JOIN_CODE_DIGITS,
   LEADERBOARD_SIZE,
   MAX_ID_LENGTH,
   MAX_NAME_LENGTH,

@@ -142,6 +142,17 @@ export const AdminStudentView = t.Object({
 });
 export type AdminStudentView = Static<typeof AdminStudentView>;
 
+/** The join code now on the projector, and when it changes (the previous one stays valid one window more). */
+export const JoinCodeView = t.Object({
+  code: t.String({ pattern: '^[0-9]{4}$' }),
+  changes_in_ms: t.Integer({ minimum: 0 }),
+});
+export type JoinCodeView = Static<typeof JoinCodeView>;
+
+/** The class list (roster) loaded for the course: how many students it lists. */
+export const ClassListSummary = t.Object({ students: t.Integer({ minimum: 1 }) });
+export type ClassListSummary = Static<typeof ClassListSummary>;
+
 export const AdminSnapshot = t.Object({
   ...snapshotCommon,
   run_id: t.Integer(),
@@ -150,6 +161,10 @@ export const AdminSnapshot = t.Object({
   students: t.Array(AdminStudentView),
   pool: PoolSchema,
   settings: CourseSettings,
+  /** Null while the join code is off. */
+  join_code: t.Union([JoinCodeView, t.Null()]),
+  /** Null when no class list is loaded. */
+  class_list: t.Union([ClassListSummary, t.Null()]),
   /** Every ask of the run, newest first. */
   asks: t.Array(AdminAskView),
   pulse: AdminPulseView,

@@ -60,6 +60,21 @@ export interface AnswerRow {
   receivedAtMs: number;
 }
 
+/** One student of the course's class list (roster), in file order. */
+export interface ClassListRow {
+  studentId: string;
+  name: string;
+  position: number;
+}
+
+/** The class list outlives runs: one table, replaced whole. */
+export interface ClassListStore {
+  /** In file order; empty when no class list is loaded. */
+  listClassList(): ClassListRow[];
+  /** Replaces the whole list in one transaction (an empty list removes it). */
+  replaceClassList(rows: readonly ClassListRow[]): void;
+}
+
 /** The setting that holds the loaded pool's JSON: what new runs and a restart play. */
 export const LOADED_POOL_SETTING = 'pool';
 
@@ -106,7 +121,7 @@ export interface BackChannelStore {
 }
 
 /** Everything the session persists. Each call is durable when it returns. */
-export interface SessionStore extends SettingsStore, BackChannelStore {
+export interface SessionStore extends SettingsStore, ClassListStore, BackChannelStore {
   loadCurrentRun(): RunRecord | null;
   loadRun(runId: number): RunRecord | null;
   createRun(poolJson: string, now: number): number;
@@ -114,6 +129,8 @@ export interface SessionStore extends SettingsStore, BackChannelStore {
   replaceRunPool(runId: number, poolJson: string): void;
   listStudents(runId: number): StudentRow[];
   releaseStudent(runId: number, studentId: string, epoch: number): void;
+  /** Deletes these students of the run and every answer of theirs, in one transaction. */
+  removeStudents(runId: number, studentIds: readonly string[]): void;
   /**
    * Commits a batch of joins in one transaction. Returns, per join, whether it was stored
    * (false: a new id storage already had).

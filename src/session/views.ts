@@ -7,11 +7,12 @@
 import { LEADERBOARD_SIZE, type Round } from '../protocol/constants';
 import type { PoolQuestion } from '../protocol/pool';
 import { DEFAULT_COURSE_SETTINGS, publicSettingsOf, type CourseSettings } from '../protocol/settings';
-import { type AdminSnapshot, type AdminStudentView, type Counts, type QuestionView, type Tally, type StudentSnapshot } from '../protocol/server-frames';
+import { type AdminSnapshot, type AdminStudentView, type Counts, type JoinCodeView, type QuestionView, type Tally, type StudentSnapshot } from '../protocol/server-frames';
 import { adminSnapshot, answerProgressFrame, questionClosedFrames, questionOpenFrame, sessionEndedFrames, studentSnapshot } from '../protocol/frame-builders';
 import { countKeysFor, decodeAnswer } from './answers';
 import { EMPTY_BACK_CHANNEL_VIEW, type BackChannelView } from './back-channel';
 import { currentQuestionIndex, timeLimitMs } from './machine';
+import type { ClassList } from './class-list';
 import type { StudentEntry } from './roster';
 import type { FinalStanding, Run } from './run';
 import { rankScores } from './scoring';
@@ -21,6 +22,10 @@ type Audience = 'student' | 'admin';
 /** What snapshots carry beyond the run: the course around it, and the run's back channel. */
 export interface CourseView {
   settings: CourseSettings;
+  /** The join code on the projector at `now`; null while the setting is off. */
+  joinCodeAt?(now: number): JoinCodeView | null;
+  /** The class list (roster), or null when none is loaded. */
+  classList?: ClassList | null;
   backChannel: BackChannelView;
 }
 
@@ -123,6 +128,8 @@ export function adminSnapshotOf(run: Run, now: number, course = DEFAULT_COURSE_V
     students: adminStudents(run),
     pool: run.pool,
     settings: course.settings,
+    join_code: course.joinCodeAt?.(now) ?? null,
+    class_list: course.classList ? { students: course.classList.size } : null,
     ...course.backChannel.adminView(),
   });
 }

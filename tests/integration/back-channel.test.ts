@@ -214,7 +214,7 @@ test('a released student keeps their asks and votes: the id that comes back is s
   await expectError(voterBack.inbox, { type: 'upvote', ask_id: id }, 'already_upvoted');
 });
 
-test('forgetting a removed student withdraws their votes and pulse; their asks stay', async () => {
+test('removing a student withdraws their votes and pulse; their asks stay', async () => {
   const world = await qaWorld({ pulse: true });
   const admin = worlds.track(await world.connectAdmin());
   await admin.next('snapshot');
@@ -227,7 +227,8 @@ test('forgetting a removed student withdraws their votes and pulse; their asks s
   expect((await asker.inbox.next('ask_votes')).votes).toEqual([{ id: askerId, votes: 1 }]);
   expect((await admin.next('pulse_update')).lost).toBe(1);
 
-  world.server.controller.forgetStudent('voter');
+  expect((await world.adminPost('/admin/api/students/remove', { student_id: 'voter' })).status).toBe(200);
+  expect(await voter.inbox.expectClose()).toBe(4401);
   expect(await asker.inbox.next('ask_votes')).toEqual({ type: 'ask_votes', votes: [{ id: askerId, votes: 0 }] });
   const state = await (await world.http('/admin/api/state', { cookie: await world.adminLogin() })).json();
   expect(state.pulse).toMatchObject({ lost: 0, ok: 0, fast: 0 });

@@ -1,7 +1,7 @@
 /**
  * `GET /admin/api/gradebook.csv` over a real server: three runs played by overlapping
- * students, every layout, choosing runs, and every refusal (named unknown ids, bad ids,
- * bad format, no instructor).
+ * students, every layout, choosing runs, the class list's students who never joined, and
+ * every refusal (named unknown ids, bad ids, bad format, no instructor).
  */
 import { expect, test } from 'bun:test';
 import { parseCrlfCsv } from '../helpers/csv';
@@ -77,4 +77,22 @@ test('refusals: unknown run ids named (404), malformed ids and formats (400), no
     expect(body.message.length).toBeLessThan(160);
   }
   expect((await world.http('/admin/api/gradebook.csv')).status).toBe(401);
+});
+
+test('class list students who never joined are listed with empty cells, in the list’s order, with its names', async () => {
+  const world = await worlds.start({ pool });
+  const upload = await world.http('/admin/api/roster', {
+    method: 'POST',
+    cookie: await world.adminLogin(),
+    headers: { 'content-type': 'text/csv' },
+    body: 'student_id,name\r\ncy,Cy Never-Came\r\nann,Ann Listed\r\n',
+  });
+  expect(upload.status).toBe(200);
+  await playRun(world, { students: [{ id: 'ann', answers: ['A', 'B'] }] });
+  expect(parseCrlfCsv(await (await download(world)).text())).toEqual([
+    ['student_id', 'name', 'run_1', 'runs_attended', 'total'],
+    ['cy', 'Cy Never-Came', '', '0', ''],
+    ['ann', 'Ann Listed', '2000', '1', '2000'],
+  ]);
+  expect(parseCrlfCsv(await (await download(world, '?format=canvas')).text()).at(-2)).toEqual(['Cy Never-Came', '', 'cy', '', '', '']);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { bodyLimitFor, bodyTooLarge, BUN_MAX_REQUEST_BODY_BYTES, enforceBodyLimit, POOL_UPLOAD } from '../../../src/http/body-limit';
+import { bodyLimitFor, bodyTooLarge, BUN_MAX_REQUEST_BODY_BYTES, CLASS_LIST_UPLOAD, enforceBodyLimit, POOL_UPLOAD } from '../../../src/http/body-limit';
 import { MAX_IMAGE_BYTES, MAX_POOL_ARCHIVE_BYTES } from '../../../src/pool/pool-archive';
 import { MAX_BODY_BYTES } from '../../../src/protocol/constants';
 
@@ -115,6 +115,17 @@ describe('no body', () => {
   test('a GET passes through unchanged', async () => {
     const request = new Request('http://quiz.local/healthz');
     expect(await enforceBodyLimit(request)).toBe(request);
+  });
+});
+
+describe('a class list upload (POST /admin/api/roster) may be an LMS export of thousands of students', () => {
+  test('its limit is 8 MiB; GET and DELETE on that path keep 1 MiB', () => {
+    expect(CLASS_LIST_UPLOAD).toEqual({ method: 'POST', path: '/admin/api/roster', maxBytes: 8 * 1024 * 1024 });
+    expect(bodyLimitFor(new Request('http://quiz.local/admin/api/roster?dry_run=1', { method: 'POST' }))).toBe(8 * 1024 * 1024);
+    for (const method of ['GET', 'DELETE', 'PUT']) {
+      expect(bodyLimitFor(new Request('http://quiz.local/admin/api/roster', { method }))).toBe(MAX_BODY_BYTES);
+    }
+    expect(BUN_MAX_REQUEST_BODY_BYTES).toBeGreaterThan(CLASS_LIST_UPLOAD.maxBytes);
   });
 });
 

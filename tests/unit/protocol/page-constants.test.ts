@@ -23,6 +23,7 @@ describe('pageConstantsModule', () => {
       'CHOICE_LETTERS',
       'CLOSE_CODES',
       'DEFAULT_TIME_LIMIT_S',
+      'JOIN_CODE_DIGITS',
       'LEADERBOARD_SIZE',
       'MAX_ASK_LENGTH',
       'MAX_ID_LENGTH',

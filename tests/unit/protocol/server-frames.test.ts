@@ -155,6 +155,8 @@ describe('snapshot builders', () => {
       students: [{ student_id: 's1', name: 'Ann', score: 1000, rank: 1, connected: true, released: false }],
       pool: makePool(3),
       settings: DEFAULT_COURSE_SETTINGS,
+      join_code: { code: '0427', changes_in_ms: 12_000 },
+      class_list: { students: 120 },
       asks: [{ id: 1, text: 'Why?', votes: 1, state: 'hidden', mine: false, student_id: 's1', asked_at_ms: 1_700_000_000_000 }],
       pulse: { lost: 1, ok: 0, fast: 2, students_count: 3, timeline: [{ minute_ms: 1_699_999_980_000, lost: 1, ok: 0, fast: 2 }] },
       shown_ask: null,
