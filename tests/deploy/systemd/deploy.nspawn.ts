@@ -11,7 +11,8 @@
  *   OS check at a fake Ubuntu 24.04 os-release; Ubuntu 24.04 has systemd 255 and the same
  *   Caddy 2.6 and certbot 2.9 packages, so the unit's directives behave the same there.
  * - a minbase root, not a cloud image: prepare-root.sh adds procps, /etc/hosts and this
- *   network's CA certificates, which a real server already has.
+ *   network's CA certificates, which a real server already has, and lets dpkg skip its
+ *   fsyncs (force-unsafe-io) in this throwaway root.
  * - a container sharing the host's kernel and network: the swap stage is left out (it
  *   would turn swap on for the whole host; tests/deploy/scratch-root.test.ts covers it with
  *   --root), the public ports are 18443/18080 instead of 443/80, and the app ports
@@ -116,12 +117,16 @@ async function rssMb(pid: number): Promise<number> {
 beforeAll(async () => {
   const started = Date.now();
   box = await Container.prepare(join(OUTSIDE, 'root'));
-  // The clone under test, as tracked plus untracked-but-not-ignored files.
+  // The clone under test, as tracked plus untracked-but-not-ignored files. QUIZ_DEPLOY_TEST_SRC
+  // (another checkout) tries this deploy/ against that tree's server.
+  const source = process.env.QUIZ_DEPLOY_TEST_SRC ?? REPO;
+  const dest = `${box.root}/root/quiz-src`;
   const copy = Bun.spawnSync([
     'bash',
     '-c',
-    `mkdir -p '${box.root}/root/quiz-src' && git ls-files -co --exclude-standard -z | tar --null -T - -cf - | tar -C '${box.root}/root/quiz-src' -xf -`,
-  ], { cwd: REPO });
+    `mkdir -p '${dest}' && (cd '${source}' && git ls-files -co --exclude-standard -z | tar --null -T - -cf -) | tar -C '${dest}' -xf - && ` +
+      `tar -C '${REPO}' -cf - deploy | tar -C '${dest}' -xf -`,
+  ]);
   if (copy.exitCode !== 0) throw new Error(`copying the clone failed: ${copy.stderr}`);
   await Bun.write(join(box.root, 'etc/quiz-test-os-release'), 'PRETTY_NAME="Ubuntu 24.04 LTS (test stand-in)"\nID=ubuntu\nVERSION_ID="24.04"\n');
   const hosts = [DOMAIN, ...Object.keys(COURSES).map((name) => `${name}.${DOMAIN}`)].join(' ');
@@ -135,7 +140,7 @@ afterAll(async () => {
   if (!process.env.QUIZ_KEEP_DEPLOY_ROOT) box?.remove();
   console.log(`\nsystemd deploy test, measured:\n${measured.map((line) => `  ${line}`).join('\n')}`);
   console.log(`container log: ${box?.log}`);
-});
+}, 3 * MINUTES);
 
 // ------------------------------------------------------------------ caddy mode
 test('caddy mode: bootstrap.sh installs for real and HTTPS /healthz answers through Caddy', async () => {

@@ -35,6 +35,8 @@ rm -rf "$dest"
 mkdir -p "$dest"
 tar -C "$dest" -xf "$tarball"
 
+# dpkg without an fsync per file: a throwaway root on a shared disk unpacks minutes faster.
+echo force-unsafe-io >"$dest/etc/dpkg/dpkg.cfg.d/quiz-test-unsafe-io"
 printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' >"$dest/etc/hosts"
 echo quiz-deploy-test >"$dest/etc/hostname"
 # A machine id of its own, so journald keeps a journal that survives the reboot check.
