@@ -127,7 +127,7 @@ test('native mode is refused while courses exist (they need Caddy in front)', ()
 test('a re-run keeps the installed TLS mode; --tls switches it; a bad --tls is refused', () => {
   const root = installedRoot('modes', 'native');
   const unit = () => readFileSync(join(root, 'etc/systemd/system/quiz.service'), 'utf8');
-  expect(unit()).toContain('Environment=QUIZ_TLS_CERT=/etc/quiz/tls/fullchain.pem');
+  expect(unit()).toContain('Environment=QUIZ_TLS_CERT=/etc/ssl/quiz/fullchain.pem');
   expect(readFileSync(join(root, 'etc/quiz/certbot-deploy-hook'), 'utf8')).toContain('systemctl reload quiz.service');
   const again = bootstrap(root, ['--stages', 'service']);
   expect(again.stdout).toContain('--tls not given: keeping native mode');

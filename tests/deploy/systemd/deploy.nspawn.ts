@@ -32,7 +32,7 @@ const PORTS = { HTTPS_PORT: String(HTTPS_PORT), HTTP_PORT: '18080', APP_PORT: '1
 const PASSWORD = 'main-course-password';
 const COURSES = { algebra: 'algebra-password-1', physics: 'physics-password-2' } as const;
 const CADDY_CA = '/var/lib/caddy/.local/share/caddy/pki/authorities/local/root.crt';
-const NATIVE_CERT = '/etc/quiz/tls/fullchain.pem';
+const NATIVE_CERT = '/etc/ssl/quiz/fullchain.pem';
 const LIVE_STUDENTS = 30;
 const MINUTES = 60_000;
 
@@ -253,7 +253,7 @@ test('native mode: the certbot deploy hook installs a renewed certificate and re
     return now !== '' && now !== before;
   });
   expect(await mainPid()).toBe(pid);
-  expect((await box.sh(`stat -c '%a %U:%G' ${NATIVE_CERT} /etc/quiz/tls/privkey.pem`)).stdout.trim().split('\n')).toEqual(['640 root:quiz', '640 root:quiz']);
+  expect((await box.sh(`stat -c '%a %U:%G' ${NATIVE_CERT} /etc/ssl/quiz/privkey.pem`)).stdout.trim().split('\n')).toEqual(['640 root:quiz', '640 root:quiz']);
 }, 2 * MINUTES);
 
 test('native mode: the unit (with CAP_NET_BIND_SERVICE) still scores below 4.9; the JIT runs', async () => {
