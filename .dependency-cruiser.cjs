@@ -1,6 +1,7 @@
 /**
  * The import rule: imports run one way,
  *   main → server → (app/http, realtime) → (identity, results) → session → (pool) → protocol
+ * and server → tls (certificates, listeners: an edge that knows only Bun, node and errors.ts);
  * and db/ is an adapter that implements the ports of session/, identity/ and pool/ (server wires it in).
  * `bun run lint:imports` checks it; CI fails on any violation.
  */
@@ -48,6 +49,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/realtime/' },
       to: { path: layer(['http', 'app', 'db', 'server', 'main']) },
+    },
+    {
+      name: 'tls-is-an-edge',
+      comment: 'Certificates and listeners know Bun and the file system, not the quiz.',
+      severity: 'error',
+      from: { path: '^src/tls/' },
+      to: { path: layer(['session', 'pool', 'db', 'http', 'realtime', 'identity', 'results', 'app', 'server', 'main', 'config']) },
     },
     {
       name: 'only-main-boots',

@@ -1,14 +1,18 @@
 /**
- * `bun run bench [--students N] [--type single|multiple|numeric|poll] [--no-baseline]`: boots
- * the real server on a temp database, N students join over HTTP and connect, one question of
- * that type opens, every student submits at once (half right, half wrong). Prints one JSON line: join rate, connect time, fan-out time, submit→ack
- * percentiles, answers persisted vs acknowledged, server peak RSS — and the same burst
- * against bare Bun pub/sub (bench/bare-pubsub-server.ts) for comparison.
+ * `bun run bench [--students N] [--type single|multiple|numeric|poll] [--no-baseline]
+ * [--fsync-ms MS] [--joins-only]`: boots the real server on a temp database, N students join
+ * over HTTP and connect, one question of that type opens, every student submits at once
+ * (half right, half wrong). Prints one JSON line: join time and rate, connect time, fan-out
+ * time, submit→ack percentiles, answers persisted vs acknowledged, server peak RSS — and the
+ * same burst against bare Bun pub/sub (bench/bare-pubsub-server.ts) for comparison.
+ * `--fsync-ms` slows every fsync of the server by that much (a cloud disk; fsync-delay.ts);
+ * `--joins-only` stops after the joins.
  */
 import { Database } from 'bun:sqlite';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { AdminClient, inParallel, joinStudent } from '../tests/stress/lib/quiz-client';
+import { fsyncDelayEnv } from './fsync-delay';
 import { percentiles } from '../tests/stress/lib/report';
 import { makeStressPool, spawnListening, startTarget } from '../tests/stress/lib/target';
 
@@ -18,8 +22,15 @@ const { values: args } = parseArgs({
     'no-baseline': { type: 'boolean', default: false },
     concurrency: { type: 'string', default: '64' },
     type: { type: 'string', default: 'single' },
+    'fsync-ms': { type: 'string', default: '0' },
+    'joins-only': { type: 'boolean', default: false },
   },
 });
+const fsyncDelayMs = Number(args['fsync-ms']);
+if (!Number.isFinite(fsyncDelayMs) || fsyncDelayMs < 0) {
+  process.stderr.write('--fsync-ms must be a number of milliseconds ≥ 0\n');
+  process.exit(2);
+}
 const studentCount = Number(args.students);
 const questionType = args.type as keyof typeof SUBMITS;
 const httpConcurrency = Number(args.concurrency);
@@ -122,15 +133,33 @@ function closeAll(clients: Client[]) {
   for (const client of clients) client.socket.close();
 }
 
+/** Every student joins over HTTP, `httpConcurrency` requests in flight at a time. */
+async function joinEveryone(url: string) {
+  const latencies: number[] = [];
+  const started = performance.now();
+  const cookies = await inParallel(studentCount, httpConcurrency, async (index) => {
+    const sent = performance.now();
+    const cookie = await joinStudent(url, `s${index}`, `Student ${index}`);
+    latencies.push(performance.now() - sent);
+    return cookie;
+  });
+  const joinMs = performance.now() - started;
+  const latency = percentiles(latencies);
+  const stats = {
+    join_ms: round(joinMs),
+    joins_per_s: round(studentCount / (joinMs / 1000)),
+    join_p50_ms: latency.p50,
+    join_p99_ms: latency.p99,
+  };
+  return { cookies, stats };
+}
+
 async function benchQuizServer() {
-  const target = await startTarget({ pool: benchPool() });
+  const target = await startTarget({ pool: benchPool(), env: fsyncDelayMs > 0 ? fsyncDelayEnv(fsyncDelayMs) : {} });
   try {
     const admin = await AdminClient.login(target.url, target.adminPassword);
-    const joinStarted = performance.now();
-    const cookies = await inParallel(studentCount, httpConcurrency, (index) =>
-      joinStudent(target.url, `s${index}`, `Student ${index}`),
-    );
-    const joinMs = performance.now() - joinStarted;
+    const { cookies, stats: joins } = await joinEveryone(target.url);
+    if (args['joins-only']) return { ...joins, server_peak_rss_mb: target.peakRssMb() };
 
     const clients: Client[] = [];
     const connectMs = await connectAll(`${target.url.replace('http', 'ws')}/ws`, cookies, clients);
@@ -143,7 +172,7 @@ async function benchQuizServer() {
     const persisted = (db.query('SELECT count(*) AS n FROM answers').get() as { n: number }).n;
     db.close();
     return {
-      joins_per_s: round(studentCount / (joinMs / 1000)),
+      ...joins,
       connect_ms: round(connectMs),
       ...result,
       persisted,
@@ -173,11 +202,16 @@ async function benchBarePubSub() {
 }
 
 const quiz = await benchQuizServer();
+if (!('acked' in quiz)) {
+  process.stdout.write(`${JSON.stringify({ bench: 'joins', students: studentCount, fsync_delay_ms: fsyncDelayMs, bun: Bun.version, ...quiz })}\n`);
+  process.exit(0);
+}
 const baseline = args['no-baseline'] ? null : await benchBarePubSub();
 const output = {
   bench: 'answer-burst',
   students: studentCount,
   type: questionType,
+  fsync_delay_ms: fsyncDelayMs,
   bun: Bun.version,
   ...quiz,
   lost_answers: quiz.acked - quiz.persisted,

@@ -17,6 +17,10 @@ const EnvSchema = t.Object({
   QUIZ_PUBLIC_URL: t.Optional(t.String()),
   QUIZ_TRUST_PROXY: t.Optional(t.Union([t.Literal('0'), t.Literal('1'), t.Literal('')])),
   QUIZ_MAX_SOCKETS_PER_ADDRESS: t.Optional(t.String({ pattern: '^[0-9]{1,7}$' })),
+  QUIZ_TLS_CERT: t.Optional(t.String()),
+  QUIZ_TLS_KEY: t.Optional(t.String()),
+  QUIZ_HTTP_PORT: t.Optional(t.String({ pattern: '^[0-9]{0,5}$' })),
+  QUIZ_ACME_WEBROOT: t.Optional(t.String()),
   QUIZ_LOG_LEVEL: t.Optional(t.Union([...LOG_LEVELS.map((level) => t.Literal(level)), t.Literal('')])),
   NODE_ENV: t.Optional(t.String()),
 });
@@ -43,6 +47,12 @@ export interface Config {
   trustProxy: boolean;
   /** Open sockets one client address may hold, so one client cannot take every file descriptor. */
   maxSocketsPerAddress: number;
+  /** QUIZ_TLS_CERT + QUIZ_TLS_KEY: PEM files; HTTPS and WSS on `port`, re-read on SIGHUP. */
+  tls: { certPath: string; keyPath: string } | null;
+  /** QUIZ_HTTP_PORT (TLS only): plain HTTP for ACME http-01 challenges, everything else redirected to https. */
+  httpPort: number | null;
+  /** QUIZ_ACME_WEBROOT: the folder certbot's webroot mode writes `.well-known/acme-challenge/` into. */
+  acmeWebroot: string | null;
   production: boolean;
   logLevel: LogLevel;
 }
@@ -78,6 +88,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxSocketsPerAddress: checked.QUIZ_MAX_SOCKETS_PER_ADDRESS
       ? Number(checked.QUIZ_MAX_SOCKETS_PER_ADDRESS)
       : DEFAULT_MAX_SOCKETS_PER_ADDRESS,
+    ...parseTls(checked, port),
     production,
     logLevel: (blankToNull(checked.QUIZ_LOG_LEVEL) as LogLevel | null) ?? (checked.NODE_ENV === 'test' ? 'silent' : 'info'),
   };
@@ -98,6 +109,28 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`QUIZ_ADMIN_PASSWORD must be at least ${MIN_ADMIN_PASSWORD_LENGTH} characters`);
   }
   return config;
+}
+
+/** The TLS variables, checked together: they only make sense as a set. */
+function parseTls(env: Env, port: number): Pick<Config, 'tls' | 'httpPort' | 'acmeWebroot'> {
+  const certPath = blankToNull(env.QUIZ_TLS_CERT);
+  const keyPath = blankToNull(env.QUIZ_TLS_KEY);
+  const httpPortText = blankToNull(env.QUIZ_HTTP_PORT);
+  const acmeWebroot = blankToNull(env.QUIZ_ACME_WEBROOT);
+  if ((certPath === null) !== (keyPath === null)) {
+    throw new ConfigError('QUIZ_TLS_CERT and QUIZ_TLS_KEY must be set together (the certificate and its private key, PEM files)');
+  }
+  const tls = certPath && keyPath ? { certPath, keyPath } : null;
+  const httpPort = httpPortText === null ? null : Number(httpPortText);
+  if (httpPort !== null) {
+    if (!tls) throw new ConfigError('QUIZ_HTTP_PORT needs QUIZ_TLS_CERT and QUIZ_TLS_KEY: it only redirects to https and answers ACME challenges');
+    if (httpPort > 65535) throw new ConfigError('QUIZ_HTTP_PORT must be 0…65535');
+    if (httpPort !== 0 && httpPort === port) throw new ConfigError('QUIZ_HTTP_PORT must differ from PORT');
+  }
+  if (acmeWebroot !== null && httpPort === null) {
+    throw new ConfigError('QUIZ_ACME_WEBROOT needs QUIZ_HTTP_PORT: challenges are answered on the plain-HTTP port');
+  }
+  return { tls, httpPort, acmeWebroot };
 }
 
 function parsePublicUrl(value: string | null): string | null {

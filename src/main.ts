@@ -1,6 +1,8 @@
 /** Entry point: read the environment, start the server, stop cleanly on SIGINT/SIGTERM. */
 import { ConfigError, loadConfig } from './config';
 import { PoolLoadError, startServer } from './server';
+import { CertificateError } from './tls/certificate';
+import { ListenError } from './tls/listeners';
 
 try {
   const config = loadConfig(process.env);
@@ -11,9 +13,16 @@ try {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+  // `systemctl reload quiz` (and certbot's deploy hook): swap the certificate, keep every socket.
+  // Without this handler SIGHUP would end the process.
+  process.on('SIGHUP', () => void server.reloadCertificate());
 } catch (error) {
   if (error instanceof ConfigError) {
     process.stderr.write(`configuration error: ${error.message}\n`);
+  } else if (error instanceof CertificateError) {
+    process.stderr.write(`TLS configuration error: ${error.message}\n`);
+  } else if (error instanceof ListenError) {
+    process.stderr.write(`cannot listen: ${error.message}\n`);
   } else if (error instanceof PoolLoadError) {
     process.stderr.write(`${error.message}:\n`);
     for (const detail of error.details) process.stderr.write(`  ${detail.path}: ${detail.message}\n`);

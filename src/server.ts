@@ -28,6 +28,9 @@ import type { Pool, PoolError } from './protocol/pool';
 import { createSocketEndpoints, type HeartbeatOptions, type SocketData } from './realtime/sockets';
 import { createSessionController } from './session/controller';
 import { LOADED_POOL_SETTING, systemClock, systemScheduler, type Clock, type Scheduler, type SettingsStore } from './session/ports';
+import { CertificateError, readCertificatePair, type CertificatePair } from './tls/certificate';
+import { httpPortHandler } from './tls/http-port';
+import { listenOrExplain, startListeners, type Listeners, type ServerHandlers } from './tls/listeners';
 
 export interface ServerOverrides {
   clock?: Clock;
@@ -64,10 +67,26 @@ function resolveStartupPool(config: Config, store: SettingsStore, media: MediaSt
   return { pool: readPoolFile(DEMO_POOL_PATH), fromFile: true };
 }
 
+/** The ACME webroot must be a folder we can read, or certbot's challenges would 404 at renewal time. */
+function checkAcmeWebroot(webroot: string | null): void {
+  if (webroot === null) return;
+  let isFolder = false;
+  try {
+    isFolder = statSync(webroot).isDirectory();
+  } catch {
+    throw new CertificateError(`QUIZ_ACME_WEBROOT: ${webroot} does not exist (create it; certbot --webroot -w ${webroot} writes into it)`);
+  }
+  if (!isFolder) throw new CertificateError(`QUIZ_ACME_WEBROOT: ${webroot} is not a folder`);
+}
+
 export async function startServer(config: Config, overrides: ServerOverrides = {}) {
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const clock = overrides.clock ?? systemClock;
   const scheduler = overrides.scheduler ?? systemScheduler;
+  // Certificate problems are refused before anything is opened or written.
+  let certificate: CertificatePair | null = config.tls ? readCertificatePair(config.tls) : null;
+  checkAcmeWebroot(config.acmeWebroot);
+  const https = certificate !== null || (config.publicUrl?.startsWith('https://') ?? false);
 
   const db = openDb(config.dbPath);
   const store = createQuizStore(db, SESSION_ID);
@@ -78,19 +97,20 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
     const signingKey = resolveSigningKey(config, logger);
     const adminPasswordHash = await resolveAdminPasswordHash(config, store, logger);
 
-    let server: Server<SocketData> | null = null;
+    let listeners: Listeners<SocketData> | null = null;
     const controller = createSessionController({
       store,
       clock,
       scheduler,
       logger,
       loadedPool: startup.pool,
-      publisher: { publish: (topic, data) => void server?.publish(topic, data) },
+      publisher: { publish: (topic, data) => listeners?.publish(topic, data) },
     });
     // A fresh lobby plays the pool just loaded; a run already under way keeps its own.
     if (startup.fromFile && controller.state.phase === 'lobby') controller.replacePool(startup.pool);
     const instructor = createInstructorCheck({ adminPasswordHash, clock, signIns: createSignInStore(db) });
-    const cookieNames = cookieNaming(config.publicUrl?.startsWith('https://') ?? false);
+    // Served over https (our own TLS, or a proxy's per QUIZ_PUBLIC_URL): Secure, __Host- cookies.
+    const cookieNames = cookieNaming(https);
 
     const deps: AppDeps = {
       config,
@@ -102,20 +122,17 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
       signingKey,
       instructor,
       cookieNames,
-      requestIp: (request) => server?.requestIP(request)?.address ?? null,
+      requestIp: (request) => listeners?.server.requestIP(request)?.address ?? null,
       startedAt: clock.now(),
     };
     const app = createApp(deps);
-    const secure = securityHeaders(config);
+    const secure = securityHeaders({ https });
     const sockets = createSocketEndpoints(
       { controller, instructor, signingKey, cookieNames, origins: config, maxSocketsPerAddress: config.maxSocketsPerAddress },
       overrides.heartbeat,
     );
 
-    server = Bun.serve<SocketData>({
-      port: config.port,
-      hostname: config.host,
-      reusePort: false,
+    const handlers: ServerHandlers<SocketData> = {
       maxRequestBodySize: BUN_MAX_REQUEST_BODY_BYTES,
       // Every response leaves through `secure`: one place for the security headers.
       async fetch(request, bunServer) {
@@ -141,30 +158,83 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
         return secure(response, '');
       },
       websocket: sockets.handlers,
-    });
-    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${server.port}`;
+    };
+    listeners = await startListeners<SocketData>({ port: config.port, hostname: config.host, handlers, certificate });
+    const port = listeners.port;
+    let httpServer: Server<undefined> | null = null;
+    if (config.httpPort !== null) {
+      const redirectOrChallenge = httpPortHandler({ webroot: config.acmeWebroot, httpsPort: port, publicUrl: config.publicUrl });
+      try {
+        httpServer = listenOrExplain('QUIZ_HTTP_PORT', config.httpPort, config.host, () =>
+          Bun.serve({
+            port: config.httpPort!,
+            hostname: config.host,
+            reusePort: false,
+            fetch: async (request) => secure(await redirectOrChallenge(request), ''),
+          }),
+        );
+      } catch (error) {
+        controller.stop();
+        await listeners.stop();
+        throw error;
+      }
+    }
+    const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+    const url = `${certificate ? 'https' : 'http'}://${hostForUrl}:${port}`;
     logger.info('listening', {
       url,
+      ...(certificate ? { tls_fingerprint: certificate.fingerprint256, tls_valid_to: certificate.validTo.toISOString() } : {}),
+      ...(httpServer ? { http_url: `http://${hostForUrl}:${httpServer.port}` } : {}),
       db: config.dbPath,
       pool: startup.pool.title,
       run_id: controller.runId,
       phase: controller.state.phase,
     });
 
+    /**
+     * SIGHUP: re-reads QUIZ_TLS_CERT and QUIZ_TLS_KEY; new connections get the new pair, open
+     * ones (every student's socket) stay. A pair that does not check out is logged and the
+     * one in service stays.
+     */
+    function reloadCertificate(): { ok: true; fingerprint256: string } | { ok: false; reason: string } {
+      if (!config.tls || !certificate) {
+        logger.info('tls_reload_skipped', { reason: 'TLS is not configured (QUIZ_TLS_CERT, QUIZ_TLS_KEY)' });
+        return { ok: false, reason: 'TLS is not configured' };
+      }
+      let next: CertificatePair;
+      try {
+        next = readCertificatePair(config.tls);
+        listeners!.replaceCertificate(next);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        logger.error('tls_reload_failed', { reason, kept_fingerprint: certificate.fingerprint256 });
+        return { ok: false, reason };
+      }
+      logger.info('tls_reloaded', { fingerprint: next.fingerprint256, previous: certificate.fingerprint256, valid_to: next.validTo.toISOString() });
+      certificate = next;
+      return { ok: true, fingerprint256: next.fingerprint256 };
+    }
+
     let stopped = false;
     return {
       url,
-      port: server.port as number,
+      port,
+      /** The plain-HTTP port (QUIZ_HTTP_PORT), or null. */
+      httpPort: (httpServer?.port as number | undefined) ?? null,
       controller,
       store,
       media,
-      server,
+      /** The Bun server accepting new connections (after a certificate swap, the new one). */
+      get server(): Server<SocketData> {
+        return listeners!.server;
+      },
+      reloadCertificate,
       async stop() {
         if (stopped) return;
         stopped = true;
         sockets.stop();
         controller.stop();
-        await server!.stop(true);
+        await Promise.all([listeners!.stop(), httpServer?.stop(true)]);
         db.$client.close();
         logger.info('stopped');
       },

@@ -29,6 +29,7 @@ export function createAdminState() {
     leaderboard: null, // session_ended's top entries { name, score, rank }
     pool: null,
     runId: 1,
+    settings: null, // the course settings (join_code, qa, pulse, term_results, retention_days)
   };
 }
 
@@ -87,6 +88,7 @@ export function applySnapshot(state, snapshot, now = performance.now()) {
     leaderboard: null,
     pool: snapshot.pool ?? null,
     runId: snapshot.run_id,
+    settings: snapshot.settings ?? null,
   });
   applyRoster(state, snapshot);
   state.names = state.students.map((student) => student.name);
@@ -115,6 +117,9 @@ export function applyAdminFrame(state, frame, now = performance.now()) {
   switch (frame.type) {
     case 'snapshot':
       applySnapshot(state, frame, now);
+      return true;
+    case 'settings':
+      state.settings = frame.settings;
       return true;
     case 'lobby_update':
       state.studentsCount = frame.students_count;

@@ -1,12 +1,12 @@
 /**
  * Every query the quiz makes, behind named functions: the SQLite implementation of the
- * session's `SessionStore` port (session/ports.ts). The answer batch is one synchronous transaction over one prepared
- * statement (transactions on bun:sqlite must stay synchronous: no await inside).
+ * session's `SessionStore` port (session/ports.ts). The answer batch and the join batch are each one synchronous
+ * transaction over prepared statements (transactions on bun:sqlite must stay synchronous: no await inside).
  */
 import { and, asc, desc, eq } from 'drizzle-orm';
 import type { Round } from '../protocol/constants';
 import type { SessionState } from '../session/machine';
-import type { AnswerRow, RunRecord, SessionStore, StudentRow } from '../session/ports';
+import type { AnswerRow, JoinWrite, RunRecord, SessionStore, StudentRow } from '../session/ports';
 import type { QuizDatabase } from './open';
 import { answers, runs, settings, students } from './schema';
 
@@ -23,6 +23,21 @@ export function createQuizStore(db: QuizDatabase, sid: string): SessionStore {
       (answer) =>
         insertAnswer.run(runId, answer.questionIdx, answer.round, answer.studentId, answer.choice, answer.points, answer.receivedAtMs)
           .changes === 1,
+    ),
+  );
+
+  const insertStudent = db.$client.prepare<unknown, [number, string, string, number, number, number]>(
+    'INSERT INTO students (run_id, student_id, name, epoch, released, joined_at_ms) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+  );
+  const reclaimStudent = db.$client.prepare<unknown, [string, number, string]>(
+    'UPDATE students SET name = ?, released = 0 WHERE run_id = ? AND student_id = ?',
+  );
+  const commitJoinBatch = db.$client.transaction((runId: number, batch: readonly JoinWrite[]) =>
+    batch.map((join) =>
+      join.kind === 'new'
+        ? insertStudent.run(runId, join.studentId, join.row.name, join.row.epoch, join.row.released ? 1 : 0, join.row.joinedAtMs)
+            .changes === 1
+        : reclaimStudent.run(join.name, runId, join.studentId).changes === 1,
     ),
   );
 
@@ -81,15 +96,9 @@ export function createQuizStore(db: QuizDatabase, sid: string): SessionStore {
         .all();
     },
 
-    insertStudent(runId: number, student: StudentRow): void {
-      db.insert(students).values({ runId, ...student }).run();
-    },
-
-    reclaimStudent(runId: number, studentId: string, name: string, epoch: number): void {
-      db.update(students)
-        .set({ name, epoch, released: false })
-        .where(and(eq(students.runId, runId), eq(students.studentId, studentId)))
-        .run();
+    /** New ids insert (the primary key refuses one storage already has); a reclaim keeps the row and its answers. */
+    commitJoins(runId: number, batch: readonly JoinWrite[]): boolean[] {
+      return commitJoinBatch(runId, batch);
     },
 
     releaseStudent(runId: number, studentId: string, epoch: number): void {

@@ -13,10 +13,12 @@ import { importPoolUpload } from '../pool/pool-import';
 import { readJarValue } from '../identity/cookies';
 import type { AdminCommand } from '../protocol/constants';
 import { LoginBody, StudentIdBody } from '../protocol/http-bodies';
+import { SettingsPatch } from '../protocol/settings';
 import { checkStudentId } from '../protocol/person-text';
 import type { Pool } from '../protocol/pool';
 import { buildResultsCsv } from '../results/results-csv';
 import { clearOurCookie, setOurCookie, type AppDeps } from './deps';
+import { strictBody } from './strict-body';
 import { unwrapOutcome } from './refusals';
 
 export function adminRoutes(deps: AppDeps) {
@@ -86,6 +88,10 @@ export function adminRoutes(deps: AppDeps) {
       return { ok: true };
     })
     .get('/admin/api/state', () => controller.adminSnapshot())
+    .get('/admin/api/settings', () => controller.settings)
+    .post('/admin/api/settings', ({ body }) => unwrapOutcome(controller.updateSettings(strictBody(SettingsPatch, body))).settings, {
+      parse: 'json',
+    })
     .post(
       '/admin/api/pool',
       ({ body }) => {

@@ -40,7 +40,7 @@ export function publicRoutes(deps: AppDeps) {
     }))
     .post(
       '/api/join',
-      ({ body, cookie, request }) => {
+      async ({ body, cookie, request }) => {
         // A page on another origin must not join (or rejoin) with this browser's cookie.
         assertAllowedOrigin(request, config);
         const studentId = cleanField(body.student_id, 'student_id', checkStudentId, MAX_ID_LENGTH);
@@ -51,7 +51,7 @@ export function publicRoutes(deps: AppDeps) {
           claim = asStudentClaim(cookieValue);
           if (!controller.authenticate(claim)) throw notHonoured(deps.cookieNames);
         }
-        const result = unwrapOutcome(controller.join(studentId, name, claim));
+        const result = unwrapOutcome(await controller.join(studentId, name, claim));
         setOurCookie(cookie, deps.cookieNames, 'student', result.claim, STUDENT_COOKIE_MAX_AGE_S);
         return { student_id: result.entry.studentId, name: result.entry.name };
       },

@@ -16,8 +16,8 @@ export const RESOURCE_CSP = "default-src 'none'; base-uri 'none'; form-action 'n
 export const HSTS = 'max-age=31536000';
 
 export interface SecurityHeaderOptions {
-  /** QUIZ_PUBLIC_URL; when it is https, browsers are told to stay on https. */
-  publicUrl: string | null;
+  /** Served over https (our own TLS, or QUIZ_PUBLIC_URL is https): browsers are told to stay on https. */
+  https: boolean;
 }
 
 /** Cache-Control when the route set none: pages and assets revalidate, everything else is not stored. */
@@ -28,7 +28,7 @@ function defaultCacheControl(isHtml: boolean, path: string, status: number): str
 }
 
 export function securityHeaders(options: SecurityHeaderOptions) {
-  const https = options.publicUrl?.startsWith('https://') ?? false;
+  const { https } = options;
 
   function set(headers: Headers, path: string, status: number): void {
     const isHtml = (headers.get('content-type') ?? '').toLowerCase().startsWith('text/html');

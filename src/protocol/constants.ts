@@ -17,7 +17,7 @@ export const SUBMIT_REJECT_REASONS = ['closed', 'already_answered', 'wrong_quest
 export type SubmitRejectReason = (typeof SUBMIT_REJECT_REASONS)[number];
 
 /** Refusals the session gives: HTTP maps each to a status, the admin socket to an `error` frame. */
-export const SESSION_REFUSALS = ['invalid_command', 'wrong_phase', 'student_id_taken', 'student_not_found'] as const;
+export const SESSION_REFUSALS = ['invalid_command', 'wrong_phase', 'student_id_taken', 'student_not_found', 'storage_error'] as const;
 export type SessionRefusal = (typeof SESSION_REFUSALS)[number];
 
 /** Codes of the socket `error` frame. */

@@ -12,6 +12,7 @@ import type {
   QuestionClosed,
   QuestionOpen,
   SessionEnded,
+  SettingsChanged,
   StudentSnapshot,
   SubmitAck,
   SubmitEcho,
@@ -90,6 +91,11 @@ export function sessionEndedFrames(leaderboard: LeaderboardEntry[]): Personalise
     personal: ({ score, rank, total_students }) =>
       `${prefix},"score":${score},"rank":${rank},"total_students":${total_students}}`,
   };
+}
+
+export function settingsFrame(settings: SettingsChanged['settings']): string {
+  const frame: SettingsChanged = { type: 'settings', settings };
+  return JSON.stringify(frame);
 }
 
 export function errorFrame(code: FrameErrorCode, message: string): string {

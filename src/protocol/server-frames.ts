@@ -6,6 +6,7 @@
 import { Type as t, type Static } from '@sinclair/typebox';
 import { PHASES, ROUNDS, SUBMIT_REJECT_REASONS } from './constants';
 import { AnswerKey, PoolSchema, QuestionType, ScoringMode } from './pool';
+import { CourseSettings, PublicSettings } from './settings';
 
 const Phase = t.Union(PHASES.map((phase) => t.Literal(phase)));
 const RoundNumber = t.Union(ROUNDS.map((round) => t.Literal(round)));
@@ -73,7 +74,7 @@ const snapshotCommon = {
   question: t.Union([QuestionView, t.Null()]),
 };
 
-export const StudentSnapshot = t.Object({ ...snapshotCommon, me: MeView });
+export const StudentSnapshot = t.Object({ ...snapshotCommon, me: MeView, settings: PublicSettings });
 export type StudentSnapshot = Static<typeof StudentSnapshot>;
 
 export const AdminStudentView = t.Object({
@@ -94,6 +95,7 @@ export const AdminSnapshot = t.Object({
   counts: t.Union([Counts, t.Null()]),
   students: t.Array(AdminStudentView),
   pool: PoolSchema,
+  settings: CourseSettings,
 });
 export type AdminSnapshot = Static<typeof AdminSnapshot>;
 
@@ -176,6 +178,13 @@ export const SessionEnded = t.Object({
 });
 export type SessionEnded = Static<typeof SessionEnded>;
 
+/** The course settings changed: students get the public subset, admins all of them. */
+export const SettingsChanged = t.Object({
+  type: t.Literal('settings'),
+  settings: t.Union([CourseSettings, PublicSettings]),
+});
+export type SettingsChanged = Static<typeof SettingsChanged>;
+
 export const ErrorFrame = t.Object({
   type: t.Literal('error'),
   code: t.String(),
@@ -191,6 +200,7 @@ export const SERVER_FRAME_SCHEMAS = {
   answer_progress: AnswerProgress,
   question_closed: QuestionClosed,
   session_ended: SessionEnded,
+  settings: SettingsChanged,
   error: ErrorFrame,
 };
 export type ServerFrameType = keyof typeof SERVER_FRAME_SCHEMAS;

@@ -7,6 +7,7 @@ import { lobbyUpdateFrame, snapshotFrame } from '../protocol/frame-builders';
 import type { Broadcaster } from './broadcaster';
 import type { Clock, Scheduler } from './ports';
 import type { Run } from './run';
+import type { CourseView } from './views';
 import { createThrottle } from './throttle';
 import * as views from './views';
 
@@ -15,7 +16,13 @@ export const ANSWER_PROGRESS_INTERVAL_MS = 100;
 
 export type Announcements = ReturnType<typeof createAnnouncements>;
 
-export function createAnnouncements(clock: Clock, scheduler: Scheduler, broadcaster: Broadcaster, currentRun: () => Run) {
+export function createAnnouncements(
+  clock: Clock,
+  scheduler: Scheduler,
+  broadcaster: Broadcaster,
+  currentRun: () => Run,
+  course: () => CourseView,
+) {
   const lobby = createThrottle(clock, scheduler, LOBBY_UPDATE_INTERVAL_MS, () => {
     const { roster } = currentRun();
     broadcaster.toStudents(lobbyUpdateFrame(roster.size));
@@ -38,7 +45,7 @@ export function createAnnouncements(clock: Clock, scheduler: Scheduler, broadcas
       progress.cancel();
     },
     adminSnapshot(): void {
-      if (broadcaster.hasAdmins) broadcaster.toAdmins(snapshotFrame(views.adminSnapshotOf(currentRun(), clock.now())));
+      if (broadcaster.hasAdmins) broadcaster.toAdmins(snapshotFrame(views.adminSnapshotOf(currentRun(), clock.now(), course())));
     },
   };
 }

@@ -1,14 +1,16 @@
 /**
  * Runs the session: feeds commands, deadlines and submits to the pure machine, persists
  * every transition before adopting it, keeps one timer for the open question's absolute
- * deadline, and commits answers in one transaction per event-loop turn (answer-batch.ts).
+ * deadline, and commits answers and joins in one transaction each per event-loop turn
+ * (answer-batch.ts, join-batch.ts).
  * What a run holds is in run.ts, what each audience sees in views.ts, delivery in
  * broadcaster.ts: this file wires them.
  */
 import type { Logger } from '../logger';
 import { CLOSE_CODES, type AdminCommand } from '../protocol/constants';
 import type { Pool } from '../protocol/pool';
-import { errorFrame, snapshotFrame, submitAckFrame } from '../protocol/frame-builders';
+import { errorFrame, settingsFrame, snapshotFrame, submitAckFrame } from '../protocol/frame-builders';
+import { publicSettingsOf, type SettingsPatch } from '../protocol/settings';
 import { AnswerBatch } from './answer-batch';
 import { Broadcaster } from './broadcaster';
 import { echoOf, type Submission } from './answers';
@@ -19,7 +21,9 @@ import type { StudentEntry, StudentIdentityClaim } from './roster';
 import { Run } from './run';
 import { createAnnouncements } from './announcements';
 import { joinRun, releaseFromRun, type EnrolmentDeps } from './enrolment';
+import { JoinBatch } from './join-batch';
 import { refuse, type Outcome } from './outcome';
+import { readCourseSettings, saveCourseSettings } from './course-settings';
 import * as views from './views';
 
 
@@ -40,7 +44,8 @@ export function createSessionController(deps: ControllerDeps) {
   let loadedPool = deps.loadedPool;
   const broadcaster = new Broadcaster(deps.publisher);
   const answerBatch = new AnswerBatch(store, logger, (socket, data) => broadcaster.deliver(socket, data));
-  const announce = createAnnouncements(clock, scheduler, broadcaster, () => run);
+  const course: views.CourseView = { settings: readCourseSettings(store, logger) };
+  const announce = createAnnouncements(clock, scheduler, broadcaster, () => run, () => course);
   let stopDeadlineTimer: (() => void) | null = null;
   let stopped = false;
 
@@ -143,19 +148,25 @@ export function createSessionController(deps: ControllerDeps) {
 
   // ---- students ----
 
-  const enrolment: EnrolmentDeps = { store, clock, logger, broadcaster, rosterChanged: announce.rosterChanged };
+  const joinBatch = new JoinBatch(store, logger, announce.rosterChanged);
+  const enrolment: EnrolmentDeps = { store, clock, logger, broadcaster, joins: joinBatch, commitJoinsSoon: () => scheduler.defer(flushJoins) };
+
+  /** Commits every queued join in one transaction, then answers each joiner. */
+  function flushJoins(): void {
+    joinBatch.commit(run);
+  }
 
   function connectStudent(entry: StudentEntry, socket: SocketPort): void {
     broadcaster.makeRoomForSocket(entry);
     entry.sockets.add(socket);
-    broadcaster.deliver(socket, snapshotFrame(views.studentSnapshotOf(run, entry, clock.now())));
+    broadcaster.deliver(socket, snapshotFrame(views.studentSnapshotOf(run, entry, clock.now(), course)));
   }
 
   // ---- admin ----
 
   function connectAdmin(socket: SocketPort): void {
     broadcaster.addAdmin(socket);
-    broadcaster.deliver(socket, snapshotFrame(views.adminSnapshotOf(run, clock.now())));
+    broadcaster.deliver(socket, snapshotFrame(views.adminSnapshotOf(run, clock.now(), course)));
   }
 
   function command(name: AdminCommand): Outcome {
@@ -178,6 +189,8 @@ export function createSessionController(deps: ControllerDeps) {
   /** Starts a new run with the loaded pool; every student cookie of the old run stops working. */
   function reset(): Outcome<{ runId: number }> {
     flushAnswers();
+    // Joins accepted before the reset belong to the run they asked for.
+    flushJoins();
     cancelTimers();
     const previous = run;
     run = Run.load(createRunRecord(loadedPool), store);
@@ -208,7 +221,7 @@ export function createSessionController(deps: ControllerDeps) {
       run.pool = newPool;
       const now = clock.now();
       for (const entry of run.roster.entries()) {
-        if (entry.sockets.size > 0) broadcaster.deliverToStudent(entry, snapshotFrame(views.studentSnapshotOf(run, entry, now)));
+        if (entry.sockets.size > 0) broadcaster.deliverToStudent(entry, snapshotFrame(views.studentSnapshotOf(run, entry, now, course)));
       }
     }
     logger.info('pool_loaded', { title: newPool.title, questions: newPool.questions.length });
@@ -216,11 +229,21 @@ export function createSessionController(deps: ControllerDeps) {
     return { ok: true };
   }
 
+  /** Stores the changed settings, then tells students the public subset and admins all of them. */
+  function updateSettings(patch: SettingsPatch): Outcome<{ settings: views.CourseView['settings'] }> {
+    course.settings = saveCourseSettings(store, course.settings, patch);
+    logger.info('settings_changed', { changed: patch });
+    broadcaster.toStudents(settingsFrame(publicSettingsOf(course.settings)));
+    broadcaster.toAdmins(settingsFrame(course.settings));
+    return { ok: true, settings: course.settings };
+  }
+
   /** Commits what is held and cancels every timer; sockets are closed by the server. */
   function stop(): void {
     if (stopped) return;
     stopped = true;
     flushAnswers();
+    flushJoins();
     cancelTimers();
     broadcaster.closeStudents(run.roster.entries(), CLOSE_CODES.GOING_AWAY, 'server shutting down');
     broadcaster.closeAdmins(CLOSE_CODES.GOING_AWAY, 'server shutting down');
@@ -240,10 +263,15 @@ export function createSessionController(deps: ControllerDeps) {
     reset,
     canReplacePool,
     replacePool,
-    adminSnapshot: () => views.adminSnapshotOf(run, clock.now()),
+    updateSettings,
+    get settings() {
+      return course.settings;
+    },
+    adminSnapshot: () => views.adminSnapshotOf(run, clock.now(), course),
     connectionCounts: () => broadcaster.connectionCounts(run.roster.entries()),
     stop,
     flushAnswers,
+    flushJoins,
     get runId() {
       return run.id;
     },

@@ -44,6 +44,11 @@ export interface StudentRow {
   joinedAtMs: number;
 }
 
+/** A join to commit: a new student, or a released id taken again from a new device. */
+export type JoinWrite =
+  | { kind: 'new'; studentId: string; row: StudentRow }
+  | { kind: 'reclaim'; studentId: string; name: string };
+
 export interface AnswerRow {
   questionIdx: number;
   /** 2 for the second vote of a revoted question. */
@@ -72,10 +77,12 @@ export interface SessionStore extends SettingsStore {
   saveRunState(runId: number, state: SessionState, now: number): void;
   replaceRunPool(runId: number, poolJson: string): void;
   listStudents(runId: number): StudentRow[];
-  insertStudent(runId: number, student: StudentRow): void;
-  /** A released id taken again from a new device: the row (and its answers) stay, the cookie epoch moves on. */
-  reclaimStudent(runId: number, studentId: string, name: string, epoch: number): void;
   releaseStudent(runId: number, studentId: string, epoch: number): void;
+  /**
+   * Commits a batch of joins in one transaction. Returns, per join, whether it was stored
+   * (false: a new id storage already had).
+   */
+  commitJoins(runId: number, batch: readonly JoinWrite[]): boolean[];
   listAnswers(runId: number): AnswerRow[];
   /**
    * Commits a batch of answers in one transaction. Returns, per answer, whether the row

@@ -6,6 +6,7 @@
  */
 import { LEADERBOARD_SIZE, type Round } from '../protocol/constants';
 import type { PoolQuestion } from '../protocol/pool';
+import { DEFAULT_COURSE_SETTINGS, publicSettingsOf, type CourseSettings } from '../protocol/settings';
 import { type AdminSnapshot, type AdminStudentView, type Counts, type QuestionView, type Tally, type StudentSnapshot } from '../protocol/server-frames';
 import { adminSnapshot, answerProgressFrame, questionClosedFrames, questionOpenFrame, sessionEndedFrames, studentSnapshot } from '../protocol/frame-builders';
 import { countKeysFor, decodeAnswer } from './answers';
@@ -15,6 +16,13 @@ import type { FinalStanding, Run } from './run';
 import { rankScores } from './scoring';
 
 type Audience = 'student' | 'admin';
+
+/** What snapshots carry beyond the run: the course around it. */
+export interface CourseView {
+  settings: CourseSettings;
+}
+
+const DEFAULT_COURSE_VIEW: CourseView = { settings: DEFAULT_COURSE_SETTINGS };
 
 /** The round the current question is in (1 outside question and review). */
 function currentRound(run: Run): Round {
@@ -80,7 +88,7 @@ function snapshotCommon(run: Run, now: number, audience: Audience) {
 }
 
 /** After the end `me` carries the final rank, so a new device still shows the final standing. */
-export function studentSnapshotOf(run: Run, entry: StudentEntry, now: number): StudentSnapshot {
+export function studentSnapshotOf(run: Run, entry: StudentEntry, now: number, course = DEFAULT_COURSE_VIEW): StudentSnapshot {
   const index = currentQuestionIndex(run.state);
   const answer = index === null ? undefined : run.book.get(index, currentRound(run), entry.studentId);
   const me: StudentSnapshot['me'] = {
@@ -95,10 +103,10 @@ export function studentSnapshotOf(run: Run, entry: StudentEntry, now: number): S
     me.rank = rank;
     me.total_students = run.roster.size;
   }
-  return studentSnapshot({ ...snapshotCommon(run, now, 'student'), me });
+  return studentSnapshot({ ...snapshotCommon(run, now, 'student'), me, settings: publicSettingsOf(course.settings) });
 }
 
-export function adminSnapshotOf(run: Run, now: number): AdminSnapshot {
+export function adminSnapshotOf(run: Run, now: number, course = DEFAULT_COURSE_VIEW): AdminSnapshot {
   const index = currentQuestionIndex(run.state);
   return adminSnapshot({
     ...snapshotCommon(run, now, 'admin'),
@@ -107,6 +115,7 @@ export function adminSnapshotOf(run: Run, now: number): AdminSnapshot {
     counts: index === null ? null : countsOf(run, index, currentRound(run)),
     students: adminStudents(run),
     pool: run.pool,
+    settings: course.settings,
   });
 }
 

@@ -158,3 +158,37 @@ describe('flags', () => {
     expect(loadConfig({ NODE_ENV: 'test', QUIZ_LOG_LEVEL: 'warn' }).logLevel).toBe('warn');
   });
 });
+
+describe('TLS', () => {
+  const pair = { QUIZ_TLS_CERT: '/etc/quiz/fullchain.pem', QUIZ_TLS_KEY: '/etc/quiz/privkey.pem' };
+
+  test('unset by default: no TLS, no HTTP port, no webroot', () => {
+    expect(loadConfig({})).toMatchObject({ tls: null, httpPort: null, acmeWebroot: null });
+  });
+
+  test('a certificate and its key, an HTTP port and a webroot', () => {
+    const config = loadConfig({ ...pair, PORT: '443', QUIZ_HTTP_PORT: '80', QUIZ_ACME_WEBROOT: '/var/lib/quiz/acme' });
+    expect(config).toMatchObject({
+      port: 443,
+      tls: { certPath: '/etc/quiz/fullchain.pem', keyPath: '/etc/quiz/privkey.pem' },
+      httpPort: 80,
+      acmeWebroot: '/var/lib/quiz/acme',
+    });
+  });
+
+  test('blank values count as unset', () => {
+    expect(loadConfig({ QUIZ_TLS_CERT: ' ', QUIZ_TLS_KEY: '', QUIZ_HTTP_PORT: '', QUIZ_ACME_WEBROOT: '' }).tls).toBeNull();
+  });
+
+  test.each([
+    [{ QUIZ_TLS_CERT: '/c.pem' }, 'must be set together'],
+    [{ QUIZ_TLS_KEY: '/k.pem' }, 'must be set together'],
+    [{ QUIZ_HTTP_PORT: '80' }, 'QUIZ_HTTP_PORT needs QUIZ_TLS_CERT and QUIZ_TLS_KEY'],
+    [{ ...pair, QUIZ_HTTP_PORT: 'eighty' }, 'QUIZ_HTTP_PORT'],
+    [{ ...pair, QUIZ_HTTP_PORT: '70000' }, 'QUIZ_HTTP_PORT must be 0…65535'],
+    [{ ...pair, PORT: '8443', QUIZ_HTTP_PORT: '8443' }, 'must differ from PORT'],
+    [{ ...pair, QUIZ_ACME_WEBROOT: '/var/www' }, 'QUIZ_ACME_WEBROOT needs QUIZ_HTTP_PORT'],
+  ] as [Record<string, string>, string][])('%p is refused: %s', (env, message) => {
+    expect(configError(env).message).toContain(message);
+  });
+});

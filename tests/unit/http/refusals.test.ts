@@ -25,6 +25,7 @@ describe('unwrapOutcome', () => {
     ['wrong_phase', 409],
     ['student_id_taken', 409],
     ['student_not_found', 404],
+    ['storage_error', 503],
   ] as [SessionRefusal, number][])('%s throws an AppError with status %d and the session’s message', async (code, status) => {
     const message = `the session says: ${code}`;
     const error = thrownBy(() => unwrapOutcome(refuse(code, message)));
@@ -35,11 +36,14 @@ describe('unwrapOutcome', () => {
     expect(await response.json()).toEqual({ error: code, message });
   });
 
-  test('every refusal the session can give has a status', () => {
+  test('every refusal the session can give has a status: the client’s fault is 4xx, a failed write 503 (try again)', () => {
     for (const code of SESSION_REFUSALS) {
       const error = thrownBy(() => unwrapOutcome(refuse(code, 'm'))) as AppError;
-      expect(error.status).toBeGreaterThanOrEqual(400);
-      expect(error.status).toBeLessThan(500);
+      if (code === 'storage_error') expect(error.status).toBe(503);
+      else {
+        expect(error.status).toBeGreaterThanOrEqual(400);
+        expect(error.status).toBeLessThan(500);
+      }
     }
   });
 });

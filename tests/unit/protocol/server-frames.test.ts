@@ -3,7 +3,8 @@ import type { TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { FRAME_ERROR_CODES, SUBMIT_REJECT_REASONS } from '../../../src/protocol/constants';
 import { SERVER_FRAME_SCHEMAS, type ServerFrameType } from '../../../src/protocol/server-frames';
-import { adminSnapshot, answerProgressFrame, errorFrame, lobbyUpdateFrame, questionClosedFrames, questionOpenFrame, sessionEndedFrames, snapshotFrame, studentSnapshot, submitAckFrame } from '../../../src/protocol/frame-builders';
+import { adminSnapshot, answerProgressFrame, errorFrame, lobbyUpdateFrame, questionClosedFrames, questionOpenFrame, sessionEndedFrames, settingsFrame, snapshotFrame, studentSnapshot, submitAckFrame } from '../../../src/protocol/frame-builders';
+import { DEFAULT_COURSE_SETTINGS, publicSettingsOf } from '../../../src/protocol/settings';
 import { makePool } from '../../helpers/test-server';
 
 /** Parses a frame and fails with the schema's own error list if it does not match its type's schema. */
@@ -107,6 +108,7 @@ describe('snapshot builders', () => {
       students_count: 2,
       question,
       me: { student_id: 's1', name: 'Ann', score: 0, answer: 'B', points: null },
+      settings: publicSettingsOf(DEFAULT_COURSE_SETTINGS),
     });
     expect(snapshot.type).toBe('snapshot');
     const frame = parseChecked(snapshotFrame(snapshot), 'snapshot');
@@ -121,6 +123,7 @@ describe('snapshot builders', () => {
       students_count: 2,
       question: null,
       me: { student_id: 's1', name: 'Ann', score: 1500, answer: null, points: null, rank: 1, total_students: 2 },
+      settings: publicSettingsOf(DEFAULT_COURSE_SETTINGS),
     });
     expect(parseChecked(snapshotFrame(snapshot), 'snapshot')).toEqual(snapshot);
   });
@@ -146,9 +149,20 @@ describe('snapshot builders', () => {
       counts: { A: 1, B: 0, C: 0 },
       students: [{ student_id: 's1', name: 'Ann', score: 1000, rank: 1, connected: true, released: false }],
       pool: makePool(3),
+      settings: DEFAULT_COURSE_SETTINGS,
     });
     expect(snapshot.type).toBe('snapshot');
     expect(parseChecked(snapshotFrame(snapshot), 'snapshot')).toEqual(snapshot);
+  });
+});
+
+describe('settingsFrame', () => {
+  test('carries the full settings for admins and the public subset for students', () => {
+    const all = { ...DEFAULT_COURSE_SETTINGS, qa: true, retention_days: 30 };
+    expect(parseChecked(settingsFrame(all), 'settings')).toEqual({ type: 'settings', settings: all });
+    const shown = parseChecked(settingsFrame(publicSettingsOf(all)), 'settings');
+    expect(shown.settings).toEqual({ join_code: false, qa: true, pulse: false, term_results: false });
+    expect(shown.settings).not.toHaveProperty('retention_days');
   });
 });
 
@@ -354,7 +368,7 @@ describe('sessionEndedFrames', () => {
 describe('SERVER_FRAME_SCHEMAS', () => {
   test('has one schema per frame type the builders produce', () => {
     expect(Object.keys(SERVER_FRAME_SCHEMAS).sort()).toEqual(
-      ['answer_progress', 'error', 'lobby_update', 'question_closed', 'question_open', 'session_ended', 'snapshot', 'submit_ack'].sort(),
+      ['answer_progress', 'error', 'lobby_update', 'question_closed', 'question_open', 'session_ended', 'settings', 'snapshot', 'submit_ack'].sort(),
     );
   });
 });

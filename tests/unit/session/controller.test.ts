@@ -139,8 +139,8 @@ interface Student {
   socket: FakeSocket;
 }
 
-function joinAndConnect(controller: SessionController, studentId: string, name = `Name ${studentId}`): Student {
-  const joined = controller.join(studentId, name, null);
+async function joinAndConnect(controller: SessionController, studentId: string, name = `Name ${studentId}`): Promise<Student> {
+  const joined = await controller.join(studentId, name, null);
   if (!joined.ok) throw new Error(`join refused: ${joined.code}`);
   const socket = new FakeSocket();
   controller.connectStudent(joined.entry, socket);
@@ -171,7 +171,7 @@ function submitFrame(controller: SessionController, student: Student, frame: { q
 describe('answers are committed in batches and acknowledged after the commit', () => {
   test('submits in the same turn are one batch; acks arrive only after it lands', async () => {
     const { controller, store, insertCalls } = createWorld();
-    const students = ['s1', 's2', 's3'].map((id) => joinAndConnect(controller, id));
+    const students = await Promise.all(['s1', 's2', 's3'].map((id) => joinAndConnect(controller, id)));
     command(controller, 'next');
 
     // Each ack must find its answer already in the database.
@@ -205,8 +205,8 @@ describe('answers are committed in batches and acknowledged after the commit', (
 
   test('submits in different turns are different batches', async () => {
     const { controller, insertCalls } = createWorld();
-    const first = joinAndConnect(controller, 's1');
-    const second = joinAndConnect(controller, 's2');
+    const first = await joinAndConnect(controller, 's1');
+    const second = await joinAndConnect(controller, 's2');
     command(controller, 'next');
     submit(controller, first, 0, 'A');
     await turn();
@@ -217,7 +217,7 @@ describe('answers are committed in batches and acknowledged after the commit', (
 
   test('a duplicate submit in the same turn is already_answered and stored once', async () => {
     const { controller, store } = createWorld();
-    const student = joinAndConnect(controller, 's1');
+    const student = await joinAndConnect(controller, 's1');
     command(controller, 'next');
     submit(controller, student, 0, 'A');
     submit(controller, student, 0, 'B');
@@ -238,7 +238,7 @@ describe('answers are committed in batches and acknowledged after the commit', (
 
   test('a submit after the commit is already_answered too', async () => {
     const { controller } = createWorld();
-    const student = joinAndConnect(controller, 's1');
+    const student = await joinAndConnect(controller, 's1');
     command(controller, 'next');
     submit(controller, student, 0, 'A');
     await turn();
@@ -252,7 +252,7 @@ describe('answers are committed in batches and acknowledged after the commit', (
 
   test('refused submits are acknowledged with their reason and never stored', async () => {
     const { controller, store, insertCalls } = createWorld();
-    const student = joinAndConnect(controller, 's1');
+    const student = await joinAndConnect(controller, 's1');
     submit(controller, student, 0, 'A'); // lobby
     command(controller, 'next');
     submit(controller, student, 1, 'A');
@@ -286,7 +286,7 @@ describe('answers are committed in batches and acknowledged after the commit', (
       logger: silentLogger,
       loadedPool: makePool(3),
     });
-    const student = joinAndConnect(controller, 's1');
+    const student = await joinAndConnect(controller, 's1');
     command(controller, 'next');
     submit(controller, student, 0, 'A');
     await turn();
@@ -329,8 +329,8 @@ describe('the deadline', () => {
       logger: silentLogger,
       loadedPool: makePool(2, { timeLimitS: 10 }),
     });
-    const early = joinAndConnect(controller, 'early');
-    const late = joinAndConnect(controller, 'late');
+    const early = await joinAndConnect(controller, 'early');
+    const late = await joinAndConnect(controller, 'late');
     world.time.advance(1_000); // the joins' lobby_update goes out
     command(controller, 'next');
     expect(world.time.pendingTimers).toBe(1);
@@ -366,9 +366,9 @@ describe('the deadline', () => {
 describe('question_closed and session_ended', () => {
   test('per-student question_closed carries your_choice, points and score', async () => {
     const { controller, time, publisher } = createWorld(makePool(2, { timeLimitS: 20 }));
-    const right = joinAndConnect(controller, 'right', 'Right');
-    const wrong = joinAndConnect(controller, 'wrong', 'Wrong');
-    const silent = joinAndConnect(controller, 'silent', 'Silent');
+    const right = await joinAndConnect(controller, 'right', 'Right');
+    const wrong = await joinAndConnect(controller, 'wrong', 'Wrong');
+    const silent = await joinAndConnect(controller, 'silent', 'Silent');
     const admin = connectAdmin(controller);
     command(controller, 'next');
 
@@ -410,7 +410,7 @@ describe('question_closed and session_ended', () => {
 
   test('session_ended carries rank and total_students; the leaderboard is the top 10', async () => {
     const { controller, time, publisher } = createWorld(makePool(1, { timeLimitS: 20 }));
-    const students = Array.from({ length: 12 }, (_, index) => joinAndConnect(controller, `s${String(index).padStart(2, '0')}`, `Student ${index}`));
+    const students = await Promise.all(Array.from({ length: 12 }, (_, index) => joinAndConnect(controller, `s${String(index).padStart(2, '0')}`, `Student ${index}`)));
     command(controller, 'next');
     // s00 and s01 answer at once (1000 each, a tie); s02…s10 one second apart (975, 950, …); s11 never answers.
     submit(controller, students[0]!, 0, 'A');
@@ -469,7 +469,7 @@ describe('question_closed and session_ended', () => {
 describe('answer_progress', () => {
   test('many submits are coalesced into at most a couple of publishes within 100 ms', async () => {
     const { controller, time, publisher } = createWorld();
-    const students = Array.from({ length: 40 }, (_, index) => joinAndConnect(controller, `s${index}`));
+    const students = await Promise.all(Array.from({ length: 40 }, (_, index) => joinAndConnect(controller, `s${index}`)));
     connectAdmin(controller);
     command(controller, 'next');
     const progress = () => publisher.frames(TOPIC_ADMINS, 'answer_progress');
@@ -499,7 +499,7 @@ describe('answer_progress', () => {
 describe('timers', () => {
   test('pendingTimers is 0 after end with the deadline and answer_progress timers armed', async () => {
     const { controller, time } = createWorld();
-    const students = Array.from({ length: 3 }, (_, index) => joinAndConnect(controller, `s${index}`));
+    const students = await Promise.all(Array.from({ length: 3 }, (_, index) => joinAndConnect(controller, `s${index}`)));
     connectAdmin(controller);
     time.advance(1_000); // the joins' lobby_update goes out
     expect(time.pendingTimers).toBe(0);
@@ -515,9 +515,9 @@ describe('timers', () => {
 
   test('pendingTimers is 0 after end even when a lobby_update was pending', async () => {
     const { controller, time, publisher } = createWorld();
-    joinAndConnect(controller, 's0');
+    await joinAndConnect(controller, 's0');
     command(controller, 'next');
-    joinAndConnect(controller, 'late'); // within 500 ms of the first join: a trailing lobby_update is armed
+    await joinAndConnect(controller, 'late'); // within 500 ms of the first join: a trailing lobby_update is armed
     command(controller, 'end');
     expect(time.pendingTimers).toBe(0);
     // Nothing is broadcast after session_ended (which students get one by one, not by topic).
@@ -528,7 +528,7 @@ describe('timers', () => {
 
   test('pendingTimers is 0 after stop(), and stop commits held answers', async () => {
     const { controller, time, store } = createWorld();
-    const students = Array.from({ length: 3 }, (_, index) => joinAndConnect(controller, `s${index}`));
+    const students = await Promise.all(Array.from({ length: 3 }, (_, index) => joinAndConnect(controller, `s${index}`)));
     connectAdmin(controller);
     command(controller, 'next');
     submit(controller, students[0]!, 0, 'A');
@@ -548,8 +548,8 @@ describe('restart', () => {
   test('a second controller on the same store restores phase, answers and scores', async () => {
     const world = createWorld(makePool(3, { timeLimitS: 20 }));
     const { controller, time } = world;
-    const ann = joinAndConnect(controller, 'ann', 'Ann');
-    const bob = joinAndConnect(controller, 'bob', 'Bob');
+    const ann = await joinAndConnect(controller, 'ann', 'Ann');
+    const bob = await joinAndConnect(controller, 'bob', 'Bob');
     command(controller, 'next');
     submit(controller, ann, 0, 'A'); // 1000
     submit(controller, bob, 0, 'D'); // 0
@@ -603,7 +603,7 @@ describe('restart', () => {
   test('a question whose deadline passed while the server was down is closed on start', async () => {
     const world = createWorld(makePool(2, { timeLimitS: 20 }));
     const { controller, time, store } = world;
-    const ann = joinAndConnect(controller, 'ann', 'Ann');
+    const ann = await joinAndConnect(controller, 'ann', 'Ann');
     command(controller, 'next');
     submit(controller, ann, 0, 'A');
     await turn();
@@ -625,7 +625,7 @@ describe('restart', () => {
 describe('sockets', () => {
   test('a socket whose send returns 0 is closed with 1013', async () => {
     const { controller } = createWorld();
-    const student = joinAndConnect(controller, 's1');
+    const student = await joinAndConnect(controller, 's1');
     expect(student.socket.closes).toEqual([]);
     command(controller, 'next');
     student.socket.full = true;
@@ -635,9 +635,9 @@ describe('sockets', () => {
     expect(CLOSE_CODES.SLOW_CONSUMER).toBe(1013);
   });
 
-  test('a socket that is full on connect is closed with 1013', () => {
+  test('a socket that is full on connect is closed with 1013', async () => {
     const { controller } = createWorld();
-    const joined = controller.join('s1', 'Ann', null);
+    const joined = await controller.join('s1', 'Ann', null);
     if (!joined.ok) throw new Error('join refused');
     const socket = new FakeSocket();
     socket.full = true;
@@ -647,7 +647,7 @@ describe('sockets', () => {
 
   test('a socket under backpressure (-1) is not closed', async () => {
     const { controller } = createWorld();
-    const joined = controller.join('s1', 'Ann', null);
+    const joined = await controller.join('s1', 'Ann', null);
     if (!joined.ok) throw new Error('join refused');
     const socket: SocketPort & { closes: number[] } = {
       closes: [],
@@ -664,7 +664,7 @@ describe('sockets', () => {
 describe('release and reset', () => {
   test('release closes the student’s sockets with 4401 and keeps their score', async () => {
     const { controller, store } = createWorld();
-    const ann = joinAndConnect(controller, 'ann', 'Ann');
+    const ann = await joinAndConnect(controller, 'ann', 'Ann');
     const secondDevice = new FakeSocket();
     controller.connectStudent(ann.entry, secondDevice);
     command(controller, 'next');
@@ -686,7 +686,7 @@ describe('release and reset', () => {
     });
 
     // The id can be taken again from a new device, with the score kept and a new cookie.
-    const again = controller.join('ann', 'Ann B', null);
+    const again = await controller.join('ann', 'Ann B', null);
     expect(again.ok).toBe(true);
     if (!again.ok) return;
     expect(again.entry.score).toBe(1000);
@@ -701,17 +701,31 @@ describe('release and reset', () => {
     expect(controller.release('nobody')).toMatchObject({ ok: false, code: 'student_not_found' });
   });
 
-  test('a taken id without its cookie is refused', () => {
+  test('a taken id without its cookie is refused', async () => {
     const { controller } = createWorld();
-    const ann = joinAndConnect(controller, 'ann', 'Ann');
-    expect(controller.join('ann', 'Impostor', null)).toMatchObject({ ok: false, code: 'student_id_taken' });
-    const same = controller.join('ann', 'Ann', ann.claim);
+    const ann = await joinAndConnect(controller, 'ann', 'Ann');
+    expect(await controller.join('ann', 'Impostor', null)).toMatchObject({ ok: false, code: 'student_id_taken' });
+    const same = await controller.join('ann', 'Ann', ann.claim);
     expect(same.ok && same.entry).toBe(ann.entry);
+  });
+
+  test('a join queued before reset is committed to the run it asked for, not the new one', async () => {
+    const { controller, store } = createWorld();
+    const pending = controller.join('ann', 'Ann', null);
+    const oldRun = controller.runId;
+    const reset = controller.reset();
+    if (!reset.ok) throw new Error('reset refused');
+    const joined = await pending;
+    if (!joined.ok) throw new Error(`join refused: ${joined.code}`);
+    expect(joined.claim.run).toBe(oldRun);
+    expect(store.listStudents(oldRun).map((row) => row.studentId)).toEqual(['ann']);
+    expect(store.listStudents(reset.runId)).toEqual([]);
+    expect(controller.authenticate(joined.claim)).toBeNull();
   });
 
   test('reset creates a new run, closes student sockets with 4401 and keeps the old run’s results', async () => {
     const { controller, store, time } = createWorld();
-    const ann = joinAndConnect(controller, 'ann', 'Ann');
+    const ann = await joinAndConnect(controller, 'ann', 'Ann');
     const admin = connectAdmin(controller);
     command(controller, 'next');
     submit(controller, ann, 0, 'A');
@@ -734,7 +748,7 @@ describe('release and reset', () => {
     expect(store.loadCurrentRun()!.id).toBe(newRun);
 
     // The id is free in the new run.
-    const rejoined = controller.join('ann', 'Ann', null);
+    const rejoined = await controller.join('ann', 'Ann', null);
     expect(rejoined.ok).toBe(true);
     if (rejoined.ok) {
       expect(rejoined.claim.run).toBe(newRun);
@@ -757,8 +771,8 @@ describe('question types and revote', () => {
 
   test('each answer form is stored encoded, acknowledged as sent and counted per type', async () => {
     const { controller, store, publisher } = createWorld(typedPool());
-    const ann = joinAndConnect(controller, 'ann');
-    const bob = joinAndConnect(controller, 'bob');
+    const ann = await joinAndConnect(controller, 'ann');
+    const bob = await joinAndConnect(controller, 'bob');
     connectAdmin(controller);
     command(controller, 'next');
     submitFrame(controller, ann, { question_idx: 0, choices: ['C', 'A'] });
@@ -808,9 +822,9 @@ describe('question types and revote', () => {
       ],
     };
     const { controller, publisher } = createWorld(pool);
-    const [exact, subset, superset, wrong, silent] = ['exact', 'subset', 'superset', 'wrong', 'silent'].map((id) =>
+    const [exact, subset, superset, wrong, silent] = (await Promise.all(['exact', 'subset', 'superset', 'wrong', 'silent'].map((id) =>
       joinAndConnect(controller, id),
-    ) as [Student, Student, Student, Student, Student];
+    ))) as [Student, Student, Student, Student, Student];
     connectAdmin(controller);
 
     command(controller, 'next');
@@ -861,8 +875,8 @@ describe('question types and revote', () => {
 
   test('revote: round 2 takes a second answer from everyone, scores 0 and closes with both rounds’ counts', async () => {
     const { controller, store, time, publisher } = createWorld(typedPool());
-    const ann = joinAndConnect(controller, 'ann');
-    const bob = joinAndConnect(controller, 'bob');
+    const ann = await joinAndConnect(controller, 'ann');
+    const bob = await joinAndConnect(controller, 'bob');
     connectAdmin(controller);
     command(controller, 'next');
     submitFrame(controller, ann, { question_idx: 0, choices: ['A', 'C'] }); // 1000
@@ -926,8 +940,8 @@ describe('question types and revote', () => {
   test('a restart in round 2 resumes round 2 with both rounds’ answers apart', async () => {
     const world = createWorld(typedPool());
     const { controller, time } = world;
-    const ann = joinAndConnect(controller, 'ann');
-    const bob = joinAndConnect(controller, 'bob');
+    const ann = await joinAndConnect(controller, 'ann');
+    const bob = await joinAndConnect(controller, 'bob');
     command(controller, 'next');
     command(controller, 'close');
     command(controller, 'next');

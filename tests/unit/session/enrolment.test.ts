@@ -3,7 +3,8 @@ import { silentLogger } from '../../../src/logger';
 import { CLOSE_CODES } from '../../../src/protocol/constants';
 import { Broadcaster } from '../../../src/session/broadcaster';
 import { joinRun, releaseFromRun, type EnrolmentDeps } from '../../../src/session/enrolment';
-import type { SessionStore, StudentRow } from '../../../src/session/ports';
+import { JoinBatch } from '../../../src/session/join-batch';
+import type { JoinWrite, SessionStore } from '../../../src/session/ports';
 import { Run } from '../../../src/session/run';
 import { FakePublisher, FakeSocket } from '../../helpers/fake-socket';
 import { makePool } from '../../helpers/test-server';
@@ -12,12 +13,11 @@ const RUN_ID = 3;
 const NOW = 1_700_000_123_000;
 
 type StoreCall =
-  | { call: 'insertStudent'; runId: number; student: StudentRow; rosterSizeThen: number }
-  | { call: 'reclaimStudent'; runId: number; studentId: string; name: string; epoch: number; releasedThen: boolean | undefined }
+  | { call: 'commitJoins'; runId: number; batch: JoinWrite[]; rosterSizeThen: number; releasedThen: (boolean | undefined)[] }
   | { call: 'releaseStudent'; runId: number; studentId: string; epoch: number; epochThen: number | undefined; releasedThen: boolean | undefined };
 
 /**
- * A store for the three enrolment writes. Each call records what memory looked like when
+ * A store for the enrolment writes (the join batch and release). Each call records what memory looked like when
  * it was made, so a test can tell that storage was written before memory changed.
  */
 function world() {
@@ -30,13 +30,11 @@ function world() {
   const writes = {
     listStudents: () => [],
     listAnswers: () => [],
-    insertStudent(runId: number, student: StudentRow) {
-      calls.push({ call: 'insertStudent', runId, student: { ...student }, rosterSizeThen: run.roster.size });
+    commitJoins(runId: number, batch: readonly JoinWrite[]) {
+      const releasedThen = batch.map((join) => run.roster.get(join.studentId)?.released);
+      calls.push({ call: 'commitJoins', runId, batch: structuredClone([...batch]), rosterSizeThen: run.roster.size, releasedThen });
       fail();
-    },
-    reclaimStudent(runId: number, studentId: string, name: string, epoch: number) {
-      calls.push({ call: 'reclaimStudent', runId, studentId, name, epoch, releasedThen: run.roster.get(studentId)?.released });
-      fail();
+      return batch.map(() => true);
     },
     releaseStudent(runId: number, studentId: string, epoch: number) {
       const entry = run.roster.get(studentId);
@@ -53,12 +51,14 @@ function world() {
   run = Run.load({ id: RUN_ID, poolJson: JSON.stringify(makePool(2)), state: { phase: 'lobby' } }, store);
   const broadcaster = new Broadcaster(new FakePublisher());
   let rosterChanges = 0;
+  const joins = new JoinBatch(store, silentLogger, () => void (rosterChanges += 1));
   const deps: EnrolmentDeps = {
     store,
     clock: { now: () => NOW },
     logger: silentLogger,
     broadcaster,
-    rosterChanged: () => void (rosterChanges += 1),
+    joins,
+    commitJoinsSoon: () => setImmediate(() => joins.commit(run)),
   };
   return {
     run,
@@ -70,17 +70,23 @@ function world() {
   };
 }
 
-function joined(result: ReturnType<typeof joinRun>) {
+async function joined(pending: ReturnType<typeof joinRun>) {
+  const result = await pending;
   if (!result.ok) throw new Error(`join refused: ${result.code}`);
   return result;
 }
 
 describe('joinRun', () => {
-  test('a new id is stored first, then added to the roster with epoch 0 and the clock’s time', () => {
+  test('a new id is committed first, then added to the roster with epoch 0 and the clock’s time', async () => {
     const { run, deps, calls, rosterChanges } = world();
-    const result = joined(joinRun(run, deps, 'ann', 'Ann', null));
+    const pending = joinRun(run, deps, 'ann', 'Ann', null);
+    // Queued, not yet in memory: nothing reads a student storage does not have.
+    expect(run.roster.size).toBe(0);
+    const result = await joined(pending);
     const row = { studentId: 'ann', name: 'Ann', epoch: 0, released: false, joinedAtMs: NOW };
-    expect(calls).toEqual([{ call: 'insertStudent', runId: RUN_ID, student: row, rosterSizeThen: 0 }]);
+    expect(calls).toEqual([
+      { call: 'commitJoins', runId: RUN_ID, batch: [{ kind: 'new', studentId: 'ann', row }], rosterSizeThen: 0, releasedThen: [undefined] },
+    ]);
     expect(result.entry).toMatchObject({ ...row, score: 0 });
     expect(run.roster.get('ann')).toBe(result.entry);
     expect(result.claim).toEqual({ sid: 'main', run: RUN_ID, student: 'ann', epoch: 0 });
@@ -88,18 +94,33 @@ describe('joinRun', () => {
     expect(rosterChanges()).toBe(1);
   });
 
-  test('a new id whose insert fails leaves the roster unchanged and announces nothing', () => {
-    const { run, deps, rosterChanges, failWrites } = world();
-    failWrites();
-    expect(() => joinRun(run, deps, 'ann', 'Ann', null)).toThrow('SQLITE_READONLY');
-    expect(run.roster.size).toBe(0);
-    expect(rosterChanges()).toBe(0);
+  test('joins in one turn are one commit; a second first join of the same id is taken', async () => {
+    const { run, deps, calls, rosterChanges } = world();
+    const results = await Promise.all([
+      joinRun(run, deps, 'ann', 'Ann', null),
+      joinRun(run, deps, 'bob', 'Bob', null),
+      joinRun(run, deps, 'ann', 'Impostor', null),
+    ]);
+    expect(results.map((result) => (result.ok ? 'ok' : result.code))).toEqual(['ok', 'ok', 'student_id_taken']);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ call: 'commitJoins', batch: [{ studentId: 'ann' }, { studentId: 'bob' }] });
+    expect(run.roster.get('ann')?.name).toBe('Ann');
+    expect(rosterChanges()).toBe(1);
   });
 
-  test('the same student with their cookie gets the same entry back, without a write', () => {
+  test('a failed commit leaves the roster unchanged, announces nothing, frees the id and says storage_error', async () => {
+    const { run, deps, rosterChanges, failWrites } = world();
+    failWrites();
+    expect(await joinRun(run, deps, 'ann', 'Ann', null)).toEqual({ ok: false, code: 'storage_error', message: expect.any(String) });
+    expect(run.roster.size).toBe(0);
+    expect(rosterChanges()).toBe(0);
+    expect(deps.joins.isPending('ann')).toBe(false);
+  });
+
+  test('the same student with their cookie gets the same entry back, without a write', async () => {
     const { run, deps, calls, rosterChanges } = world();
-    const first = joined(joinRun(run, deps, 'ann', 'Ann', null));
-    const again = joined(joinRun(run, deps, 'ann', 'Another Name', first.claim));
+    const first = await joined(joinRun(run, deps, 'ann', 'Ann', null));
+    const again = await joined(joinRun(run, deps, 'ann', 'Another Name', first.claim));
     expect(again.entry).toBe(first.entry);
     expect(again.claim).toEqual(first.claim);
     expect(again.entry.name).toBe('Ann');
@@ -107,30 +128,36 @@ describe('joinRun', () => {
     expect(rosterChanges()).toBe(1);
   });
 
-  test('a taken id without its cookie is refused with student_id_taken', () => {
+  test('a taken id without its cookie is refused with student_id_taken', async () => {
     const { run, deps, calls } = world();
-    joined(joinRun(run, deps, 'ann', 'Ann', null));
-    const result = joinRun(run, deps, 'ann', 'Impostor', null);
+    await joined(joinRun(run, deps, 'ann', 'Ann', null));
+    const result = await joinRun(run, deps, 'ann', 'Impostor', null);
     expect(result).toEqual({ ok: false, code: 'student_id_taken', message: expect.any(String) });
     expect(run.roster.get('ann')?.name).toBe('Ann');
     expect(calls).toHaveLength(1);
   });
 
-  test('a taken id with another student’s cookie is refused', () => {
+  test('a taken id with another student’s cookie is refused', async () => {
     const { run, deps } = world();
-    joined(joinRun(run, deps, 'ann', 'Ann', null));
-    const bob = joined(joinRun(run, deps, 'bob', 'Bob', null));
-    expect(joinRun(run, deps, 'ann', 'Bob', bob.claim)).toMatchObject({ ok: false, code: 'student_id_taken' });
+    await joined(joinRun(run, deps, 'ann', 'Ann', null));
+    const bob = await joined(joinRun(run, deps, 'bob', 'Bob', null));
+    expect(await joinRun(run, deps, 'ann', 'Bob', bob.claim)).toMatchObject({ ok: false, code: 'student_id_taken' });
   });
 
-  test('a released id is reclaimed: stored first, score kept, new name, current epoch, old cookie dead', () => {
+  test('a released id is reclaimed: committed first, score kept, new name, current epoch, old cookie dead', async () => {
     const { run, deps, calls, rosterChanges } = world();
-    const first = joined(joinRun(run, deps, 'ann', 'Ann', null));
+    const first = await joined(joinRun(run, deps, 'ann', 'Ann', null));
     first.entry.score = 1500;
     expect(releaseFromRun(run, deps, 'ann')).toEqual({ ok: true });
 
-    const again = joined(joinRun(run, deps, 'ann', 'Ann B', null));
-    expect(calls.at(-1)).toEqual({ call: 'reclaimStudent', runId: RUN_ID, studentId: 'ann', name: 'Ann B', epoch: 1, releasedThen: true });
+    const again = await joined(joinRun(run, deps, 'ann', 'Ann B', null));
+    expect(calls.at(-1)).toEqual({
+      call: 'commitJoins',
+      runId: RUN_ID,
+      batch: [{ kind: 'reclaim', studentId: 'ann', name: 'Ann B' }],
+      rosterSizeThen: 1,
+      releasedThen: [true],
+    });
     expect(again.entry).toBe(first.entry);
     expect(again.entry).toMatchObject({ name: 'Ann B', released: false, score: 1500, epoch: 1 });
     expect(again.claim.epoch).toBe(1);
@@ -140,12 +167,12 @@ describe('joinRun', () => {
     expect(rosterChanges()).toBe(2);
   });
 
-  test('a reclaim whose write fails leaves the id released', () => {
+  test('a reclaim whose commit fails leaves the id released', async () => {
     const { run, deps, failWrites, rosterChanges } = world();
-    joined(joinRun(run, deps, 'ann', 'Ann', null));
+    await joined(joinRun(run, deps, 'ann', 'Ann', null));
     releaseFromRun(run, deps, 'ann');
     failWrites();
-    expect(() => joinRun(run, deps, 'ann', 'Ann B', null)).toThrow('SQLITE_READONLY');
+    expect(await joinRun(run, deps, 'ann', 'Ann B', null)).toMatchObject({ ok: false, code: 'storage_error' });
     expect(rosterChanges()).toBe(1);
     expect(run.roster.get('ann')).toMatchObject({ name: 'Ann', released: true });
   });
@@ -158,10 +185,10 @@ describe('releaseFromRun', () => {
     expect(calls).toEqual([]);
   });
 
-  test('stores the bumped epoch before memory changes, then marks released and closes every socket with 4401', () => {
+  test('stores the bumped epoch before memory changes, then marks released and closes every socket with 4401', async () => {
     const { run, deps, calls } = world();
-    const ann = joined(joinRun(run, deps, 'ann', 'Ann', null));
-    const bob = joined(joinRun(run, deps, 'bob', 'Bob', null));
+    const ann = await joined(joinRun(run, deps, 'ann', 'Ann', null));
+    const bob = await joined(joinRun(run, deps, 'bob', 'Bob', null));
     const phone = new FakeSocket();
     const laptop = new FakeSocket();
     const bobSocket = new FakeSocket();
@@ -180,18 +207,18 @@ describe('releaseFromRun', () => {
     expect(run.roster.authenticate(bob.claim)).toBe(bob.entry);
   });
 
-  test('each release bumps the epoch again', () => {
+  test('each release bumps the epoch again', async () => {
     const { run, deps } = world();
-    const ann = joined(joinRun(run, deps, 'ann', 'Ann', null));
+    const ann = await joined(joinRun(run, deps, 'ann', 'Ann', null));
     releaseFromRun(run, deps, 'ann');
-    joined(joinRun(run, deps, 'ann', 'Ann', null));
+    await joined(joinRun(run, deps, 'ann', 'Ann', null));
     releaseFromRun(run, deps, 'ann');
     expect(ann.entry.epoch).toBe(2);
   });
 
-  test('a release whose write fails changes nothing and closes nothing', () => {
+  test('a release whose write fails changes nothing and closes nothing', async () => {
     const { run, deps, failWrites } = world();
-    const ann = joined(joinRun(run, deps, 'ann', 'Ann', null));
+    const ann = await joined(joinRun(run, deps, 'ann', 'Ann', null));
     const socket = new FakeSocket();
     ann.entry.sockets.add(socket);
     failWrites();

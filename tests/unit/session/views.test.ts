@@ -1,3 +1,4 @@
+import { DEFAULT_COURSE_SETTINGS, publicSettingsOf } from '../../../src/protocol/settings';
 import { describe, expect, test } from 'bun:test';
 import { Value } from '@sinclair/typebox/value';
 import { LEADERBOARD_SIZE } from '../../../src/protocol/constants';
@@ -91,6 +92,7 @@ describe('studentSnapshotOf', () => {
       students_count: 4,
       question: null,
       me: { student_id: 'ann', name: 'Name ann', score: 1200, answer: null, points: null },
+      settings: publicSettingsOf(DEFAULT_COURSE_SETTINGS),
     });
   });
 
