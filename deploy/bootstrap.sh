@@ -383,7 +383,21 @@ resolve_mode() {
   if [[ -n $previous && $previous != "$TLS_MODE" ]]; then
     note "switching from $previous to $TLS_MODE mode"
   fi
-  return 0
+  check_public_ports_free
+}
+
+# Native mode binds the public ports itself: refuse, before any change, if something other
+# than an earlier quiz or Caddy (which the start stage stops) holds one.
+check_public_ports_free() {
+  [[ $TLS_MODE == native && -z $ROOT && $DRY_RUN == 0 ]] || return 0
+  command -v ss >/dev/null 2>&1 || return 0
+  local port holders
+  for port in "$HTTPS_PORT" "$HTTP_PORT"; do
+    holders="$(ss -ltnpH "sport = :$port" 2>/dev/null | grep -o 'users:(("[^"]*"' | sed 's/^users:(("//; s/"$//' |
+      sort -u | grep -vx -e bun -e caddy | paste -sd, -)" || true
+    [[ -z $holders ]] ||
+      die "port $port is already taken by $holders: --tls native needs it for the quiz server; stop $holders or keep --tls caddy. Nothing was changed"
+  done
 }
 
 # The local health check: behind Caddy the plain port; in native mode the HTTPS port,

@@ -213,6 +213,24 @@ test('re-running the script upgrades in place: database backed up first, secrets
 }, 10 * MINUTES);
 
 // ------------------------------------------------------------------ native mode
+test('native mode with a public port taken by another program is refused before anything changes', async () => {
+  const unit = (await box.sh('sha256sum /etc/systemd/system/quiz.service')).stdout;
+  // perl (in every Debian root) holds the HTTP port, as a forgotten nginx would.
+  await box.sh(
+    "perl -MIO::Socket::INET -e 'my $s = IO::Socket::INET->new(LocalPort => 18080, Listen => 5, ReuseAddr => 1) or die; sleep 120' >/dev/null 2>&1 & echo $! > /tmp/squatter.pid",
+  );
+  await waitFor('the squatter listening', async () => (await box.sh("ss -ltnH 'sport = :18080'")).stdout.trim() !== '');
+  try {
+    const result = await bootstrap(`--tls native ${ALL_BUT_SWAP}`);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('port 18080 is already taken by perl: --tls native needs it for the quiz server');
+    expect((await box.sh('sha256sum /etc/systemd/system/quiz.service')).stdout).toBe(unit);
+    expect((await box.sh('systemctl is-active caddy.service quiz.service')).stdout.trim()).toBe('active\nactive');
+  } finally {
+    await box.sh('kill $(cat /tmp/squatter.pid)', { allowFail: true });
+  }
+}, 2 * MINUTES);
+
 test('native mode: the server itself serves HTTPS on the public port, Caddy is gone, certbot is set up', async () => {
   const result = await bootstrap(`--tls native ${ALL_BUT_SWAP}`);
   if (result.code !== 0) console.error(result.stdout.slice(-4000), result.stderr.slice(-4000));
@@ -229,6 +247,10 @@ test('native mode: the server itself serves HTTPS on the public port, Caddy is g
   expect((await box.sh('test -x /etc/quiz/certbot-deploy-hook && echo ok')).stdout.trim()).toBe('ok');
   const redirect = await box.sh(`curl -sS -o /dev/null -w '%{http_code}' http://${DOMAIN}:18080/`);
   expect(redirect.stdout).toMatch(/^30[178]$/);
+  // certbot --webroot writes the http-01 token as root (umask 022); the server, as quiz, serves it on port 80.
+  await box.sh('umask 022 && mkdir -p /var/lib/quiz/acme/.well-known/acme-challenge && echo token-body > /var/lib/quiz/acme/.well-known/acme-challenge/t0k3n');
+  const challenge = await box.sh(`curl -sS -w ' %{http_code}' http://${DOMAIN}:18080/.well-known/acme-challenge/t0k3n`);
+  expect(challenge.stdout.trim()).toBe('token-body 200');
 }, 10 * MINUTES);
 
 test('native mode: bun run live through the server\'s own TLS', async () => {
