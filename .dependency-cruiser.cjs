@@ -1,8 +1,8 @@
 /**
  * The import rule: imports run one way,
- *   main → server → (app/http, realtime) → (identity, results) → session → (pool) → protocol
+ *   main → server → (app/http, realtime) → (identity, results, banks) → session → (pool) → protocol
  * and server → tls (certificates, listeners: an edge that knows only Bun, node and errors.ts);
- * and db/ is an adapter that implements the ports of session/, identity/ and pool/ (server wires it in).
+ * and db/ is an adapter that implements the ports of session/, identity/, pool/ and banks/ (server wires it in).
  * `bun run lint:imports` checks it; CI fails on any violation.
  */
 const layer = (folders) => `^src/(${folders.join('|')})(/|\\.ts$)`;
@@ -21,7 +21,7 @@ module.exports = {
       name: 'session-is-the-domain',
       comment: 'The session knows only the protocol, the pool rules and the logger; storage comes through its ports.',
       severity: 'error',
-      from: { path: layer(['session', 'pool']) },
+      from: { path: layer(['session', 'pool', 'banks']) },
       to: { path: layer(['db', 'http', 'realtime', 'identity', 'results', 'app', 'server', 'main', 'config', 'errors']) },
     },
     {

@@ -1,12 +1,20 @@
 /**
  * `bun run bench [--students N] [--type single|multiple|numeric|poll] [--no-baseline]
- * [--fsync-ms MS] [--joins-only]`: boots the real server on a temp database, N students join
- * over HTTP and connect, one question of that type opens, every student submits at once
- * (half right, half wrong). Prints one JSON line: join time and rate, connect time, fan-out
- * time, submit→ack percentiles, answers persisted vs acknowledged, server peak RSS — and the
- * same burst against bare Bun pub/sub (bench/bare-pubsub-server.ts) for comparison.
+ * [--fsync-ms MS] [--joins-only] [--back-channel [--bc-seconds 60]]`: boots the real server
+ * on a temp database, N students join over HTTP and connect, one question of that type
+ * opens, every student submits at once (half right, half wrong). Prints one JSON line: join
+ * time and rate, connect time, fan-out time, submit→ack percentiles, answers persisted vs
+ * acknowledged, server peak RSS — and the same burst against bare Bun pub/sub
+ * (bench/bare-pubsub-server.ts) for comparison.
  * `--fsync-ms` slows every fsync of the server by that much (a cloud disk; fsync-delay.ts);
  * `--joins-only` stops after the joins.
+ *
+ * `--back-channel` runs the quiz three times on fresh servers: quiet, with Q&A and the
+ * pulse on and back-channel traffic (500 asks, 20,000 upvotes, 10,000 pulses spread over
+ * `--bc-seconds`, bench/back-channel-traffic.ts) around the burst, which starts in the
+ * middle of that window, and quiet again; it prints the ack p99s and the busy run's ratio
+ * to the mean quiet p99, and checks that
+ * every upvote and signal was stored (votes persisted = upvotes sent, no error frames).
  */
 import { Database } from 'bun:sqlite';
 import { readFileSync } from 'node:fs';
@@ -15,6 +23,7 @@ import { AdminClient, inParallel, joinStudent } from '../tests/stress/lib/quiz-c
 import { fsyncDelayEnv } from './fsync-delay';
 import { percentiles } from '../tests/stress/lib/report';
 import { makeStressPool, spawnListening, startTarget } from '../tests/stress/lib/target';
+import { startBackChannelTraffic } from './back-channel-traffic';
 
 const { values: args } = parseArgs({
   options: {
@@ -22,6 +31,11 @@ const { values: args } = parseArgs({
     'no-baseline': { type: 'boolean', default: false },
     concurrency: { type: 'string', default: '64' },
     type: { type: 'string', default: 'single' },
+    'back-channel': { type: 'boolean', default: false },
+    'bc-seconds': { type: 'string', default: '60' },
+    'bc-asks': { type: 'string', default: '500' },
+    'bc-upvotes': { type: 'string', default: '20000' },
+    'bc-pulses': { type: 'string', default: '10000' },
     'fsync-ms': { type: 'string', default: '0' },
     'joins-only': { type: 'boolean', default: false },
   },
@@ -60,6 +74,9 @@ function benchPool() {
 
 interface Client {
   socket: WebSocket;
+  /** The id of this student's own ask (back-channel mode). */
+  ownAskId?: number;
+  errors: number;
   gotQuestionAt: number;
   sentAt: number;
   ackAt: number;
@@ -86,13 +103,15 @@ async function connectAll(wsUrl: string, cookies: (string | null)[], clients: Cl
   await inParallel(cookies.length, 256, async (index) => {
     const cookie = cookies[index];
     const socket = new WebSocket(wsUrl, cookie ? ({ headers: { cookie } } as never) : undefined);
-    const client: Client = { socket, gotQuestionAt: 0, sentAt: 0, ackAt: 0, accepted: false };
+    const client: Client = { socket, gotQuestionAt: 0, sentAt: 0, ackAt: 0, accepted: false, errors: 0 };
     clients[index] = client;
     await new Promise<void>((resolve, reject) => {
       socket.onerror = () => reject(new Error('socket error'));
       socket.onmessage = (event) => {
-        const frame = JSON.parse(String(event.data)) as { type: string; accepted?: boolean };
+        const frame = JSON.parse(String(event.data)) as { type: string; accepted?: boolean; ask?: { id: number; mine: boolean } };
         if (frame.type === 'snapshot') resolve();
+        else if (frame.type === 'ask_added' && frame.ask?.mine) client.ownAskId = frame.ask.id;
+        else if (frame.type === 'error') client.errors++;
         else if (frame.type === 'question_open') client.gotQuestionAt = performance.now();
         else if (frame.type === 'submit_ack') {
           client.ackAt = performance.now();
@@ -154,7 +173,7 @@ async function joinEveryone(url: string) {
   return { cookies, stats };
 }
 
-async function benchQuizServer() {
+async function benchQuizServer(withBackChannel = false) {
   const target = await startTarget({ pool: benchPool(), env: fsyncDelayMs > 0 ? fsyncDelayEnv(fsyncDelayMs) : {} });
   try {
     const admin = await AdminClient.login(target.url, target.adminPassword);
@@ -163,15 +182,32 @@ async function benchQuizServer() {
 
     const clients: Client[] = [];
     const connectMs = await connectAll(`${target.url.replace('http', 'ws')}/ws`, cookies, clients);
+    let traffic: ReturnType<typeof startBackChannelTraffic> | null = null;
+    if (withBackChannel) {
+      const switched = await admin.post('/admin/api/settings', { qa: true, pulse: true });
+      if (!switched.ok) throw new Error(`settings: ${switched.status}`);
+      const windowMs = Number(args['bc-seconds']) * 1000;
+      const load = { asks: Number(args['bc-asks']), upvotes: Number(args['bc-upvotes']), pulses: Number(args['bc-pulses']), windowMs };
+      traffic = startBackChannelTraffic(clients.map((client) => client.socket), load, (index) => clients[index]!.ownAskId);
+      await Bun.sleep(windowMs / 2);
+    }
     const result = await burst(clients, async () => {
       await admin.command('next');
     });
+    const backChannel = traffic ? await traffic.done : null;
+    if (backChannel) await Bun.sleep(500); // the last upvotes' commit
     const rss = target.peakRssMb();
+    const errorFrames = clients.reduce((sum, client) => sum + client.errors, 0);
     closeAll(clients);
     const db = new Database(target.dbPath!, { readonly: true });
-    const persisted = (db.query('SELECT count(*) AS n FROM answers').get() as { n: number }).n;
+    const count = (sql: string) => (db.query(sql).get() as { n: number }).n;
+    const persisted = count('SELECT count(*) AS n FROM answers');
+    const stored = backChannel
+      ? { asks_stored: count('SELECT count(*) AS n FROM asks'), votes_stored: count('SELECT count(*) AS n FROM ask_votes'), pulses_stored: count('SELECT count(*) AS n FROM pulses') }
+      : {};
     db.close();
     return {
+      ...(backChannel ? { back_channel: { ...backChannel, ...stored, error_frames: errorFrames } } : {}),
       ...joins,
       connect_ms: round(connectMs),
       ...result,
@@ -199,6 +235,41 @@ async function benchBarePubSub() {
     proc.kill();
     await proc.exited;
   }
+}
+
+/** A run that went through the burst (not --joins-only). */
+function burstRun(run: Awaited<ReturnType<typeof benchQuizServer>>) {
+  if (!('ack_p99_ms' in run)) throw new Error('--back-channel needs the burst: drop --joins-only');
+  return run;
+}
+
+if (args['back-channel']) {
+  // Quiet, busy, quiet again: the first run also warms the bench process up, so the busy
+  // run is compared with the mean of a cold and a warm quiet run.
+  const quietRuns = [burstRun(await benchQuizServer(false))];
+  const busy = burstRun(await benchQuizServer(true));
+  quietRuns.push(burstRun(await benchQuizServer(false)));
+  const quietP99 = round((quietRuns[0]!.ack_p99_ms + quietRuns[1]!.ack_p99_ms) / 2);
+  const output = {
+    bench: 'answer-burst --back-channel',
+    students: studentCount,
+    type: questionType,
+    bun: Bun.version,
+    quiet: quietRuns.map((run) => ({ ack_p50_ms: run.ack_p50_ms, ack_p99_ms: run.ack_p99_ms, burst_ms: run.burst_ms, acked: run.acked, persisted: run.persisted })),
+    with_back_channel: {
+      ack_p50_ms: busy.ack_p50_ms,
+      ack_p99_ms: busy.ack_p99_ms,
+      burst_ms: busy.burst_ms,
+      acked: busy.acked,
+      persisted: busy.persisted,
+      server_peak_rss_mb: busy.server_peak_rss_mb,
+      ...busy.back_channel,
+    },
+    quiet_ack_p99_ms: quietP99,
+    ack_p99_ratio: round(busy.ack_p99_ms / quietP99),
+  };
+  process.stdout.write(`${JSON.stringify(output)}\n`);
+  process.exit(0);
 }
 
 const quiz = await benchQuizServer();

@@ -4,25 +4,33 @@
 // answered count), review (the answer key, histogram with the right bars marked — none for
 // a poll —, explanation, top 10; after a revote's round 2, both rounds side by side and
 // the shift in percent correct instead of the unchanged top 10), ended (podium).
+// The back channel: an ask the instructor puts on the projector shows in large type (text
+// only, never who asked), and the live pulse bars when the pulse and "pulse on projector"
+// are on.
 // Names are rendered as text; question text, choices and explanations as Markdown with
 // code and maths (shared/markdown.js, sanitised).
 import { CHOICE_LETTERS, LEADERBOARD_SIZE, SOCKET_PATHS } from '/static/protocol.js';
 import { applyAdminFrame, applyRoster, createAdminState, respondentsOf, studentsByRank, toleranceOf } from '/static/shared/admin-state.js';
 import { createCountdown } from '/static/shared/countdown.js';
 import { $, el } from '/static/shared/dom.js';
+import { createJoinCodeDisplay } from '/static/shared/join-code-display.js';
 import { createHistogram } from '/static/shared/histogram.js';
 import { connectLive } from '/static/shared/live-socket.js';
 import { showImageIn } from '/static/shared/question-image.js';
 import { showMarkdown } from '/static/shared/question-markdown.js';
 import { answerKeyText, TYPE_LABELS } from '/static/shared/question-types.js';
 import { showShift } from '/static/shared/revote-shift.js';
+import { applyBackChannelFrame, applyBackChannelSnapshot, createBackChannelState } from '/static/shared/back-channel-state.js';
+import { renderPulseBars } from '/static/shared/pulse-bars.js';
 
 const RECENT_NAMES = 6;
 
 const screen = createAdminState();
+const backChannel = createBackChannelState();
 const countdown = createCountdown($('screen-countdown'));
 const histogram = createHistogram($('screen-histogram'), { fill: 'largest' });
 const firstRound = createHistogram($('screen-histogram-first'), { fill: 'largest' });
+const joinCode = createJoinCodeDisplay($('screen-join-code-box'), $('screen-join-code'), $('screen-join-code-countdown'));
 /** The comparison whose shift is shown (or being fetched), so it is read once. */
 
 /** The top of the class by the server's rank: the leaderboard, or the podium before session_ended. */
@@ -54,8 +62,20 @@ async function refreshStandings() {
 }
 
 function handleFrame(frame) {
+  if (frame.type === 'snapshot') applyBackChannelSnapshot(backChannel, frame);
+  if (applyBackChannelFrame(backChannel, frame)) return renderBackChannel();
   if (!applyAdminFrame(screen, frame)) return;
   switch (frame.type) {
+    case 'snapshot':
+      joinCode.show(screen.joinCode);
+      render();
+      break;
+    case 'settings':
+      // The join code was turned on or off: ask for the code (null when off).
+      if (screen.settings?.join_code) joinCode.refresh();
+      else joinCode.show(null);
+      render();
+      break;
     case 'lobby_update':
       renderLobby();
       break;
@@ -82,6 +102,17 @@ function render() {
   else if (phase === 'question') renderQuestion();
   else if (phase === 'review') renderReview();
   else if (phase === 'ended') renderPodium();
+  renderBackChannel();
+}
+
+function renderBackChannel() {
+  const shown = backChannel.shownAsk;
+  $('screen-ask').hidden = !shown;
+  $('screen-ask-text').textContent = shown ? shown.text : '';
+  $('screen-ask-votes').textContent = shown ? `${shown.votes} ${shown.votes === 1 ? 'vote' : 'votes'}` : '';
+  const pulseShown = Boolean(screen.settings?.pulse && screen.settings?.pulse_on_screen);
+  $('screen-pulse').hidden = !pulseShown;
+  if (pulseShown) renderPulseBars($('screen-pulse-bars'), backChannel.pulse);
 }
 
 function position() {

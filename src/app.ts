@@ -7,6 +7,8 @@
 import { Elysia } from 'elysia';
 import { AppError, describeValidationFailure } from './errors';
 import { adminRoutes } from './http/admin-routes';
+import { backChannelRoutes } from './http/back-channel-routes';
+import { bankRoutes } from './http/bank-routes';
 import { cookieConfig, type AppDeps } from './http/deps';
 import { mediaRoutes } from './http/media-routes';
 import { pageRoutes } from './http/pages';
@@ -53,6 +55,8 @@ export function createApp(deps: AppDeps) {
     })
     .use(publicRoutes(deps))
     .use(adminRoutes(deps))
+    .use(backChannelRoutes(deps))
+    .use(bankRoutes(deps))
     .use(mediaRoutes(deps))
     .use(pageRoutes(deps));
 }

@@ -6,7 +6,9 @@
 import type { Server } from 'bun';
 import { readFileSync, statSync } from 'node:fs';
 import { createApp } from './app';
+import { createBankLibrary } from './banks/bank-library';
 import { DEMO_POOL_PATH, type Config } from './config';
+import { createBankStore } from './db/bank-store';
 import { createMediaStore } from './db/media-store';
 import { openDb } from './db/open';
 import { createQuizStore } from './db/quiz-store';
@@ -49,7 +51,7 @@ export class PoolLoadError extends Error {
 }
 
 /** The pool to play: QUIZ_POOL_PATH if given, else the stored one, else the demo pool. */
-function resolveStartupPool(config: Config, store: SettingsStore, media: MediaStore): { pool: Pool; fromFile: boolean } {
+function resolveStartupPool(config: Config, store: SettingsStore, media: MediaStore): { pool: Pool; fromFile: boolean; sourcePath: string | null } {
   // A pool JSON file, a .zip of pool.json and its images, or a folder laid out like one.
   const readPoolFile = (path: string) => {
     let validation: PoolValidation;
@@ -61,10 +63,10 @@ function resolveStartupPool(config: Config, store: SettingsStore, media: MediaSt
     if (!validation.ok) throw new PoolLoadError(path, validation.details);
     return validation.pool;
   };
-  if (config.poolPath) return { pool: readPoolFile(config.poolPath), fromFile: true };
+  if (config.poolPath) return { pool: readPoolFile(config.poolPath), fromFile: true, sourcePath: config.poolPath };
   const stored = store.readSetting(LOADED_POOL_SETTING);
-  if (stored) return { pool: readStoredPool(stored), fromFile: false };
-  return { pool: readPoolFile(DEMO_POOL_PATH), fromFile: true };
+  if (stored) return { pool: readStoredPool(stored), fromFile: false, sourcePath: null };
+  return { pool: readPoolFile(DEMO_POOL_PATH), fromFile: true, sourcePath: null };
 }
 
 /** The ACME webroot must be a folder we can read, or certbot's challenges would 404 at renewal time. */
@@ -104,10 +106,24 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
       scheduler,
       logger,
       loadedPool: startup.pool,
+      joinCodeKey: signingKey,
       publisher: { publish: (topic, data) => listeners?.publish(topic, data) },
     });
     // A fresh lobby plays the pool just loaded; a run already under way keeps its own.
     if (startup.fromFile && controller.state.phase === 'lobby') controller.replacePool(startup.pool);
+    const banks = createBankLibrary({
+      store: createBankStore(db),
+      settings: store,
+      clock,
+      player: {
+        get phase() {
+          return controller.state.phase;
+        },
+        replacePool: controller.replacePool,
+      },
+    });
+    // The pool loaded today is a bank too (the first one of a database from before banks).
+    banks.adoptStartupPool(startup.pool, startup.sourcePath);
     const instructor = createInstructorCheck({ adminPasswordHash, clock, signIns: createSignInStore(db) });
     // Served over https (our own TLS, or a proxy's per QUIZ_PUBLIC_URL): Secure, __Host- cookies.
     const cookieNames = cookieNaming(https);
@@ -117,6 +133,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
       controller,
       store,
       media,
+      banks,
       logger,
       clock,
       signingKey,

@@ -29,18 +29,18 @@ export function setUpPool(session, { reload, onSignedOut }) {
     errors.hidden = true;
     if (!file) return;
     showMessage(`Checking ${file.name}…`);
-    // A pool with images is a .zip of pool.json and the files; the server unpacks it.
-    const isZip = /\.zip$/i.test(file.name) || file.type === 'application/zip';
-    const response = await fetch('/admin/api/pool', {
+    // The bytes as they are (a .zip, .xlsx, GIFT, Moodle XML, CSV…); the file's name tells
+    // the server its format, and the server reads its encoding.
+    const response = await fetch(`/admin/api/pool?filename=${encodeURIComponent(file.name)}`, {
       method: 'POST',
-      headers: { 'content-type': isZip ? 'application/zip' : 'application/json' },
-      body: isZip ? file : await file.text(),
+      headers: { 'content-type': 'application/octet-stream' },
+      body: file,
     }).catch(() => null);
     $('pool-file').value = '';
     if (!response) return showMessage('The server cannot be reached; nothing was changed.', 'error');
     const body = await response.json().catch(() => ({}));
     if (response.ok) {
-      showMessage(`Loaded “${body.title}” — ${body.questions} questions.`, 'ok');
+      showMessage(`Loaded “${body.title}” — ${body.questions} question${body.questions === 1 ? '' : 's'}.`, 'ok');
       await reload();
       return;
     }

@@ -30,6 +30,8 @@ export function createAdminState() {
     pool: null,
     runId: 1,
     settings: null, // the course settings (join_code, qa, pulse, term_results, retention_days)
+    joinCode: null, // { code, changes_in_ms } as of the last snapshot, while the join code is on
+    classList: null, // { students } while a class list is loaded
   };
 }
 
@@ -89,6 +91,8 @@ export function applySnapshot(state, snapshot, now = performance.now()) {
     pool: snapshot.pool ?? null,
     runId: snapshot.run_id,
     settings: snapshot.settings ?? null,
+    joinCode: snapshot.join_code ?? null,
+    classList: snapshot.class_list ?? null,
   });
   applyRoster(state, snapshot);
   state.names = state.students.map((student) => student.name);
@@ -103,6 +107,7 @@ export function applyRoster(state, body) {
   state.students = body.students ?? [];
   state.studentsCount = body.students_count;
   state.runId = body.run_id;
+  if ('class_list' in body) state.classList = body.class_list ?? null;
   if (body.phase === 'review' && state.phase === 'review' && body.question_idx === state.questionIdx &&
       (body.question?.round ?? 1) === state.question?.round && typeof body.answered === 'number') {
     state.answered = body.answered;

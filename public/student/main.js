@@ -23,8 +23,9 @@ import { focusTargetOf } from './choice-list.js';
 import { showFinal } from './final.js';
 import { openQuestion, stopTicking } from './question.js';
 import { showResult } from './result.js';
+import { applyBackChannelSnapshot, applySettings, closeRoomForQuestion, handleBackChannelFrame, setUpBackChannel } from './back-channel.js';
 
-const REVOKED_NOTICE = 'Your session ended (the quiz was reset or your id was released). Join again.';
+const REVOKED_NOTICE = 'Your session ended (the quiz was reset, or your instructor released or removed your id). Join again.';
 
 function startSession(me, { quietRevoke = false } = {}) {
   state.me = me ? { ...me } : null;
@@ -38,6 +39,7 @@ function startSession(me, { quietRevoke = false } = {}) {
     onFrame: handleFrame,
     onStatus: setConnection,
     onRevoked: () => {
+      applySettings({ qa: false, pulse: false });
       const remembered = readStored(IDENTITY_KEY);
       state.socket = null;
       // Never joined on this device (the socket was a guess after a network error): plain form.
@@ -48,12 +50,14 @@ function startSession(me, { quietRevoke = false } = {}) {
 }
 
 function handleFrame(frame) {
+  if (handleBackChannelFrame(frame)) return undefined;
   switch (frame.type) {
     case 'snapshot':
       return applySnapshot(frame);
     case 'lobby_update':
       return setStudentsCount(frame.students_count);
     case 'question_open':
+      closeRoomForQuestion();
       return openQuestion(frame.question_idx, frame, null);
     case 'submit_ack':
       return handleSubmitAck(frame);
@@ -85,6 +89,9 @@ function applySnapshot(snapshot) {
   writeStored(IDENTITY_KEY, { student_id: snapshot.me.student_id, name: snapshot.me.name });
   state.totalQuestions = snapshot.total_questions;
   setStudentsCount(snapshot.students_count);
+  applyBackChannelSnapshot(snapshot);
+  // An open question this phone has not answered wins over the Q&A room.
+  if (snapshot.phase === 'question' && snapshot.me.answer === null) closeRoomForQuestion();
 
   if (snapshot.phase === 'lobby') {
     writeStored(FINAL_KEY, null);
@@ -129,6 +136,7 @@ function setStudentsCount(count) {
 // ---------------------------------------------------------------- input
 
 setUpJoin({ onJoined: startSession });
+setUpBackChannel({ send: (frame) => Boolean(state.socket?.send(frame)) });
 
 el.choices.addEventListener('click', (event) => {
   const button = event.target.closest('button.choice');

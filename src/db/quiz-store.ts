@@ -6,9 +6,10 @@
 import { and, asc, desc, eq } from 'drizzle-orm';
 import type { Round } from '../protocol/constants';
 import type { SessionState } from '../session/machine';
-import type { AnswerRow, JoinWrite, RunRecord, SessionStore, StudentRow } from '../session/ports';
+import type { AnswerRow, ClassListRow, JoinWrite, RunRecord, SessionStore, StudentRow } from '../session/ports';
+import { createBackChannelStore } from './back-channel-store';
 import type { QuizDatabase } from './open';
-import { answers, runs, settings, students } from './schema';
+import { answers, classList, runs, settings, students } from './schema';
 
 export function createQuizStore(db: QuizDatabase, sid: string): SessionStore {
   // The one hot statement runs on bun:sqlite directly: through Drizzle's prepared query a
@@ -40,12 +41,34 @@ export function createQuizStore(db: QuizDatabase, sid: string): SessionStore {
         : reclaimStudent.run(join.name, runId, join.studentId).changes === 1,
     ),
   );
+  // Removal and the class list write many rows at once: one transaction each. A removal is
+  // one pass over the run's answers (the ids as a JSON array), not one scan per student.
+  const deleteAnswersOf = db.$client.prepare<unknown, [number, string]>(
+    'DELETE FROM answers WHERE run_id = ? AND student_id IN (SELECT value FROM json_each(?))',
+  );
+  const deleteStudents = db.$client.prepare<unknown, [number, string]>(
+    'DELETE FROM students WHERE run_id = ? AND student_id IN (SELECT value FROM json_each(?))',
+  );
+  const removeStudents = db.$client.transaction((runId: number, studentIds: readonly string[]) => {
+    const ids = JSON.stringify(studentIds);
+    deleteAnswersOf.run(runId, ids);
+    deleteStudents.run(runId, ids);
+  });
+  const insertClassListRow = db.$client.prepare<unknown, [string, string, number]>(
+    'INSERT INTO class_list (student_id, name, position) VALUES (?, ?, ?)',
+  );
+  const replaceClassList = db.$client.transaction((rows: readonly ClassListRow[]) => {
+    db.delete(classList).run();
+    for (const row of rows) insertClassListRow.run(row.studentId, row.name, row.position);
+  });
 
   function toRunRecord(row: typeof runs.$inferSelect): RunRecord {
     return { id: row.id, poolJson: row.poolJson, state: stateFromRow(row) };
   }
 
   return {
+    ...createBackChannelStore(db),
+
     readSetting(key: string): string | null {
       return db.select({ value: settings.value }).from(settings).where(eq(settings.key, key)).get()?.value ?? null;
     },
@@ -106,6 +129,23 @@ export function createQuizStore(db: QuizDatabase, sid: string): SessionStore {
         .set({ epoch, released: true })
         .where(and(eq(students.runId, runId), eq(students.studentId, studentId)))
         .run();
+    },
+
+    removeStudents(runId: number, studentIds: readonly string[]): void {
+      removeStudents(runId, studentIds);
+    },
+
+    listClassList(): ClassListRow[] {
+      return db
+        .select({ studentId: classList.studentId, name: classList.name, position: classList.position })
+        .from(classList)
+        .orderBy(asc(classList.position), asc(classList.studentId))
+        .all()
+        .map((row) => ({ ...row, position: row.position ?? 0 }));
+    },
+
+    replaceClassList(rows: readonly ClassListRow[]): void {
+      replaceClassList(rows);
     },
 
     listAnswers(runId: number): AnswerRow[] {

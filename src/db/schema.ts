@@ -3,8 +3,8 @@
  * answers belong to a run. The primary key of `answers` is what makes "one answer per
  * student per question" a database guarantee rather than an in-memory hope.
  */
-import { blob, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { PHASES } from '../protocol/constants';
+import { blob, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { ASK_STATES, PHASES, PULSE_VALUES } from '../protocol/constants';
 
 /** Key/value settings that outlive runs: the loaded pool, the generated admin password hash. */
 export const settings = sqliteTable('settings', {
@@ -81,4 +81,76 @@ export const media = sqliteTable('media', {
   size: integer('size').notNull(),
   bytes: blob('bytes', { mode: 'buffer' }).notNull(),
   createdAtMs: integer('created_at_ms').notNull(),
+});
+
+/**
+ * The back channel (live Q&A and the comprehension pulse) of a run: asks, their votes and
+ * the pulse signals. Every table carries `run_id`, so deleting a run deletes its rows
+ * (asks, ask_votes, pulses) by that column. None of it counts toward scores.
+ */
+export const asks = sqliteTable(
+  'asks',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    runId: integer('run_id')
+      .notNull()
+      .references(() => runs.id),
+    studentId: text('student_id').notNull(),
+    text: text('text').notNull(),
+    state: text('state', { enum: ASK_STATES }).notNull().default('open'),
+    askedAtMs: integer('asked_at_ms').notNull(),
+  },
+  (table) => [index('asks_run_id').on(table.runId)],
+);
+
+/** One row per counted vote: the primary key is "once per student per ask" in storage too. */
+export const askVotes = sqliteTable(
+  'ask_votes',
+  {
+    runId: integer('run_id').notNull(),
+    askId: integer('ask_id').notNull(),
+    studentId: text('student_id').notNull(),
+    votedAtMs: integer('voted_at_ms').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.askId, table.studentId] }), index('ask_votes_run_id').on(table.runId)],
+);
+
+/** Every pulse signal as sent: the live counts and the timeline are replayed from these. */
+export const pulses = sqliteTable(
+  'pulses',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    runId: integer('run_id').notNull(),
+    studentId: text('student_id').notNull(),
+    value: text('value', { enum: PULSE_VALUES }).notNull(),
+    sentAtMs: integer('sent_at_ms').notNull(),
+  },
+  (table) => [index('pulses_run_id').on(table.runId)],
+);
+
+/**
+ * Question banks: named pools an instructor keeps, edits and chooses to play. `pool_json`
+ * is the validated pool (images as `/media/<sha256>.<ext>` URLs); `media_json` lists the
+ * images it names, so a bank's files are known without reading its questions.
+ */
+export const banks = sqliteTable('banks', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  title: text('title').notNull(),
+  poolJson: text('pool_json').notNull(),
+  mediaJson: text('media_json').notNull().default('[]'),
+  /** The QUIZ_POOL_PATH this bank was read from at start-up; null for banks made in the console. */
+  sourcePath: text('source_path'),
+  createdAtMs: integer('created_at_ms').notNull(),
+  updatedAtMs: integer('updated_at_ms').notNull(),
+});
+
+/**
+ * The course's class list (roster): the ids allowed to join, with the names they join
+ * under. It belongs to the course, not to a run (kept across resets); replaced whole by an
+ * upload. `position` keeps the file's order.
+ */
+export const classList = sqliteTable('class_list', {
+  studentId: text('student_id').primaryKey(),
+  name: text('name').notNull(),
+  position: integer('position'),
 });

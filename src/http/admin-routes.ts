@@ -9,28 +9,45 @@ import { AppError } from '../errors';
 import { ADMIN_SESSION_MS } from '../identity/cookies';
 import { createLoginFailureLimiter } from '../identity/login-rate-limit';
 import { assertAllowedOrigin, clientIp } from '../identity/request-origin';
-import { importPoolUpload } from '../pool/pool-import';
+import { importPoolFile, storeBankMedia } from '../pool/pool-import';
 import { readJarValue } from '../identity/cookies';
-import type { AdminCommand } from '../protocol/constants';
-import { LoginBody, StudentIdBody } from '../protocol/http-bodies';
+import { MAX_REMOVE_IDS, type AdminCommand } from '../protocol/constants';
+import { LoginBody, RemoveStudentsBody, StudentIdBody } from '../protocol/http-bodies';
 import { SettingsPatch } from '../protocol/settings';
 import { checkStudentId } from '../protocol/person-text';
 import type { Pool } from '../protocol/pool';
 import { buildResultsCsv } from '../results/results-csv';
 import { clearOurCookie, setOurCookie, type AppDeps } from './deps';
+import { classListRoutes } from './class-list-routes';
 import { strictBody } from './strict-body';
 import { unwrapOutcome } from './refusals';
+
+const REMOVE_BODY_SHAPE = `the body must be { "student_id": "…" } or { "student_ids": [1 to ${MAX_REMOVE_IDS} ids] }, and nothing else`;
 
 export function adminRoutes(deps: AppDeps) {
   const { controller, store, config, clock, instructor } = deps;
   const loginLimiter = createLoginFailureLimiter();
 
-  const releaseStudent = (requestedId: string) => {
-    // Ids are stored in NFKC (protocol/person-text.ts): find the student as join would.
+  // Ids are stored in NFKC (protocol/person-text.ts): find the student as join would.
+  const normalisedId = (requestedId: string) => {
     const normalised = checkStudentId(requestedId);
-    const studentId = normalised.ok ? normalised.value : requestedId;
+    return normalised.ok ? normalised.value : requestedId;
+  };
+
+  const releaseStudent = (requestedId: string) => {
+    const studentId = normalisedId(requestedId);
     unwrapOutcome(controller.release(studentId));
     return { student_id: studentId, released: true };
+  };
+
+  /** One id: 404 if it is not a student of this run. Several: whoever is found goes, the rest are named (404 only if none is). */
+  const removeStudents = (body: RemoveStudentsBody) => {
+    const ids = 'student_ids' in body ? body.student_ids : [body.student_id];
+    const { removed, notFound } = controller.removeStudents(ids.map(normalisedId));
+    if (removed.length === 0) {
+      throw new AppError(404, 'student_not_found', 'no student with this id in the current run', 'student_ids' in body ? { not_found: notFound } : {});
+    }
+    return 'student_ids' in body ? { removed, not_found: notFound } : { student_id: removed[0], removed: true };
   };
 
   const runCommand = (name: AdminCommand) => {
@@ -40,7 +57,7 @@ export function adminRoutes(deps: AppDeps) {
 
   return new Elysia({ name: 'admin-routes' })
     .onBeforeHandle(({ request }) => {
-      if (request.method === 'POST') assertAllowedOrigin(request, config);
+      if (request.method === 'POST' || request.method === 'DELETE') assertAllowedOrigin(request, config);
     })
     .post(
       '/admin/login',
@@ -89,24 +106,35 @@ export function adminRoutes(deps: AppDeps) {
     })
     .get('/admin/api/state', () => controller.adminSnapshot())
     .get('/admin/api/settings', () => controller.settings)
+    // The projector asks for the next code when the countdown runs out (the snapshot is too large to poll).
+    .get('/admin/api/join-code', () => ({ join_code: controller.joinCode() }))
     .post('/admin/api/settings', ({ body }) => unwrapOutcome(controller.updateSettings(strictBody(SettingsPatch, body))).settings, {
       parse: 'json',
     })
     .post(
       '/admin/api/pool',
-      ({ body }) => {
+      async ({ body, query }) => {
         // Checked first, so a refused upload stores no image.
         unwrapOutcome(controller.canReplacePool());
-        // Read as bytes whatever the content type says: a zip by its magic bytes, anything
-        // else as pool JSON whose own syntax errors are reported like any other (path "/").
-        const validation = importPoolUpload(new Uint8Array(body as ArrayBuffer), deps.media);
-        if (!validation.ok) {
+        // Read as bytes whatever the content type says. `?filename=` names the format
+        // (.gift, .txt, .xml, .csv, .xlsx, .zip, .json); without it a zip or workbook is
+        // known by its bytes and anything else is pool JSON, as before formats existed.
+        const filename = typeof query.filename === 'string' ? query.filename : '';
+        const imported = await importPoolFile({ name: filename, bytes: new Uint8Array(body as ArrayBuffer) }, { oneBank: true });
+        if (!imported.ok) {
           throw new AppError(400, 'invalid_pool', 'the pool was refused; nothing was changed', {
-            details: validation.details,
+            details: imported.details,
           });
         }
-        unwrapOutcome(controller.replacePool(validation.pool));
-        return { ok: true, title: validation.pool.title, questions: validation.pool.questions.length };
+        const [bank] = imported.banks;
+        // The await above let other requests in: the phase may have moved on.
+        unwrapOutcome(controller.canReplacePool());
+        storeBankMedia(bank!, deps.media);
+        // The upload becomes a bank of its own, and the one the next run plays.
+        const created = deps.banks.create(bank!.pool);
+        const played = deps.banks.play(created.id);
+        if (!played.ok) throw new AppError(409, played.code, played.message);
+        return { ok: true, title: bank!.pool.title, questions: bank!.pool.questions.length, format: imported.format };
       },
       { parse: 'arrayBuffer' },
     )
@@ -119,6 +147,8 @@ export function adminRoutes(deps: AppDeps) {
     // which URL normalisation removes before routing.
     .post('/admin/api/students/release', ({ body }) => releaseStudent(body.student_id), { body: StudentIdBody })
     .post('/admin/api/students/:student_id/release', ({ params }) => releaseStudent(params.student_id))
+    .post('/admin/api/students/remove', ({ body }) => removeStudents(strictBody(RemoveStudentsBody, body, REMOVE_BODY_SHAPE)), { parse: 'json' })
+    .use(classListRoutes(deps))
     .get('/admin/api/results.csv', ({ query, set }) => {
       const runId = query.run === undefined ? controller.runId : Number(query.run);
       const run = Number.isSafeInteger(runId) ? store.loadRun(runId) : null;

@@ -1,4 +1,5 @@
 /** What the HTTP route groups are given: nothing global, everything passed in. */
+import type { BankLibrary } from '../banks/bank-library';
 import type { Config } from '../config';
 import { SIGNED_COOKIE_NAMES, type CookieKind, type CookieNaming } from '../identity/cookie-names';
 import type { InstructorCheck } from '../identity/instructor';
@@ -13,6 +14,7 @@ export interface AppDeps {
   controller: SessionController;
   store: SessionStore;
   media: MediaStore;
+  banks: BankLibrary;
   logger: Logger;
   clock: Clock;
   signingKey: string;

@@ -6,9 +6,10 @@ import type { CookieNaming } from '../identity/cookie-names';
 import { asStudentClaim, clearedCookie, readJarValue, STUDENT_COOKIE_MAX_AGE_S } from '../identity/cookies';
 import { assertAllowedOrigin, publicBaseUrl } from '../identity/request-origin';
 import { MAX_ID_LENGTH, MAX_NAME_LENGTH } from '../protocol/constants';
-import { JoinBody } from '../protocol/http-bodies';
+import { JoinBody, type JoinForm } from '../protocol/http-bodies';
 import { checkDisplayName, checkStudentId, type PersonTextCheck } from '../protocol/person-text';
 import { setOurCookie, type AppDeps } from './deps';
+import { createJoinCodeCheck } from './join-code-check';
 import { unwrapOutcome } from './refusals';
 
 function cleanField(value: string, field: string, rule: (raw: string) => PersonTextCheck, maxLength: number): string {
@@ -29,6 +30,7 @@ export function publicRoutes(deps: AppDeps) {
   const { controller, config } = deps;
   const studentCookieNames = deps.cookieNames.acceptedNames('student');
   const qrCache = new Map<string, string>();
+  const checkJoinCode = createJoinCodeCheck(deps);
 
   return new Elysia({ name: 'public-routes' })
     .get('/healthz', () => ({
@@ -44,19 +46,23 @@ export function publicRoutes(deps: AppDeps) {
         // A page on another origin must not join (or rejoin) with this browser's cookie.
         assertAllowedOrigin(request, config);
         const studentId = cleanField(body.student_id, 'student_id', checkStudentId, MAX_ID_LENGTH);
-        const name = cleanField(body.name, 'name', checkDisplayName, MAX_NAME_LENGTH);
+        const name = body.name === undefined ? undefined : cleanField(body.name, 'name', checkDisplayName, MAX_NAME_LENGTH);
         const cookieValue = readJarValue(cookie, studentCookieNames);
         let claim = null;
         if (cookieValue !== undefined) {
           claim = asStudentClaim(cookieValue);
           if (!controller.authenticate(claim)) throw notHonoured(deps.cookieNames);
         }
+        checkJoinCode(request, studentId, body.code);
+        // With a class list the listed name is used; without one the name is needed.
+        if (name === undefined && !controller.hasClassList) throw new AppError(400, 'invalid_body', '"name" is missing');
         const result = unwrapOutcome(await controller.join(studentId, name, claim));
         setOurCookie(cookie, deps.cookieNames, 'student', result.claim, STUDENT_COOKIE_MAX_AGE_S);
         return { student_id: result.entry.studentId, name: result.entry.name };
       },
       { body: JoinBody },
     )
+    .get('/api/join-form', (): JoinForm => ({ roster: controller.hasClassList, join_code: controller.settings.join_code }))
     .get('/api/me', ({ cookie }) => {
       const entry = controller.authenticate(asStudentClaim(readJarValue(cookie, studentCookieNames)));
       if (!entry) throw notHonoured(deps.cookieNames);

@@ -8,6 +8,8 @@ const STATUS_OF_REFUSAL: Record<SessionRefusal, number> = {
   wrong_phase: 409,
   student_id_taken: 409,
   student_not_found: 404,
+  not_on_roster: 403,
+  ask_not_found: 404,
   // The database refused the write (disk full, read-only): nothing was kept, try again.
   storage_error: 503,
 };

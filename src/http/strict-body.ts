@@ -7,10 +7,15 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { AppError, describeValidationFailure } from '../errors';
 
-export function strictBody<Schema extends TSchema>(schema: Schema, body: unknown): Static<Schema> {
+export function strictBody<Schema extends TSchema>(
+  schema: Schema,
+  body: unknown,
+  /** Said when the object as a whole does not fit (no known key, an unknown one). */
+  shapeMessage = 'the body must hold at least one known setting and nothing else',
+): Static<Schema> {
   if (Value.Check(schema, body)) return body;
   const first = Value.Errors(schema, body).First();
   const unknownKey = first?.path === '' && body !== null && typeof body === 'object' && !Array.isArray(body);
-  const message = unknownKey ? 'the body must hold at least one known setting and nothing else' : describeValidationFailure(first?.path);
+  const message = unknownKey ? shapeMessage : describeValidationFailure(first?.path);
   throw new AppError(400, 'invalid_body', message);
 }

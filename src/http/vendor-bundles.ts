@@ -15,6 +15,8 @@ export const VENDOR_ENTRIES = {
   'markdown.js': join(import.meta.dir, 'vendor/markdown.ts'),
   /** KaTeX alone: imported by the pages only for a text that holds maths. */
   'maths.js': join(import.meta.dir, 'vendor/maths.ts'),
+  /** src/pool/pool.ts: the server's pool validator, imported by the console's editor. */
+  'pool-validator.js': join(import.meta.dir, 'vendor/pool-validator.ts'),
 } as const;
 
 export type VendorFile = keyof typeof VENDOR_ENTRIES;
@@ -41,7 +43,7 @@ function etagOf(code: string): string {
 export async function buildVendorBundles(): Promise<VendorBundles> {
   const started = performance.now();
   const names = Object.keys(VENDOR_ENTRIES) as VendorFile[];
-  // Separate builds: the two bundles share no code, and a shared chunk would cost the
+  // Separate builds: the bundles share no code, and a shared chunk would cost the
   // page without maths an extra request.
   const codes = await Promise.all(names.map((name) => bundleInChild(VENDOR_ENTRIES[name])));
   const files = {} as Record<VendorFile, VendorBundle>;

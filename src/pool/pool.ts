@@ -3,9 +3,10 @@
  * (an answer must fit its question's type and choices; an image must have been uploaded
  * with the pool), and one `validatePool` that reports every error with its JSON path. A
  * pool is refused whole; nothing half-loads. Version 1 pools are version 2 pools of
- * single-answer questions.
+ * single-answer questions. The console's editor runs this same module in the browser, so
+ * it checks as you type with the server's own rules and messages.
  */
-import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { Errors } from '@sinclair/typebox/errors';
 import { choiceLettersFor, DEFAULT_TIME_LIMIT_S, type ChoiceLetter, type QuestionTypeName } from '../protocol/constants';
 import {
   PoolInputSchema,
@@ -28,14 +29,16 @@ export interface PoolMedia {
 
 const NO_MEDIA: PoolMedia = { names: new Set(), urlOf: (name) => name };
 
-const compiledPoolSchema = TypeCompiler.Compile(PoolInputSchema);
 const MAX_REPORTED_ERRORS = 100;
 const MIN_CHOICES = 2;
 
 export function validatePool(input: unknown, media: PoolMedia = NO_MEDIA): PoolValidation {
   const details: PoolError[] = [];
   const reportedPaths = new Set<string>();
-  for (const error of compiledPoolSchema.Errors(input)) {
+  // The interpreted checker, not TypeCompiler: this module also runs in the console's editor
+  // (bundled as /static/vendor/pool-validator.js), where the CSP forbids the compiler's eval.
+  // A compiled checker's Errors() walks the same iterator, so the messages are the same.
+  for (const error of Errors(PoolInputSchema, input)) {
     // One message per path: TypeBox reports several failed constraints for one value.
     if (reportedPaths.has(error.path)) continue;
     reportedPaths.add(error.path);
@@ -170,6 +173,7 @@ function describeSchemaError(message: string, value: unknown): string {
     return 'must contain a non-blank character';
   }
   if (message.startsWith('Unexpected property')) return 'is not a pool field';
+  if (message === 'Expected string length greater or equal to 1') return 'must not be empty';
   if (value === undefined && message.startsWith('Expected required property')) return 'is required';
   if (message.startsWith('Expected union value')) return 'has the wrong type';
   return message.charAt(0).toLowerCase() + message.slice(1);

@@ -21,16 +21,30 @@ export const SubmitFrame = t.Union([
 ]);
 export type SubmitFrame = Static<typeof SubmitFrame>;
 
+/**
+ * The back channel. Shapes only: the text's rules, the ask id's existence and the pulse
+ * value are judged by the session (back-channel.ts), which answers a specific `error`.
+ */
+export const AskFrame = t.Object({ type: t.Literal('ask'), text: t.String() });
+export type AskFrame = Static<typeof AskFrame>;
+export const UpvoteFrame = t.Object({ type: t.Literal('upvote'), ask_id: t.Integer() });
+export type UpvoteFrame = Static<typeof UpvoteFrame>;
+export const PulseFrame = t.Object({ type: t.Literal('pulse'), value: t.String() });
+export type PulseFrame = Static<typeof PulseFrame>;
+
+export const StudentFrame = t.Union([...SubmitFrame.anyOf, AskFrame, UpvoteFrame, PulseFrame]);
+export type StudentFrame = Static<typeof StudentFrame>;
+
 export const AdminCommandFrame = t.Object({
   type: t.Union(ADMIN_COMMANDS.map((command) => t.Literal(command))),
 });
 export type AdminCommandFrame = Static<typeof AdminCommandFrame>;
 
 /** Every client frame type, by audience: the socket endpoints and docs/PROTOCOL.md use these. */
-export const STUDENT_FRAME_TYPES = ['submit'] as const;
+export const STUDENT_FRAME_TYPES = ['submit', 'ask', 'upvote', 'pulse'] as const;
 export const ADMIN_FRAME_TYPES = ADMIN_COMMANDS;
 
-export const studentFrameChecker = TypeCompiler.Compile(SubmitFrame);
+export const studentFrameChecker = TypeCompiler.Compile(StudentFrame);
 export const adminFrameChecker = TypeCompiler.Compile(AdminCommandFrame);
 
 export type FrameProblem = { code: FrameErrorCode; message: string };
@@ -67,5 +81,8 @@ export function describeShapeError(value: unknown, knownTypes: readonly string[]
       message: 'submit needs question_idx (integer) and one of choice (string), choices (list of strings) or value',
     };
   }
+  if (type === 'ask') return { code: 'invalid_frame', message: 'ask needs text (a string)' };
+  if (type === 'upvote') return { code: 'invalid_frame', message: 'upvote needs ask_id (an integer)' };
+  if (type === 'pulse') return { code: 'invalid_frame', message: 'pulse needs value ("lost", "ok" or "fast")' };
   return { code: 'invalid_frame', message: `a frame is a JSON object with "type" (one of: ${knownTypes.join(', ')})` };
 }

@@ -2,8 +2,16 @@
  * One typed builder per outgoing frame. No frame leaves the server except through these,
  * and each result satisfies its schema's type in server-frames.ts.
  */
-import type { FrameErrorCode, SubmitRejectReason } from './constants';
+import type { AskState, FrameErrorCode, SubmitRejectReason } from './constants';
 import type {
+  AdminAskView,
+  AskAdded,
+  AskShown,
+  AskUpdated,
+  AskVotes,
+  PulseUpdate,
+  ShownAsk,
+  StudentAskView,
   AdminSnapshot,
   AnswerProgress,
   ErrorFrame,
@@ -96,6 +104,26 @@ export function sessionEndedFrames(leaderboard: LeaderboardEntry[]): Personalise
 export function settingsFrame(settings: SettingsChanged['settings']): string {
   const frame: SettingsChanged = { type: 'settings', settings };
   return JSON.stringify(frame);
+}
+
+export function askAddedFrame(ask: StudentAskView | AdminAskView): string {
+  return JSON.stringify({ type: 'ask_added', ask } satisfies AskAdded);
+}
+
+export function askUpdatedFrame(id: number, votes: number, state: AskState): string {
+  return JSON.stringify({ type: 'ask_updated', id, votes, state } satisfies AskUpdated);
+}
+
+export function askVotesFrame(votes: AskVotes['votes']): string {
+  return JSON.stringify({ type: 'ask_votes', votes } satisfies AskVotes);
+}
+
+export function pulseUpdateFrame(body: Body<PulseUpdate>): string {
+  return JSON.stringify({ type: 'pulse_update', ...body } satisfies PulseUpdate);
+}
+
+export function askShownFrame(ask: ShownAsk | null): string {
+  return JSON.stringify({ type: 'ask_shown', ask } satisfies AskShown);
 }
 
 export function errorFrame(code: FrameErrorCode, message: string): string {

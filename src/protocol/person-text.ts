@@ -1,11 +1,13 @@
 /**
- * The rule for text a person types that others will see: student ids and names. A string
+ * The rule for text a person types that others will see: student ids, names and asks. A string
  * must be well formed (no lone surrogates, which SQLite would store as U+FFFD while memory
  * kept the original), free of control characters, and free of invisible and direction
  * characters (zero-width spaces make "fuzz" and "fuzz\u200B" two students; a right-to-left
  * override shows "\u202Egnp.exe" reversed). Ids are compared in NFKC, so look-alikes such
  * as full-width letters collide instead of becoming a second student.
  */
+
+import { MAX_ASK_LENGTH } from './constants';
 
 // C0/C1 controls and the two Unicode line separators would corrupt logs, CSV rows and the projector.
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
@@ -32,3 +34,13 @@ export const checkStudentId = (raw: string) => check(raw, 'NFKC');
 
 /** A display name: NFC (shown as typed, composed), trimmed. */
 export const checkDisplayName = (raw: string) => check(raw, 'NFC');
+
+/** A question asked in the live Q&A: NFC, trimmed, at most MAX_ASK_LENGTH characters. */
+export function checkAskText(raw: string): PersonTextCheck {
+  const checked = check(raw, 'NFC');
+  // Counted in code points: an emoji is one character, as the asker sees it.
+  if (checked.ok && [...checked.value].length > MAX_ASK_LENGTH) {
+    return { ok: false, problem: `must be at most ${MAX_ASK_LENGTH} characters` };
+  }
+  return checked;
+}

@@ -4,7 +4,7 @@
  * `SERVER_FRAME_SCHEMAS`.
  */
 import { Type as t, type Static } from '@sinclair/typebox';
-import { PHASES, ROUNDS, SUBMIT_REJECT_REASONS } from './constants';
+import { ASK_STATES, PHASES, PULSE_VALUES, ROUNDS, SUBMIT_REJECT_REASONS } from './constants';
 import { AnswerKey, PoolSchema, QuestionType, ScoringMode } from './pool';
 import { CourseSettings, PublicSettings } from './settings';
 
@@ -65,6 +65,54 @@ export const MeView = t.Object({
   total_students: t.Optional(t.Integer()),
 });
 
+// ---- the back channel: live Q&A and the comprehension pulse ----
+
+const AskStateSchema = t.Union(ASK_STATES.map((state) => t.Literal(state)));
+
+/** An ask as a student sees it: anonymous, never hidden; `mine` marks the reader's own. */
+export const StudentAskView = t.Object({
+  id: t.Integer(),
+  text: t.String(),
+  votes: t.Integer({ minimum: 0 }),
+  state: t.Union([t.Literal('open'), t.Literal('answered')]),
+  mine: t.Boolean(),
+  /** Snapshots only: this student's upvote counts for it (the page greys the button). */
+  voted: t.Optional(t.Boolean()),
+});
+export type StudentAskView = Static<typeof StudentAskView>;
+
+/** An ask as admins see it: every state, and who asked (for moderation only). */
+export const AdminAskView = t.Object({
+  id: t.Integer(),
+  text: t.String(),
+  votes: t.Integer({ minimum: 0 }),
+  state: AskStateSchema,
+  mine: t.Literal(false),
+  student_id: t.String(),
+  asked_at_ms: t.Integer(),
+});
+export type AdminAskView = Static<typeof AdminAskView>;
+
+const pulseCounts = Object.fromEntries(PULSE_VALUES.map((value) => [value, t.Integer({ minimum: 0 })])) as Record<
+  (typeof PULSE_VALUES)[number],
+  ReturnType<typeof t.Integer>
+>;
+
+/** The live counts at the end of one minute of the session (the pulse timeline). */
+export const PulseMinute = t.Object({ minute_ms: t.Integer(), ...pulseCounts });
+export type PulseMinute = Static<typeof PulseMinute>;
+
+export const AdminPulseView = t.Object({
+  ...pulseCounts,
+  students_count: t.Integer(),
+  timeline: t.Array(PulseMinute),
+});
+export type AdminPulseView = Static<typeof AdminPulseView>;
+
+/** What the projector shows of an ask: its words and votes, never who asked. */
+export const ShownAsk = t.Object({ id: t.Integer(), text: t.String(), votes: t.Integer({ minimum: 0 }) });
+export type ShownAsk = Static<typeof ShownAsk>;
+
 const snapshotCommon = {
   type: t.Literal('snapshot'),
   phase: Phase,
@@ -74,7 +122,13 @@ const snapshotCommon = {
   question: t.Union([QuestionView, t.Null()]),
 };
 
-export const StudentSnapshot = t.Object({ ...snapshotCommon, me: MeView, settings: PublicSettings });
+export const StudentSnapshot = t.Object({
+  ...snapshotCommon,
+  me: MeView,
+  settings: PublicSettings,
+  /** Open and answered asks, newest first, at most MAX_SNAPSHOT_ASKS. */
+  asks: t.Array(StudentAskView),
+});
 export type StudentSnapshot = Static<typeof StudentSnapshot>;
 
 export const AdminStudentView = t.Object({
@@ -88,6 +142,17 @@ export const AdminStudentView = t.Object({
 });
 export type AdminStudentView = Static<typeof AdminStudentView>;
 
+/** The join code now on the projector, and when it changes (the previous one stays valid one window more). */
+export const JoinCodeView = t.Object({
+  code: t.String({ pattern: '^[0-9]{4}$' }),
+  changes_in_ms: t.Integer({ minimum: 0 }),
+});
+export type JoinCodeView = Static<typeof JoinCodeView>;
+
+/** The class list (roster) loaded for the course: how many students it lists. */
+export const ClassListSummary = t.Object({ students: t.Integer({ minimum: 1 }) });
+export type ClassListSummary = Static<typeof ClassListSummary>;
+
 export const AdminSnapshot = t.Object({
   ...snapshotCommon,
   run_id: t.Integer(),
@@ -96,6 +161,15 @@ export const AdminSnapshot = t.Object({
   students: t.Array(AdminStudentView),
   pool: PoolSchema,
   settings: CourseSettings,
+  /** Null while the join code is off. */
+  join_code: t.Union([JoinCodeView, t.Null()]),
+  /** Null when no class list is loaded. */
+  class_list: t.Union([ClassListSummary, t.Null()]),
+  /** Every ask of the run, newest first. */
+  asks: t.Array(AdminAskView),
+  pulse: AdminPulseView,
+  /** The ask on the projector, or null. */
+  shown_ask: t.Union([ShownAsk, t.Null()]),
 });
 export type AdminSnapshot = Static<typeof AdminSnapshot>;
 
@@ -185,6 +259,42 @@ export const SettingsChanged = t.Object({
 });
 export type SettingsChanged = Static<typeof SettingsChanged>;
 
+/** A new ask: students get the StudentAskView (`mine` true only in the asker's own copy), admins the AdminAskView. */
+export const AskAdded = t.Object({ type: t.Literal('ask_added'), ask: t.Union([StudentAskView, AdminAskView]) });
+export type AskAdded = Static<typeof AskAdded>;
+
+/** An ask's votes or state changed; students drop an ask whose state is `hidden`. */
+export const AskUpdated = t.Object({
+  type: t.Literal('ask_updated'),
+  id: t.Integer(),
+  votes: t.Integer({ minimum: 0 }),
+  state: AskStateSchema,
+});
+export type AskUpdated = Static<typeof AskUpdated>;
+
+/**
+ * Students only, at most every ASK_VOTES_INTERVAL_MS: the new counts of every ask whose
+ * votes changed since the last one (hidden asks left out). One publish for many votes.
+ */
+export const AskVotes = t.Object({
+  type: t.Literal('ask_votes'),
+  votes: t.Array(t.Object({ id: t.Integer(), votes: t.Integer({ minimum: 0 }) })),
+});
+export type AskVotes = Static<typeof AskVotes>;
+
+/** Admins only, at most once a second: the live pulse counts at `at_ms` (server time). */
+export const PulseUpdate = t.Object({
+  type: t.Literal('pulse_update'),
+  ...pulseCounts,
+  students_count: t.Integer(),
+  at_ms: t.Integer(),
+});
+export type PulseUpdate = Static<typeof PulseUpdate>;
+
+/** Admins (the projector is an admin socket): the ask to show in large type, or null. */
+export const AskShown = t.Object({ type: t.Literal('ask_shown'), ask: t.Union([ShownAsk, t.Null()]) });
+export type AskShown = Static<typeof AskShown>;
+
 export const ErrorFrame = t.Object({
   type: t.Literal('error'),
   code: t.String(),
@@ -201,6 +311,11 @@ export const SERVER_FRAME_SCHEMAS = {
   question_closed: QuestionClosed,
   session_ended: SessionEnded,
   settings: SettingsChanged,
+  ask_added: AskAdded,
+  ask_updated: AskUpdated,
+  ask_votes: AskVotes,
+  pulse_update: PulseUpdate,
+  ask_shown: AskShown,
   error: ErrorFrame,
 };
 export type ServerFrameType = keyof typeof SERVER_FRAME_SCHEMAS;

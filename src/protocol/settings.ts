@@ -15,6 +15,8 @@ export const CourseSettings = t.Object(
     qa: t.Boolean(),
     /** Students may signal lost / OK / too fast (comprehension pulse). */
     pulse: t.Boolean(),
+    /** The projector shows the live pulse bars too (the console always does). */
+    pulse_on_screen: t.Boolean(),
     /** After the end, a phone may show its own id's results across runs. */
     term_results: t.Boolean(),
     /** Past runs older than this many days are purged; null keeps them. */
@@ -28,6 +30,7 @@ export const DEFAULT_COURSE_SETTINGS: CourseSettings = {
   join_code: false,
   qa: false,
   pulse: false,
+  pulse_on_screen: false,
   term_results: false,
   retention_days: null,
 };

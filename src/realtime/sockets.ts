@@ -172,7 +172,7 @@ export function createSocketEndpoints(deps: SocketDeps, heartbeat: HeartbeatOpti
         return;
       }
       if (!data.entry) return;
-      controller.submit(data.port, data.entry, decoded.value);
+      controller.receiveStudentFrame(data.port, data.entry, decoded.value);
     },
     pong(ws) {
       ws.data.lastHeardAt = Date.now();

@@ -64,6 +64,23 @@ export class AnswerBook {
     if (answer.fullyCorrect) answers.fullyCorrectCount += 1;
   }
 
+  /**
+   * Forgets every answer of a removed student, taking committed ones out of the counts and
+   * tallies again. `describe` gives an answer's count keys and full credit (answers.ts).
+   */
+  forgetStudent(studentId: string, describe: (questionIdx: number, stored: string) => { countKeys: readonly string[]; fullyCorrect: boolean }): void {
+    for (const [key, answers] of this.#rounds) {
+      const answer = answers.byStudent.get(studentId);
+      if (!answer) continue;
+      answers.byStudent.delete(studentId);
+      if (!answer.committed) continue;
+      const { countKeys, fullyCorrect } = describe(Math.floor(key / 2), answer.stored);
+      for (const countKey of countKeys) answers.counts.set(countKey, (answers.counts.get(countKey) ?? 1) - 1);
+      answers.committedCount -= 1;
+      if (fullyCorrect) answers.fullyCorrectCount -= 1;
+    }
+  }
+
   /** How many answered this round, and how many of them fully right. */
   tally(questionIdx: number, round: Round): { answered: number; correct: number } {
     const answers = this.#rounds.get(keyOf(questionIdx, round));

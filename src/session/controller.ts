@@ -24,7 +24,13 @@ import { joinRun, releaseFromRun, type EnrolmentDeps } from './enrolment';
 import { JoinBatch } from './join-batch';
 import { refuse, type Outcome } from './outcome';
 import { readCourseSettings, saveCourseSettings } from './course-settings';
+import { admitByClassList, ClassList, classListView, compareWithRun } from './class-list';
+import { acceptsJoinCode, joinCodeAt } from './join-code';
+import { removeFromRun, type Removal } from './removal';
+import type { ClassListRow } from './ports';
 import * as views from './views';
+import { createBackChannel, EMPTY_BACK_CHANNEL_VIEW, type BackChannel, type BackChannelDeps } from './back-channel';
+import type { StudentFrame } from '../protocol/client-frames';
 
 
 export interface ControllerDeps {
@@ -35,6 +41,8 @@ export interface ControllerDeps {
   logger: Logger;
   /** The pool new runs are played with (the "loaded" pool). */
   loadedPool: Pool;
+  /** The secret the join code is derived from (the cookie-signing key). */
+  joinCodeKey: string;
 }
 
 export type SessionController = ReturnType<typeof createSessionController>;
@@ -44,13 +52,34 @@ export function createSessionController(deps: ControllerDeps) {
   let loadedPool = deps.loadedPool;
   const broadcaster = new Broadcaster(deps.publisher);
   const answerBatch = new AnswerBatch(store, logger, (socket, data) => broadcaster.deliver(socket, data));
-  const course: views.CourseView = { settings: readCourseSettings(store, logger) };
+  const course: views.CourseView & { classList: ClassList | null } = {
+    settings: readCourseSettings(store, logger),
+    backChannel: EMPTY_BACK_CHANNEL_VIEW,
+    joinCodeAt: (now) => (course.settings.join_code ? joinCodeAt(deps.joinCodeKey, now) : null),
+    classList: ClassList.of(store.listClassList()),
+  };
   const announce = createAnnouncements(clock, scheduler, broadcaster, () => run, () => course);
   let stopDeadlineTimer: (() => void) | null = null;
   let stopped = false;
 
   let run = Run.load(store.loadCurrentRun() ?? createRunRecord(loadedPool), store);
   applyTransition(resumeAfterRestart(run.state, clock.now()));
+  const backChannelDeps: BackChannelDeps = {
+    store,
+    clock,
+    scheduler,
+    broadcaster,
+    logger,
+    settings: () => course.settings,
+    studentsCount: () => run.roster.size,
+  };
+  let backChannel = openBackChannel();
+
+  function openBackChannel(): BackChannel {
+    const opened = createBackChannel(backChannelDeps, run.id);
+    course.backChannel = opened.view;
+    return opened;
+  }
 
   function createRunRecord(runPool: Pool) {
     return store.loadRun(store.createRun(JSON.stringify(runPool), clock.now()))!;
@@ -124,6 +153,8 @@ export function createSessionController(deps: ControllerDeps) {
   // ---- answers ----
 
   function submit(socket: SocketPort, entry: StudentEntry, frame: { question_idx: number } & Submission): void {
+    // A frame already on its way from a socket whose student was just removed: ignored.
+    if (!run.roster.holds(entry)) return;
     const receivedAt = clock.now();
     const { state, book } = run;
     const questionIdx = frame.question_idx;
@@ -146,6 +177,22 @@ export function createSessionController(deps: ControllerDeps) {
     if (answerBatch.commit(run.id, run.book) > 0) announce.answersCommitted();
   }
 
+  /** Every frame a student sends, after its shape was checked: answers, asks, upvotes, pulse signals. */
+  function receiveStudentFrame(socket: SocketPort, entry: StudentEntry, frame: StudentFrame): void {
+    // A frame already on its way from a socket whose student was just removed: ignored.
+    if (!run.roster.holds(entry)) return;
+    switch (frame.type) {
+      case 'ask':
+        return backChannel.ask(socket, entry, frame.text);
+      case 'upvote':
+        return backChannel.upvote(socket, entry, frame.ask_id);
+      case 'pulse':
+        return backChannel.pulse(socket, entry, frame.value);
+      default:
+        return submit(socket, entry, frame);
+    }
+  }
+
   // ---- students ----
 
   const joinBatch = new JoinBatch(store, logger, announce.rosterChanged);
@@ -160,6 +207,52 @@ export function createSessionController(deps: ControllerDeps) {
     broadcaster.makeRoomForSocket(entry);
     entry.sockets.add(socket);
     broadcaster.deliver(socket, snapshotFrame(views.studentSnapshotOf(run, entry, clock.now(), course)));
+  }
+
+  /** With a class list only listed ids join, under the listed name (the class list decides before enrolment). */
+  function join(studentId: string, typedName: string | undefined, claim: StudentIdentityClaim | null) {
+    const admitted = admitByClassList(course.classList, studentId, typedName);
+    if (!admitted.ok) return Promise.resolve(admitted);
+    return joinRun(run, enrolment, studentId, admitted.name, claim);
+  }
+
+  /**
+   * Removes students from the current run with every answer (removal.ts). Held joins and
+   * answers are committed first, so none is half-way; then one admin snapshot carries the
+   * new counts and ranks, the lobby count follows, and in review or after the end each
+   * connected student gets a fresh snapshot (the review's counts, the final rank).
+   */
+  function removeStudents(studentIds: readonly string[]): Removal {
+    // A join or a reclaim of one of these ids waiting for its commit lands first, then goes too.
+    flushJoins();
+    flushAnswers();
+    const removal = removeFromRun(run, { store, logger, broadcaster }, studentIds);
+    if (removal.removed.length === 0) return removal;
+    // Their upvotes and live pulse stop counting; their asks stay (back-channel.ts).
+    for (const studentId of removal.removed) backChannel.forgetStudent(studentId);
+    announce.rosterChanged();
+    announce.adminSnapshot();
+    if (run.state.phase === 'review' || run.state.phase === 'ended') snapshotToEachStudent();
+    return removal;
+  }
+
+  /** Each connected student's own fresh snapshot (their view changed under them). */
+  function snapshotToEachStudent(): void {
+    const now = clock.now();
+    for (const entry of run.roster.entries()) {
+      if (entry.sockets.size > 0) broadcaster.deliverToStudent(entry, snapshotFrame(views.studentSnapshotOf(run, entry, now, course)));
+    }
+  }
+
+  // ---- class list ----
+
+  /** Stores the class list (replacing any) and tells the admins; joined students keep their names (compareWithRun). */
+  function replaceClassList(rows: readonly ClassListRow[]) {
+    store.replaceClassList(rows);
+    course.classList = ClassList.of(rows);
+    logger.info('class_list_loaded', { students: rows.length });
+    announce.adminSnapshot();
+    return compareWithRun(rows, run.roster);
   }
 
   // ---- admin ----
@@ -193,7 +286,9 @@ export function createSessionController(deps: ControllerDeps) {
     flushJoins();
     cancelTimers();
     const previous = run;
+    backChannel.stop();
     run = Run.load(createRunRecord(loadedPool), store);
+    backChannel = openBackChannel();
     broadcaster.closeStudents(previous.roster.entries(), CLOSE_CODES.UNAUTHORIZED, 'the session was reset');
     logger.info('session_reset', { run_id: run.id });
     announce.adminSnapshot();
@@ -219,10 +314,7 @@ export function createSessionController(deps: ControllerDeps) {
     if (run.state.phase === 'lobby') {
       store.replaceRunPool(run.id, poolJson);
       run.pool = newPool;
-      const now = clock.now();
-      for (const entry of run.roster.entries()) {
-        if (entry.sockets.size > 0) broadcaster.deliverToStudent(entry, snapshotFrame(views.studentSnapshotOf(run, entry, now, course)));
-      }
+      snapshotToEachStudent();
     }
     logger.info('pool_loaded', { title: newPool.title, questions: newPool.questions.length });
     announce.adminSnapshot();
@@ -245,17 +337,29 @@ export function createSessionController(deps: ControllerDeps) {
     flushAnswers();
     flushJoins();
     cancelTimers();
+    backChannel.stop();
     broadcaster.closeStudents(run.roster.entries(), CLOSE_CODES.GOING_AWAY, 'server shutting down');
     broadcaster.closeAdmins(CLOSE_CODES.GOING_AWAY, 'server shutting down');
   }
 
   return {
-    join: (studentId: string, name: string, claim: StudentIdentityClaim | null) => joinRun(run, enrolment, studentId, name, claim),
+    join,
+    removeStudents,
+    replaceClassList,
+    /** What a class list would mean for the students already joined, without storing it. */
+    previewClassList: (rows: readonly ClassListRow[]) => compareWithRun(rows, run.roster),
+    classListView: () => classListView(course.classList, run.roster),
+    get hasClassList() {
+      return course.classList !== null;
+    },
+    acceptsJoinCode: (code: string) => acceptsJoinCode(deps.joinCodeKey, code, clock.now()),
+    joinCode: () => course.joinCodeAt!(clock.now()),
     release: (studentId: string) => releaseFromRun(run, enrolment, studentId),
     authenticate: (claim: StudentIdentityClaim | null) => run.roster.authenticate(claim),
     connectStudent,
     disconnectStudent: (entry: StudentEntry, socket: SocketPort) => void entry.sockets.delete(socket),
     submit,
+    receiveStudentFrame,
     connectAdmin,
     disconnectAdmin: (socket: SocketPort) => broadcaster.removeAdmin(socket),
     command,
@@ -264,6 +368,10 @@ export function createSessionController(deps: ControllerDeps) {
     canReplacePool,
     replacePool,
     updateSettings,
+    setAskState: (askId: number, state: 'answered' | 'hidden') => backChannel.setAskState(askId, state),
+    showAsk: (askId: number | null) => backChannel.showAsk(askId),
+    /** Commits held upvotes and pulse signals (before an export). */
+    flushBackChannel: () => backChannel.flush(),
     get settings() {
       return course.settings;
     },

@@ -10,7 +10,7 @@ import type { Broadcaster } from './broadcaster';
 import type { Enrolled, JoinBatch } from './join-batch';
 import { refuse, type Outcome } from './outcome';
 import type { Clock, SessionStore } from './ports';
-import type { StudentIdentityClaim } from './roster';
+import { firstEpoch, type StudentIdentityClaim } from './roster';
 import type { Run } from './run';
 
 export type { Enrolled } from './join-batch';
@@ -40,7 +40,7 @@ export function joinRun(run: Run, deps: EnrolmentDeps, studentId: string, name: 
     case 'reclaim':
       return queueJoin(deps, { kind: 'reclaim', studentId, name });
     case 'new': {
-      const row = { studentId, name, epoch: 0, released: false, joinedAtMs: deps.clock.now() };
+      const row = { studentId, name, epoch: firstEpoch(), released: false, joinedAtMs: deps.clock.now() };
       return queueJoin(deps, { kind: 'new', studentId, row });
     }
   }

@@ -3,7 +3,7 @@
  * topic publishing and storage. Bun's objects are adapted to these in `realtime/`, the
  * SQLite store in `db/` implements `SessionStore`; tests pass fakes.
  */
-import type { Round } from '../protocol/constants';
+import type { AskState, PulseValue, Round } from '../protocol/constants';
 import type { SessionState } from './machine';
 
 export interface Clock {
@@ -60,6 +60,21 @@ export interface AnswerRow {
   receivedAtMs: number;
 }
 
+/** One student of the course's class list (roster), in file order. */
+export interface ClassListRow {
+  studentId: string;
+  name: string;
+  position: number;
+}
+
+/** The class list outlives runs: one table, replaced whole. */
+export interface ClassListStore {
+  /** In file order; empty when no class list is loaded. */
+  listClassList(): ClassListRow[];
+  /** Replaces the whole list in one transaction (an empty list removes it). */
+  replaceClassList(rows: readonly ClassListRow[]): void;
+}
+
 /** The setting that holds the loaded pool's JSON: what new runs and a restart play. */
 export const LOADED_POOL_SETTING = 'pool';
 
@@ -69,8 +84,44 @@ export interface SettingsStore {
   writeSetting(key: string, value: string): void;
 }
 
+export interface AskRow {
+  id: number;
+  studentId: string;
+  text: string;
+  state: AskState;
+  askedAtMs: number;
+}
+
+export interface AskVoteRow {
+  askId: number;
+  studentId: string;
+  votedAtMs: number;
+}
+
+export interface PulseRow {
+  studentId: string;
+  value: PulseValue;
+  sentAtMs: number;
+}
+
+/** What the back channel (live Q&A, pulse) persists, per run. Each call is durable when it returns. */
+export interface BackChannelStore {
+  /** Stores a new ask; returns its id. */
+  insertAsk(runId: number, ask: Omit<AskRow, 'id'>): number;
+  setAskState(runId: number, askId: number, state: AskState): void;
+  /** In creation order. */
+  listAsks(runId: number): AskRow[];
+  listAskVotes(runId: number): AskVoteRow[];
+  /** In the order they were sent. */
+  listPulses(runId: number): PulseRow[];
+  /** Votes and pulse signals of one event-loop turn, in one transaction. */
+  insertSignals(runId: number, votes: readonly AskVoteRow[], pulses: readonly PulseRow[]): void;
+  /** A removed student's votes stop counting. */
+  deleteVotesBy(runId: number, studentId: string): void;
+}
+
 /** Everything the session persists. Each call is durable when it returns. */
-export interface SessionStore extends SettingsStore {
+export interface SessionStore extends SettingsStore, ClassListStore, BackChannelStore {
   loadCurrentRun(): RunRecord | null;
   loadRun(runId: number): RunRecord | null;
   createRun(poolJson: string, now: number): number;
@@ -78,6 +129,8 @@ export interface SessionStore extends SettingsStore {
   replaceRunPool(runId: number, poolJson: string): void;
   listStudents(runId: number): StudentRow[];
   releaseStudent(runId: number, studentId: string, epoch: number): void;
+  /** Deletes these students of the run and every answer of theirs, in one transaction. */
+  removeStudents(runId: number, studentIds: readonly string[]): void;
   /**
    * Commits a batch of joins in one transaction. Returns, per join, whether it was stored
    * (false: a new id storage already had).

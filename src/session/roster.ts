@@ -3,6 +3,7 @@
  * open sockets. Decides joins (new, idempotent, reclaim after release, taken) and whether
  * a cookie still names a live identity; the controller persists what it decides.
  */
+import { randomInt } from 'node:crypto';
 import type { SocketPort } from './ports';
 
 export interface StudentIdentityClaim {
@@ -40,6 +41,15 @@ export function studentIdFromClaim(value: string): string {
   return Buffer.from(value.slice(ENCODED_ID_PREFIX.length), 'base64url').toString();
 }
 
+/**
+ * A new student's first cookie epoch is random: a removed student's row is deleted, so an
+ * id joined again starts over, and a cookie of the earlier holder (removed) must not match
+ * the new holder's epoch. Random also holds across restarts, with nothing else to store.
+ */
+export function firstEpoch(): number {
+  return randomInt(2 ** 31);
+}
+
 export type JoinDecision =
   | { kind: 'new' }
   | { kind: 'reclaim' | 'same'; entry: StudentEntry }
@@ -47,6 +57,8 @@ export type JoinDecision =
 
 export class Roster {
   readonly #entries = new Map<string, StudentEntry>();
+  /** Moves on every join and removal, so caches over the roster know they are stale. */
+  #version = 0;
 
   constructor(
     readonly sid: string,
@@ -55,6 +67,10 @@ export class Roster {
 
   get size(): number {
     return this.#entries.size;
+  }
+
+  get version(): number {
+    return this.#version;
   }
 
   get(studentId: string): StudentEntry | undefined {
@@ -68,7 +84,18 @@ export class Roster {
   add(entry: Omit<StudentEntry, 'sockets' | 'score'> & { score?: number }): StudentEntry {
     const full: StudentEntry = { ...entry, score: entry.score ?? 0, sockets: new Set() };
     this.#entries.set(full.studentId, full);
+    this.#version += 1;
     return full;
+  }
+
+  /** Forgets a removed student: the id is free, and the entry no longer authenticates. */
+  remove(studentId: string): void {
+    if (this.#entries.delete(studentId)) this.#version += 1;
+  }
+
+  /** True while this entry is still the run's student of that id (not removed). */
+  holds(entry: StudentEntry): boolean {
+    return this.#entries.get(entry.studentId) === entry;
   }
 
   /** The entry a cookie names, if that cookie is still honoured (same sid, run, epoch; not released). */

@@ -21,8 +21,8 @@ export interface FinalStanding {
 export class Run {
   readonly roster: Roster;
   readonly book = new AnswerBook();
-  /** Ranks once the run has ended, computed once and again only if someone joins late. */
-  #finalRanks: { rosterSize: number; byStudent: Map<string, number> } | null = null;
+  /** Ranks once the run has ended, computed once and again only if someone joins late or is removed. */
+  #finalRanks: { rosterVersion: number; byStudent: Map<string, number> } | null = null;
 
   private constructor(
     readonly id: number,
@@ -78,9 +78,9 @@ export class Run {
   /** A student's final rank once the run has ended, else undefined. */
   finalRankOf(entry: StudentEntry): number | undefined {
     if (this.state.phase !== 'ended') return undefined;
-    if (!this.#finalRanks || this.#finalRanks.rosterSize !== this.roster.size) {
+    if (!this.#finalRanks || this.#finalRanks.rosterVersion !== this.roster.version) {
       const byStudent = new Map(this.standings().map(({ entry: ranked, rank }) => [ranked.studentId, rank]));
-      this.#finalRanks = { rosterSize: this.roster.size, byStudent };
+      this.#finalRanks = { rosterVersion: this.roster.version, byStudent };
     }
     return this.#finalRanks.byStudent.get(entry.studentId);
   }

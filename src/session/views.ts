@@ -7,22 +7,29 @@
 import { LEADERBOARD_SIZE, type Round } from '../protocol/constants';
 import type { PoolQuestion } from '../protocol/pool';
 import { DEFAULT_COURSE_SETTINGS, publicSettingsOf, type CourseSettings } from '../protocol/settings';
-import { type AdminSnapshot, type AdminStudentView, type Counts, type QuestionView, type Tally, type StudentSnapshot } from '../protocol/server-frames';
+import { type AdminSnapshot, type AdminStudentView, type Counts, type JoinCodeView, type QuestionView, type Tally, type StudentSnapshot } from '../protocol/server-frames';
 import { adminSnapshot, answerProgressFrame, questionClosedFrames, questionOpenFrame, sessionEndedFrames, studentSnapshot } from '../protocol/frame-builders';
 import { countKeysFor, decodeAnswer } from './answers';
+import { EMPTY_BACK_CHANNEL_VIEW, type BackChannelView } from './back-channel';
 import { currentQuestionIndex, timeLimitMs } from './machine';
+import type { ClassList } from './class-list';
 import type { StudentEntry } from './roster';
 import type { FinalStanding, Run } from './run';
 import { rankScores } from './scoring';
 
 type Audience = 'student' | 'admin';
 
-/** What snapshots carry beyond the run: the course around it. */
+/** What snapshots carry beyond the run: the course around it, and the run's back channel. */
 export interface CourseView {
   settings: CourseSettings;
+  /** The join code on the projector at `now`; null while the setting is off. */
+  joinCodeAt?(now: number): JoinCodeView | null;
+  /** The class list (roster), or null when none is loaded. */
+  classList?: ClassList | null;
+  backChannel: BackChannelView;
 }
 
-const DEFAULT_COURSE_VIEW: CourseView = { settings: DEFAULT_COURSE_SETTINGS };
+const DEFAULT_COURSE_VIEW: CourseView = { settings: DEFAULT_COURSE_SETTINGS, backChannel: EMPTY_BACK_CHANNEL_VIEW };
 
 /** The round the current question is in (1 outside question and review). */
 function currentRound(run: Run): Round {
@@ -103,7 +110,12 @@ export function studentSnapshotOf(run: Run, entry: StudentEntry, now: number, co
     me.rank = rank;
     me.total_students = run.roster.size;
   }
-  return studentSnapshot({ ...snapshotCommon(run, now, 'student'), me, settings: publicSettingsOf(course.settings) });
+  return studentSnapshot({
+    ...snapshotCommon(run, now, 'student'),
+    me,
+    settings: publicSettingsOf(course.settings),
+    asks: course.backChannel.studentAsks(entry.studentId),
+  });
 }
 
 export function adminSnapshotOf(run: Run, now: number, course = DEFAULT_COURSE_VIEW): AdminSnapshot {
@@ -116,6 +128,9 @@ export function adminSnapshotOf(run: Run, now: number, course = DEFAULT_COURSE_V
     students: adminStudents(run),
     pool: run.pool,
     settings: course.settings,
+    join_code: course.joinCodeAt?.(now) ?? null,
+    class_list: course.classList ? { students: course.classList.size } : null,
+    ...course.backChannel.adminView(),
   });
 }
 

@@ -285,7 +285,7 @@ test('a tampered cookie or a released id leads back to the join form with the no
     await page.reload();
   }
   expect(await visibleText(page, 'join-notice')).toBe(
-    'Your session ended (the quiz was reset or your id was released). Join again.',
+    'Your session ended (the quiz was reset, or your instructor released or removed your id). Join again.',
   );
   await byTestId(page, 'join-form').waitFor({ state: 'visible' });
   expect(await page.inputValue('#student-id')).toBe('tess');

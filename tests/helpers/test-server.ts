@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/config';
 import type { Logger } from '../../src/logger';
 import { CHOICE_LETTERS } from '../../src/protocol/constants';
 import { startServer, type QuizServer } from '../../src/server';
+import { poolToInput } from '../../src/pool/pool-input';
 import { PoolSchema, type Pool, type PoolInput, type PoolQuestion, type QuestionInput } from '../../src/protocol/pool';
 import type { HeartbeatOptions } from '../../src/realtime/sockets';
 import { FakeTime } from './fake-time';
@@ -70,29 +71,8 @@ export function makeQuestion(overrides: Partial<PoolQuestion> = {}): PoolQuestio
   };
 }
 
-/**
- * The pool file an instructor would upload for a normalised pool: the fields a pool file
- * may leave out are left out when they hold their defaults (null image, tolerance off a
- * numeric question, a poll's null answer, a numeric question's empty choices).
- */
-export function toPoolInput(pool: Pool): PoolInput {
-  return {
-    title: pool.title,
-    scoring: pool.scoring,
-    questions: pool.questions.map((question) => {
-      const input: QuestionInput = { type: question.type, text: question.text };
-      if (question.type !== 'numeric' || question.choices.length > 0) input.choices = question.choices;
-      if (question.answer !== null) input.answer = question.answer;
-      if (question.type === 'numeric' || question.tolerance !== 0) input.tolerance = question.tolerance;
-      input.time_limit_s = question.time_limit_s;
-      if (question.explanation !== null) input.explanation = question.explanation;
-      if (question.image !== null) input.image = question.image;
-      if (question.image_alt !== null) input.image_alt = question.image_alt;
-      input.scoring = question.scoring;
-      return input;
-    }),
-  };
-}
+/** The pool file an instructor would upload for a normalised pool (src/pool/pool-input.ts). */
+export const toPoolInput: (pool: Pool) => PoolInput = poolToInput;
 
 const isNormalisedPool = TypeCompiler.Compile(PoolSchema);
 

@@ -11,7 +11,7 @@ const worlds = useTestWorlds();
 
 test('defaults are all off; GET needs the instructor', async () => {
   const world = await worlds.start();
-  expect(DEFAULT_COURSE_SETTINGS).toEqual({ join_code: false, qa: false, pulse: false, term_results: false, retention_days: null });
+  expect(DEFAULT_COURSE_SETTINGS).toEqual({ join_code: false, qa: false, pulse: false, pulse_on_screen: false, term_results: false, retention_days: null });
   expect((await world.http('/admin/api/settings')).status).toBe(401);
   const response = await world.http('/admin/api/settings', { cookie: await world.adminLogin() });
   expect(response.status).toBe(200);

@@ -5,17 +5,22 @@
  * in the process; and the bundles hold nothing the pages' CSP would refuse (no `eval`).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildVendorBundles, loadVendorBundles, VENDOR_ENTRIES, type VendorFile } from '../../src/http/vendor-bundles';
 import { RESOURCE_CSP } from '../../src/http/security-headers';
-import { startTestWorld, type TestWorld } from '../helpers/test-server';
+import { makePool, startTestWorld, toPoolInput, type TestWorld } from '../helpers/test-server';
+import { validatePool } from '../../src/pool/pool';
 
 const EXPORTS: Record<VendorFile, string[]> = {
   'markdown.js': ['MarkdownIt', 'createDOMPurify', 'hljs'],
   'maths.js': ['katex'],
+  'pool-validator.js': ['validatePool'],
 };
 
 /** Size budgets (raw bytes): importing all of highlight.js, say, would blow the first. */
-const BUDGET_BYTES: Record<VendorFile, number> = { 'markdown.js': 300_000, 'maths.js': 400_000 };
+const BUDGET_BYTES: Record<VendorFile, number> = { 'markdown.js': 300_000, 'maths.js': 400_000, 'pool-validator.js': 120_000 };
 
 let world: TestWorld;
 beforeAll(async () => {
@@ -76,6 +81,27 @@ test('KaTeX is only in maths.js, so a page without maths never loads it', async 
   const { files } = await loadVendorBundles();
   expect(files['maths.js'].code).toContain('KaTeX parse error');
   expect(files['markdown.js'].code).not.toContain('KaTeX');
+});
+
+test('pool-validator.js is the server\'s validator: the same verdicts and messages, for good pools and bad', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pool-validator-'));
+  try {
+    const path = join(dir, 'pool-validator.mjs');
+    writeFileSync(path, (await loadVendorBundles()).files['pool-validator.js'].code);
+    const bundled = (await import(path)) as { validatePool: typeof validatePool };
+    const media = { names: new Set(['/media/x.png']), urlOf: (name: string) => name };
+    const pools: unknown[] = [
+      toPoolInput(makePool(3)),
+      { title: 'T', questions: [{ type: 'numeric', text: 'N', answer: 'ten', tolerance: -1, choices: ['a'] }] },
+      { title: ' ', questions: [{ text: '', choices: ['a', ' '], answer: 'C', time_limit_s: 2, image: 'gone.png', extra: 1 }] },
+      { title: 'T', questions: [{ type: 'multiple', text: 'M', choices: ['a', 'b'], answer: ['A', 'A', 'Z'], image: '/media/x.png' }] },
+      { title: 'T', questions: [] },
+      'not a pool',
+    ];
+    for (const pool of pools) expect(bundled.validatePool(pool, media)).toEqual(validatePool(pool, media));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('one build per process, shared by every server; a rebuild gives the same bytes', async () => {

@@ -30,7 +30,7 @@ const QUESTIONS = Math.max(1, profile.questions);
 const WAIT_MS = 10_000 + 500 * CONTEXTS;
 const TEST_TIMEOUT_MS = 60_000 + CONTEXTS * QUESTIONS * 4_000;
 const PHONE = { width: 390, height: 844 };
-const NOTICE = 'Your session ended (the quiz was reset or your id was released). Join again.';
+const NOTICE = 'Your session ended (the quiz was reset, or your instructor released or removed your id). Join again.';
 const TAKEN = 'This id is already in use; ask your instructor to release it.';
 
 const pool = makeStressPool(QUESTIONS, 600);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
-import { bodyLimitFor, bodyTooLarge, BUN_MAX_REQUEST_BODY_BYTES, enforceBodyLimit, POOL_UPLOAD } from '../../../src/http/body-limit';
-import { MAX_POOL_ARCHIVE_BYTES } from '../../../src/pool/pool-archive';
+import { bodyLimitFor, bodyTooLarge, BUN_MAX_REQUEST_BODY_BYTES, CLASS_LIST_UPLOAD, enforceBodyLimit, POOL_UPLOAD } from '../../../src/http/body-limit';
+import { MAX_IMAGE_BYTES, MAX_POOL_ARCHIVE_BYTES } from '../../../src/pool/pool-archive';
 import { MAX_BODY_BYTES } from '../../../src/protocol/constants';
 
 const URL_ = 'http://quiz.local/api/join';
@@ -118,6 +118,17 @@ describe('no body', () => {
   });
 });
 
+describe('a class list upload (POST /admin/api/roster) may be an LMS export of thousands of students', () => {
+  test('its limit is 8 MiB; GET and DELETE on that path keep 1 MiB', () => {
+    expect(CLASS_LIST_UPLOAD).toEqual({ method: 'POST', path: '/admin/api/roster', maxBytes: 8 * 1024 * 1024 });
+    expect(bodyLimitFor(new Request('http://quiz.local/admin/api/roster?dry_run=1', { method: 'POST' }))).toBe(8 * 1024 * 1024);
+    for (const method of ['GET', 'DELETE', 'PUT']) {
+      expect(bodyLimitFor(new Request('http://quiz.local/admin/api/roster', { method }))).toBe(MAX_BODY_BYTES);
+    }
+    expect(BUN_MAX_REQUEST_BODY_BYTES).toBeGreaterThan(CLASS_LIST_UPLOAD.maxBytes);
+  });
+});
+
 describe('a pool upload (POST /admin/api/pool) may be a .zip with its images', () => {
   test('its limit is 24 MiB; every other route, and any other method on that path, keeps 1 MiB', () => {
     expect(MAX_POOL_ARCHIVE_BYTES).toBe(24 * 1024 * 1024);
@@ -131,9 +142,16 @@ describe('a pool upload (POST /admin/api/pool) may be a .zip with its images', (
       ['http://quiz.local/admin/api/pool/extra', 'POST'],
       ['http://quiz.local/admin/api/poolx', 'POST'],
       ['http://quiz.local/admin/api/reset', 'POST'],
+      ['http://quiz.local/admin/api/banks/1', 'PUT'],
+      ['http://quiz.local/admin/api/banks/1/rename', 'POST'],
     ] as const) {
       expect(bodyLimitFor(new Request(url, { method }))).toBe(MAX_BODY_BYTES);
     }
+  });
+
+  test('a bank upload (POST /admin/api/banks) has the pool upload\'s limit; an editor image an image\'s', () => {
+    expect(bodyLimitFor(new Request('http://quiz.local/admin/api/banks', { method: 'POST' }))).toBe(MAX_POOL_ARCHIVE_BYTES);
+    expect(bodyLimitFor(new Request('http://quiz.local/admin/api/banks/images', { method: 'POST' }))).toBe(MAX_IMAGE_BYTES);
   });
 
   test('a declared length over 1 MiB passes; over 24 MiB is a 413 naming 24 MiB', async () => {

@@ -19,13 +19,18 @@ describe('pageConstantsModule', () => {
     const module = await importGenerated();
     expect(Object.keys(module).sort()).toEqual([
       'ADMIN_COMMANDS',
+      'BACK_CHANNEL_ERROR_CODES',
       'CHOICE_LETTERS',
       'CLOSE_CODES',
       'DEFAULT_TIME_LIMIT_S',
+      'JOIN_CODE_DIGITS',
       'LEADERBOARD_SIZE',
+      'MAX_ASK_LENGTH',
       'MAX_ID_LENGTH',
       'MAX_NAME_LENGTH',
       'PHASES',
+      'PULSE_TTL_MS',
+      'PULSE_VALUES',
       'QUESTION_TYPES',
       'SOCKET_PATHS',
       'SUBMIT_REJECT_REASONS',

@@ -3,7 +3,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { FRAME_ERROR_CODES, SUBMIT_REJECT_REASONS } from '../../../src/protocol/constants';
 import { SERVER_FRAME_SCHEMAS, type ServerFrameType } from '../../../src/protocol/server-frames';
-import { adminSnapshot, answerProgressFrame, errorFrame, lobbyUpdateFrame, questionClosedFrames, questionOpenFrame, sessionEndedFrames, settingsFrame, snapshotFrame, studentSnapshot, submitAckFrame } from '../../../src/protocol/frame-builders';
+import { adminSnapshot, answerProgressFrame, askAddedFrame, askShownFrame, askUpdatedFrame, askVotesFrame, pulseUpdateFrame, errorFrame, lobbyUpdateFrame, questionClosedFrames, questionOpenFrame, sessionEndedFrames, settingsFrame, snapshotFrame, studentSnapshot, submitAckFrame } from '../../../src/protocol/frame-builders';
 import { DEFAULT_COURSE_SETTINGS, publicSettingsOf } from '../../../src/protocol/settings';
 import { makePool } from '../../helpers/test-server';
 
@@ -109,6 +109,10 @@ describe('snapshot builders', () => {
       question,
       me: { student_id: 's1', name: 'Ann', score: 0, answer: 'B', points: null },
       settings: publicSettingsOf(DEFAULT_COURSE_SETTINGS),
+      asks: [
+        { id: 2, text: 'Why O(n)?', votes: 3, state: 'open', mine: true },
+        { id: 1, text: 'Again?', votes: 0, state: 'answered', mine: false },
+      ],
     });
     expect(snapshot.type).toBe('snapshot');
     const frame = parseChecked(snapshotFrame(snapshot), 'snapshot');
@@ -124,6 +128,7 @@ describe('snapshot builders', () => {
       question: null,
       me: { student_id: 's1', name: 'Ann', score: 1500, answer: null, points: null, rank: 1, total_students: 2 },
       settings: publicSettingsOf(DEFAULT_COURSE_SETTINGS),
+      asks: [],
     });
     expect(parseChecked(snapshotFrame(snapshot), 'snapshot')).toEqual(snapshot);
   });
@@ -150,6 +155,11 @@ describe('snapshot builders', () => {
       students: [{ student_id: 's1', name: 'Ann', score: 1000, rank: 1, connected: true, released: false }],
       pool: makePool(3),
       settings: DEFAULT_COURSE_SETTINGS,
+      join_code: { code: '0427', changes_in_ms: 12_000 },
+      class_list: { students: 120 },
+      asks: [{ id: 1, text: 'Why?', votes: 1, state: 'hidden', mine: false, student_id: 's1', asked_at_ms: 1_700_000_000_000 }],
+      pulse: { lost: 1, ok: 0, fast: 2, students_count: 3, timeline: [{ minute_ms: 1_699_999_980_000, lost: 1, ok: 0, fast: 2 }] },
+      shown_ask: null,
     });
     expect(snapshot.type).toBe('snapshot');
     expect(parseChecked(snapshotFrame(snapshot), 'snapshot')).toEqual(snapshot);
@@ -368,7 +378,43 @@ describe('sessionEndedFrames', () => {
 describe('SERVER_FRAME_SCHEMAS', () => {
   test('has one schema per frame type the builders produce', () => {
     expect(Object.keys(SERVER_FRAME_SCHEMAS).sort()).toEqual(
-      ['answer_progress', 'error', 'lobby_update', 'question_closed', 'question_open', 'session_ended', 'settings', 'snapshot', 'submit_ack'].sort(),
+      [
+        'answer_progress',
+        'ask_added',
+        'ask_shown',
+        'ask_updated',
+        'ask_votes',
+        'error',
+        'lobby_update',
+        'pulse_update',
+        'question_closed',
+        'question_open',
+        'session_ended',
+        'settings',
+        'snapshot',
+        'submit_ack',
+      ].sort(),
     );
+  });
+});
+
+describe('back-channel builders', () => {
+  const studentAsk = { id: 7, text: 'Why "O(n)"?', votes: 2, state: 'open' as const, mine: true };
+  const adminAsk = { ...studentAsk, mine: false as const, state: 'hidden' as const, student_id: 's1', asked_at_ms: 1 };
+
+  test('ask_added carries either form; a student form never has the asker id', () => {
+    expect(parseChecked(askAddedFrame(studentAsk), 'ask_added')).toEqual({ type: 'ask_added', ask: studentAsk });
+    expect(parseChecked(askAddedFrame(adminAsk), 'ask_added')).toEqual({ type: 'ask_added', ask: adminAsk });
+    expect(Value.Check(SERVER_FRAME_SCHEMAS.ask_added, { type: 'ask_added', ask: { ...studentAsk, state: 'hidden' } })).toBe(false);
+  });
+
+  test('ask_updated, pulse_update and ask_shown pass their schemas', () => {
+    expect(parseChecked(askUpdatedFrame(7, 3, 'answered'), 'ask_updated')).toEqual({ type: 'ask_updated', id: 7, votes: 3, state: 'answered' });
+    const pulse = { lost: 1, ok: 2, fast: 0, students_count: 5, at_ms: 1_700_000_000_000 };
+    expect(parseChecked(pulseUpdateFrame(pulse), 'pulse_update')).toEqual({ type: 'pulse_update', ...pulse });
+    expect(parseChecked(askShownFrame(null), 'ask_shown')).toEqual({ type: 'ask_shown', ask: null });
+    expect(parseChecked(askVotesFrame([{ id: 7, votes: 3 }]), 'ask_votes')).toEqual({ type: 'ask_votes', votes: [{ id: 7, votes: 3 }] });
+    expect(parseChecked(askShownFrame({ id: 7, text: 'x', votes: 0 }), 'ask_shown').ask.id).toBe(7);
+    expect(Value.Check(SERVER_FRAME_SCHEMAS.ask_updated, { type: 'ask_updated', id: 7, votes: -1, state: 'open' })).toBe(false);
   });
 });

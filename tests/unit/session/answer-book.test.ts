@@ -207,3 +207,29 @@ describe('tally', () => {
     expect(book.tally(0, 1)).toEqual({ answered: 1, correct: 1 });
   });
 });
+
+describe('forgetStudent (a removed student)', () => {
+  test('takes every committed answer of theirs out of counts and tallies, in every question and round; held ones just go', () => {
+    const book = new AnswerBook();
+    const describe = (_questionIdx: number, stored: string) => ({ countKeys: stored.split('+'), fullyCorrect: stored === 'A' });
+    book.commit(0, 1, 'ann', { stored: 'A', points: 900, countKeys: ['A'], fullyCorrect: true });
+    book.commit(0, 1, 'bob', { stored: 'A', points: 800, countKeys: ['A'], fullyCorrect: true });
+    book.commit(0, 2, 'ann', { stored: 'B', points: 0, countKeys: ['B'], fullyCorrect: false });
+    book.commit(1, 1, 'ann', { stored: 'A+C', points: 500, countKeys: ['A', 'C'], fullyCorrect: false });
+    book.hold(2, 1, 'ann', 'D', 0);
+
+    book.forgetStudent('ann', describe);
+
+    expect(book.get(0, 1, 'ann')).toBeUndefined();
+    expect(book.get(2, 1, 'ann')).toBeUndefined();
+    expect(book.get(0, 1, 'bob')?.committed).toBe(true);
+    expect(book.tally(0, 1)).toEqual({ answered: 1, correct: 1 });
+    expect(book.tally(0, 2)).toEqual({ answered: 0, correct: 0 });
+    expect(book.counts(0, 1, letters(4))).toEqual({ A: 1, B: 0, C: 0, D: 0 });
+    expect(book.counts(1, 1, letters(4))).toEqual({ A: 0, B: 0, C: 0, D: 0 });
+    expect(book.answeredCount(1, 1)).toBe(0);
+    // Forgetting someone with no answers changes nothing.
+    book.forgetStudent('nobody', describe);
+    expect(book.tally(0, 1)).toEqual({ answered: 1, correct: 1 });
+  });
+});

@@ -102,6 +102,7 @@ function createWorld(pool: Pool = makePool(3)): World {
     scheduler: time,
     publisher,
     logger: silentLogger,
+    joinCodeKey: 'test-join-code-key',
     loadedPool: pool,
   });
   const world = { dir, db, store, time, publisher, controller, insertCalls };
@@ -128,6 +129,7 @@ function restart(world: World, clock: Clock & { setTimer: FakeTime['setTimer']; 
     scheduler: clock,
     publisher,
     logger: silentLogger,
+    joinCodeKey: 'test-join-code-key',
     loadedPool: makePool(1),
   });
   return { controller, publisher };
@@ -284,6 +286,7 @@ describe('answers are committed in batches and acknowledged after the commit', (
       scheduler: world.time,
       publisher: new FakePublisher(),
       logger: silentLogger,
+      joinCodeKey: 'test-join-code-key',
       loadedPool: makePool(3),
     });
     const student = await joinAndConnect(controller, 's1');
@@ -327,6 +330,7 @@ describe('the deadline', () => {
       scheduler: world.time,
       publisher,
       logger: silentLogger,
+      joinCodeKey: 'test-join-code-key',
       loadedPool: makePool(2, { timeLimitS: 10 }),
     });
     const early = await joinAndConnect(controller, 'early');
@@ -989,5 +993,157 @@ describe('question types and revote', () => {
     expect(annSocket.last('submit_ack')).toMatchObject({ accepted: true });
     expect(bobSocket.last('submit_ack')).toMatchObject({ accepted: false, reason: 'already_answered' });
     revived.stop();
+  });
+});
+
+describe('removing students', () => {
+  test('an answer held in the batch (not committed yet) is committed, then removed with its student: counts right, nothing half-removed', async () => {
+    const world = createWorld();
+    const { controller, store } = world;
+    const ann = await joinAndConnect(controller, 'ann');
+    const bob = await joinAndConnect(controller, 'bob');
+    command(controller, 'next');
+    submit(controller, ann, 0, 'A');
+    submit(controller, bob, 0, 'B');
+    expect(store.listAnswers(controller.runId)).toEqual([]); // both only held
+
+    expect(controller.removeStudents(['ann'])).toEqual({ removed: ['ann'], notFound: [] });
+    expect(ann.socket.closes.map((close) => close.code)).toEqual([CLOSE_CODES.UNAUTHORIZED]);
+    expect(store.listAnswers(controller.runId).map((answer) => answer.studentId)).toEqual(['bob']);
+    expect(store.listStudents(controller.runId).map((student) => student.studentId)).toEqual(['bob']);
+    const snapshot = controller.adminSnapshot();
+    expect(snapshot.answered).toBe(1);
+    expect(snapshot.counts).toEqual({ A: 0, B: 1, C: 0, D: 0 });
+    expect(snapshot.students.map((student) => student.student_id)).toEqual(['bob']);
+    expect(snapshot.students_count).toBe(1);
+
+    // A frame from ann's socket that was already on its way is ignored.
+    submit(controller, ann, 0, 'C');
+    await turn();
+    expect(store.listAnswers(controller.runId)).toHaveLength(1);
+    expect(controller.authenticate(ann.claim)).toBeNull();
+
+    command(controller, 'close');
+    const closed = world.publisher.frames(TOPIC_ADMINS, 'question_closed').at(-1)!;
+    expect(closed.counts).toEqual({ A: 0, B: 1, C: 0, D: 0 });
+    expect(closed.tally).toEqual({ answered: 1, correct: 0 });
+  });
+
+  test('a committed, fully correct answer leaves the counts and the tally; a bulk removal is one admin snapshot', async () => {
+    const world = createWorld();
+    const { controller, publisher } = world;
+    connectAdmin(controller);
+    const students = await Promise.all(['s1', 's2', 's3', 's4'].map((id) => joinAndConnect(controller, id)));
+    command(controller, 'next');
+    students.forEach((student, i) => submit(controller, student, 0, i < 3 ? 'A' : 'B'));
+    await turn();
+    command(controller, 'close');
+    const snapshotsBefore = publisher.frames(TOPIC_ADMINS, 'snapshot').length;
+    expect(controller.removeStudents(['s1', 's2', 'nobody', 's1'])).toEqual({ removed: ['s1', 's2'], notFound: ['nobody'] });
+    expect(publisher.frames(TOPIC_ADMINS, 'snapshot')).toHaveLength(snapshotsBefore + 1);
+    const snapshot = publisher.frames(TOPIC_ADMINS, 'snapshot').at(-1)!;
+    expect(snapshot.question.counts).toEqual({ A: 1, B: 1, C: 0, D: 0 });
+    expect(snapshot.question.tally).toEqual({ answered: 2, correct: 1 });
+    // In review the students still connected get a fresh snapshot with the new counts.
+    const s3Snapshot = students[2]!.socket.last('snapshot')!;
+    expect(s3Snapshot.question.counts).toEqual({ A: 1, B: 1, C: 0, D: 0 });
+    expect(students[0]!.socket.closes.map((close) => close.code)).toEqual([4401]);
+    // Removing them again finds nobody.
+    expect(controller.removeStudents(['s1', 's2'])).toEqual({ removed: [], notFound: ['s1', 's2'] });
+    expect(publisher.frames(TOPIC_ADMINS, 'snapshot')).toHaveLength(snapshotsBefore + 1);
+  });
+
+  test('after the end, removing the winner moves everyone up; the id is free and its old cookie never works again', async () => {
+    const world = createWorld(makePool(1));
+    const { controller } = world;
+    const winner = await joinAndConnect(controller, 'winner');
+    const second = await joinAndConnect(controller, 'second');
+    command(controller, 'next');
+    submit(controller, winner, 0, 'A');
+    await turn();
+    command(controller, 'next'); // review
+    command(controller, 'next'); // ended
+    expect(second.socket.last('session_ended')!.rank).toBe(2);
+    controller.removeStudents(['winner']);
+    expect(second.socket.last('snapshot')!.me).toMatchObject({ rank: 1, total_students: 1 });
+    const again = await controller.join('winner', 'Real winner', null);
+    if (!again.ok) throw new Error('join refused');
+    expect(again.claim.epoch).not.toBe(winner.claim.epoch);
+    expect(controller.authenticate(winner.claim)).toBeNull();
+    expect(controller.authenticate(again.claim)).toBe(again.entry);
+  });
+});
+
+describe('removing a student whose join is still waiting for its commit', () => {
+  test('the join lands first and is then removed with the rest: nothing half-joined, the cookie it got never works', async () => {
+    const world = createWorld();
+    const { controller, store } = world;
+    const pending = controller.join('late', 'Late', null);
+    expect(controller.removeStudents(['late'])).toEqual({ removed: ['late'], notFound: [] });
+    const joined = await pending;
+    if (!joined.ok) throw new Error('join refused');
+    expect(controller.authenticate(joined.claim)).toBeNull();
+    expect(store.listStudents(controller.runId)).toEqual([]);
+    expect(controller.studentsCount).toBe(0);
+  });
+});
+
+describe('back channel', () => {
+  /** A world with Q&A and the pulse on, an asker, ten voters and an admin. */
+  async function backChannelWorld() {
+    const world = createWorld();
+    const { controller } = world;
+    expect(controller.updateSettings({ qa: true, pulse: true }).ok).toBe(true);
+    const asker = await joinAndConnect(controller, 'asker');
+    const voters = await Promise.all(Array.from({ length: 10 }, (_, index) => joinAndConnect(controller, `v${index}`)));
+    const admin = connectAdmin(controller);
+    controller.receiveStudentFrame(asker.socket, asker.entry, { type: 'ask', text: 'Why?' });
+    const askId = asker.socket.last('ask_added')!.ask.id as number;
+    return { ...world, asker, voters, admin, askId };
+  }
+
+  test('votes of one turn are one commit and one ask_votes publish to the students', async () => {
+    const { controller, publisher, voters, askId, db } = await backChannelWorld();
+    for (const voter of voters) controller.receiveStudentFrame(voter.socket, voter.entry, { type: 'upvote', ask_id: askId });
+    expect(publisher.frames(TOPIC_STUDENTS, 'ask_votes')).toHaveLength(0); // not before the commit
+    await turn();
+    expect(publisher.frames(TOPIC_STUDENTS, 'ask_votes')).toEqual([{ type: 'ask_votes', votes: [{ id: askId, votes: 10 }] }]);
+    expect(publisher.frames(TOPIC_ADMINS, 'ask_updated')).toEqual([{ type: 'ask_updated', id: askId, votes: 10, state: 'open' }]);
+    expect(publisher.frames(TOPIC_STUDENTS, 'ask_updated')).toEqual([]);
+    expect((db.$client.query('SELECT count(*) AS n FROM ask_votes').get() as { n: number }).n).toBe(10);
+  });
+
+  test('counts changed within 500 ms wait for one trailing ask_votes', async () => {
+    const { controller, publisher, voters, askId, time } = await backChannelWorld();
+    controller.receiveStudentFrame(voters[0]!.socket, voters[0]!.entry, { type: 'upvote', ask_id: askId });
+    await turn();
+    controller.receiveStudentFrame(voters[1]!.socket, voters[1]!.entry, { type: 'upvote', ask_id: askId });
+    await turn();
+    controller.receiveStudentFrame(voters[2]!.socket, voters[2]!.entry, { type: 'upvote', ask_id: askId });
+    await turn();
+    expect(publisher.frames(TOPIC_STUDENTS, 'ask_votes')).toHaveLength(1);
+    time.advance(500);
+    expect(publisher.frames(TOPIC_STUDENTS, 'ask_votes').at(-1)).toEqual({ type: 'ask_votes', votes: [{ id: askId, votes: 3 }] });
+  });
+
+  test('pulse timers (publish, expiry) and vote throttles are gone after stop(); held votes are committed', async () => {
+    const { controller, voters, askId, time, db } = await backChannelWorld();
+    controller.receiveStudentFrame(voters[0]!.socket, voters[0]!.entry, { type: 'pulse', value: 'lost' });
+    controller.receiveStudentFrame(voters[1]!.socket, voters[1]!.entry, { type: 'pulse', value: 'ok' });
+    controller.receiveStudentFrame(voters[0]!.socket, voters[0]!.entry, { type: 'upvote', ask_id: askId });
+    expect(time.pendingTimers).toBeGreaterThan(0);
+    controller.stop();
+    expect(time.pendingTimers).toBe(0);
+    expect((db.$client.query('SELECT count(*) AS n FROM ask_votes').get() as { n: number }).n).toBe(1);
+    expect((db.$client.query('SELECT count(*) AS n FROM pulses').get() as { n: number }).n).toBe(2);
+  });
+
+  test('reset starts a run without asks; the old run keeps them in storage', async () => {
+    const { controller, store, askId } = await backChannelWorld();
+    const oldRun = controller.runId;
+    expect(controller.reset().ok).toBe(true);
+    expect(controller.adminSnapshot().asks).toEqual([]);
+    expect(store.listAsks(oldRun).map((ask) => ask.id)).toEqual([askId]);
+    expect(controller.setAskState(askId, 'hidden')).toMatchObject({ ok: false, code: 'ask_not_found' });
   });
 });

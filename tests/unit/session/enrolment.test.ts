@@ -77,21 +77,24 @@ async function joined(pending: ReturnType<typeof joinRun>) {
 }
 
 describe('joinRun', () => {
-  test('a new id is committed first, then added to the roster with epoch 0 and the clock’s time', async () => {
+  test('a new id is committed first, then added to the roster with a random first epoch and the clock’s time', async () => {
     const { run, deps, calls, rosterChanges } = world();
     const pending = joinRun(run, deps, 'ann', 'Ann', null);
     // Queued, not yet in memory: nothing reads a student storage does not have.
     expect(run.roster.size).toBe(0);
     const result = await joined(pending);
-    const row = { studentId: 'ann', name: 'Ann', epoch: 0, released: false, joinedAtMs: NOW };
+    // Random, so a cookie of a removed earlier holder of the id cannot match the new holder's.
+    expect(Number.isSafeInteger(result.entry.epoch) && result.entry.epoch >= 0).toBe(true);
+    const row = { studentId: 'ann', name: 'Ann', epoch: result.entry.epoch, released: false, joinedAtMs: NOW };
     expect(calls).toEqual([
       { call: 'commitJoins', runId: RUN_ID, batch: [{ kind: 'new', studentId: 'ann', row }], rosterSizeThen: 0, releasedThen: [undefined] },
     ]);
+    expect((await joined(joinRun(run, deps, 'bob', 'Bob', null))).entry.epoch).not.toBe(row.epoch);
     expect(result.entry).toMatchObject({ ...row, score: 0 });
     expect(run.roster.get('ann')).toBe(result.entry);
-    expect(result.claim).toEqual({ sid: 'main', run: RUN_ID, student: 'ann', epoch: 0 });
+    expect(result.claim).toEqual({ sid: 'main', run: RUN_ID, student: 'ann', epoch: row.epoch });
     expect(run.roster.authenticate(result.claim)).toBe(result.entry);
-    expect(rosterChanges()).toBe(1);
+    expect(rosterChanges()).toBe(2);
   });
 
   test('joins in one turn are one commit; a second first join of the same id is taken', async () => {
@@ -159,8 +162,8 @@ describe('joinRun', () => {
       releasedThen: [true],
     });
     expect(again.entry).toBe(first.entry);
-    expect(again.entry).toMatchObject({ name: 'Ann B', released: false, score: 1500, epoch: 1 });
-    expect(again.claim.epoch).toBe(1);
+    expect(again.entry).toMatchObject({ name: 'Ann B', released: false, score: 1500, epoch: first.claim.epoch + 1 });
+    expect(again.claim.epoch).toBe(first.claim.epoch + 1);
     expect(run.roster.authenticate(again.claim)).toBe(again.entry);
     expect(run.roster.authenticate(first.claim)).toBeNull();
     expect(run.roster.size).toBe(1);
@@ -197,8 +200,8 @@ describe('releaseFromRun', () => {
 
     expect(releaseFromRun(run, deps, 'ann')).toEqual({ ok: true });
 
-    expect(calls.at(-1)).toEqual({ call: 'releaseStudent', runId: RUN_ID, studentId: 'ann', epoch: 1, epochThen: 0, releasedThen: false });
-    expect(ann.entry).toMatchObject({ epoch: 1, released: true });
+    expect(calls.at(-1)).toEqual({ call: 'releaseStudent', runId: RUN_ID, studentId: 'ann', epoch: ann.claim.epoch + 1, epochThen: ann.claim.epoch, releasedThen: false });
+    expect(ann.entry).toMatchObject({ epoch: ann.claim.epoch + 1, released: true });
     expect(phone.closes.map((close) => close.code)).toEqual([CLOSE_CODES.UNAUTHORIZED]);
     expect(laptop.closes.map((close) => close.code)).toEqual([4401]);
     expect(ann.entry.sockets.size).toBe(0);
@@ -213,7 +216,7 @@ describe('releaseFromRun', () => {
     releaseFromRun(run, deps, 'ann');
     await joined(joinRun(run, deps, 'ann', 'Ann', null));
     releaseFromRun(run, deps, 'ann');
-    expect(ann.entry.epoch).toBe(2);
+    expect(ann.entry.epoch).toBe(ann.claim.epoch + 2);
   });
 
   test('a release whose write fails changes nothing and closes nothing', async () => {
@@ -223,7 +226,7 @@ describe('releaseFromRun', () => {
     ann.entry.sockets.add(socket);
     failWrites();
     expect(() => releaseFromRun(run, deps, 'ann')).toThrow('SQLITE_READONLY');
-    expect(ann.entry).toMatchObject({ epoch: 0, released: false });
+    expect(ann.entry).toMatchObject({ epoch: ann.claim.epoch, released: false });
     expect(socket.closes).toEqual([]);
     expect(run.roster.authenticate(ann.claim)).toBe(ann.entry);
   });

@@ -93,6 +93,7 @@ describe('studentSnapshotOf', () => {
       question: null,
       me: { student_id: 'ann', name: 'Name ann', score: 1200, answer: null, points: null },
       settings: publicSettingsOf(DEFAULT_COURSE_SETTINGS),
+      asks: [],
     });
   });
 
