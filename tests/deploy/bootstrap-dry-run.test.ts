@@ -40,7 +40,7 @@ function snapshot(): Record<string, string> {
   return state;
 }
 
-const STAGE_HEADERS = ['[preflight]', '[1/8 swap]', '[2/8 packages]', '[3/8 user]', '[4/8 app]', '[5/8 secrets]', '[6/8 pool]', '[7/8 service]', '[8/8 start]'];
+const STAGE_HEADERS = ['[preflight]', '[1/9 swap]', '[2/9 packages]', '[3/9 user]', '[4/9 app]', '[5/9 secrets]', '[6/9 pool]', '[7/9 service]', '[8/9 start]', '[9/9 certificate]'];
 
 const scratch = mkdtempSync(join(tmpdir(), 'quiz-dry-run-'));
 chmodSync(scratch, 0o755); // the non-root run (as nobody) reads a fake os-release and the script from here
@@ -99,7 +99,7 @@ test('a real run on a non-Ubuntu system stops in preflight with a clear message'
   const result = run(['bash', BOOTSTRAP], { env: bootstrapEnv({ DOMAIN, QUIZ_OS_RELEASE: fake, ADMIN_PASSWORD: 'unused-password' }) });
   expect(result.code).toBe(1);
   expect(result.stderr).toContain('error: this is debian 12, not Ubuntu: the script supports Ubuntu 24.04 only');
-  expect(result.stdout).not.toContain('[1/8 swap]');
+  expect(result.stdout).not.toContain('[1/9 swap]');
   expect(snapshot()).toEqual(before);
 });
 
@@ -117,7 +117,7 @@ test('a real run as a non-root user stops in preflight with a clear message', ()
   const result = run([...asUser, 'bash', script], { env: bootstrapEnv({ DOMAIN, QUIZ_OS_RELEASE: fake }), cwd: '/' });
   expect(result.stderr).toContain('error: run as root');
   expect(result.code).toBe(1);
-  expect(result.stdout).not.toContain('[1/8 swap]');
+  expect(result.stdout).not.toContain('[1/9 swap]');
   expect(snapshot()).toEqual(before);
 });
 

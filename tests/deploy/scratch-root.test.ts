@@ -46,8 +46,8 @@ test('the file-writing stages produce the expected files, modes and contents', (
   const result = bootstrap(root, { ADMIN_PASSWORD: PASSWORD });
   if (result.code !== 0) console.error(result.stdout, result.stderr);
   expect(result.code).toBe(0);
-  for (const header of ['[1/8 swap]', '[3/8 user]', '[5/8 secrets]', '[7/8 service]']) expect(result.stdout).toContain(header);
-  for (const skipped of ['[2/8 packages]', '[4/8 app]', '[6/8 pool]', '[8/8 start]']) expect(result.stdout).not.toContain(skipped);
+  for (const header of ['[1/9 swap]', '[3/9 user]', '[5/9 secrets]', '[7/9 service]']) expect(result.stdout).toContain(header);
+  for (const skipped of ['[2/9 packages]', '[4/9 app]', '[6/9 pool]', '[8/9 start]']) expect(result.stdout).not.toContain(skipped);
 
   const files = tree(root);
   expect(Object.keys(files).sort()).toEqual([
@@ -57,6 +57,7 @@ test('the file-writing stages produce the expected files, modes and contents', (
     '/etc/ssh/sshd_config.d/60-quiz-deny.conf',
     '/etc/sysctl.d/60-quiz-swap.conf',
     '/etc/systemd/system/quiz.service',
+    '/etc/systemd/system/quiz@.service',
   ]);
 
   // swap: the existing fstab kept, the swap line added on its own line.

@@ -22,6 +22,15 @@ for (const script of scripts) {
   });
 }
 
+// The deploy test's own scripts and the CI entry point, checked the same way.
+for (const path of [join(REPO, 'tests/deploy/systemd/prepare-root.sh'), join(REPO, '.ci/run')]) {
+  test(`shellcheck is clean: ${path.slice(REPO.length + 1)}`, () => {
+    const result = run([requireTool('shellcheck'), '--severity=style', path]);
+    expect(`${result.stdout}${result.stderr}`).toBe('');
+    expect(result.code).toBe(0);
+  });
+}
+
 test('bootstrap.sh uses strict mode and runs nothing until it has arrived whole', () => {
   const text = readFileSync(join(deployDir, 'bootstrap.sh'), 'utf8');
   expect(text).toContain('\nset -euo pipefail\n');

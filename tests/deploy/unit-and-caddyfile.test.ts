@@ -136,3 +136,115 @@ test('--print-caddyfile refuses a URL where a DNS name belongs', () => {
   expect(result.code).toBe(1);
   expect(result.stderr).toContain('not a DNS name');
 });
+
+/** The unit in a mode, or the course template. */
+function printed(args: string[], extra: Record<string, string> = {}): string {
+  const result = run(['bash', BOOTSTRAP, ...args], { env: bootstrapEnv({ BUN_BIN: process.execPath, ...extra }) });
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  return result.stdout;
+}
+
+const HARDENING = [
+  'SystemCallFilter=@system-service',
+  'SystemCallFilter=~@privileged @resources',
+  'SystemCallArchitectures=native',
+  'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX',
+  'UMask=0077',
+  'ProtectKernelLogs=yes',
+  'ProtectClock=yes',
+  'ProtectHostname=yes',
+  'ProtectProc=invisible',
+  'ProcSubset=pid',
+  'RestrictNamespaces=yes',
+  'RestrictRealtime=yes',
+  'RemoveIPC=yes',
+];
+
+test('caddy mode unit: the review\'s hardening, no capability, private users', () => {
+  const lines = directives(printed(['--print-unit', DOMAIN]));
+  for (const line of [...HARDENING, 'CapabilityBoundingSet=', 'PrivateUsers=yes', 'Environment=QUIZ_TRUST_PROXY=1']) expect(lines).toContain(line);
+  expect(lines.join('\n')).not.toContain('AmbientCapabilities');
+});
+
+test('native mode unit: TLS in the server on 443/80, one capability to bind them, no proxy trusted', () => {
+  const unit = printed(['--print-unit', DOMAIN], { TLS_MODE: 'native' });
+  const lines = directives(unit);
+  for (const line of [
+    ...HARDENING,
+    'Environment=PORT=443',
+    'Environment=HOST=::',
+    'Environment=QUIZ_TLS_CERT=/etc/ssl/quiz/fullchain.pem',
+    'Environment=QUIZ_TLS_KEY=/etc/ssl/quiz/privkey.pem',
+    'Environment=QUIZ_HTTP_PORT=80',
+    'Environment=QUIZ_ACME_WEBROOT=/var/lib/quiz/acme',
+    'Environment=QUIZ_TRUST_PROXY=0',
+    `Environment=QUIZ_PUBLIC_URL=https://${DOMAIN}`,
+    'CapabilityBoundingSet=CAP_NET_BIND_SERVICE',
+    'AmbientCapabilities=CAP_NET_BIND_SERVICE',
+    'ExecReload=/bin/kill -HUP $MAINPID',
+    'User=quiz',
+  ]) {
+    expect(lines).toContain(line);
+  }
+  // PrivateUsers would make the capability useless outside the service's user namespace.
+  expect(lines).not.toContain('PrivateUsers=yes');
+  if (systemdAnalyze) {
+    const path = join(scratch, 'quiz-native.service');
+    writeFileSync(path, unit);
+    const result = run([systemdAnalyze, 'verify', '--man=no', path]);
+    expect(`${result.stdout}${result.stderr}`.trim()).toBe('');
+  }
+});
+
+test('the course template quiz@.service: per-instance env file and database, same hardening', () => {
+  const unit = printed(['--print-course-unit']);
+  const lines = directives(unit);
+  for (const line of [
+    ...HARDENING,
+    'EnvironmentFile=/etc/quiz/courses/%i.env',
+    'Environment=QUIZ_DB_PATH=/var/lib/quiz/courses/%i/quiz.db',
+    'ReadWritePaths=/var/lib/quiz/courses/%i',
+    'Environment=HOST=127.0.0.1',
+    'User=quiz',
+  ]) {
+    expect(lines).toContain(line);
+  }
+  if (systemdAnalyze) {
+    const path = join(scratch, 'quiz@algebra.service');
+    writeFileSync(path, unit);
+    const result = run([systemdAnalyze, 'verify', '--man=no', path]);
+    expect(`${result.stdout}${result.stderr}`.trim()).toBe('');
+  }
+});
+
+test('the Caddyfile hardening: header and body timeouts, HSTS and no Server banner on every site', () => {
+  const caddy = requireTool('caddy');
+  const path = join(scratch, 'Caddyfile-hardening');
+  writeFileSync(path, printCaddyfile());
+  const adapted = run([caddy, 'adapt', '--config', path, '--adapter', 'caddyfile'], { env: caddyEnv() });
+  expect(adapted.code).toBe(0);
+  const server = Object.values(JSON.parse(adapted.stdout).apps.http.servers)[0] as any;
+  expect(server.read_header_timeout).toBe(10_000_000_000);
+  expect(server.read_timeout).toBe(60_000_000_000);
+  expect(server.idle_timeout).toBe(120_000_000_000);
+  const route = JSON.stringify(server.routes[0]);
+  expect(route).toContain('"Strict-Transport-Security":["max-age=31536000"]');
+  expect(route).toContain('"delete":["Server"]');
+});
+
+test('QUIZ_TEST_TLS=1 (tests only): every certificate from Caddy\'s own CA, never ACME', () => {
+  const caddy = requireTool('caddy');
+  const caddyfile = printCaddyfile({ QUIZ_TEST_TLS: '1', HTTPS_PORT: '18443', HTTP_PORT: '18080' });
+  expect(caddyfile).toContain('\tlocal_certs\n');
+  expect(printCaddyfile()).not.toContain('local_certs');
+  const path = join(scratch, 'Caddyfile-test-tls');
+  writeFileSync(path, caddyfile);
+  const adapted = run([caddy, 'adapt', '--config', path, '--adapter', 'caddyfile'], { env: caddyEnv() });
+  expect(adapted.code).toBe(0);
+  const config = JSON.parse(adapted.stdout);
+  const issuers = JSON.stringify(config.apps.tls);
+  expect(issuers).toContain('"module":"internal"');
+  expect(issuers).not.toContain('acme');
+  expect(config.apps.http.https_port).toBe(18443);
+});

@@ -10,7 +10,7 @@ export function bootstrapEnv(extra: Record<string, string> = {}): Record<string,
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (value === undefined) continue;
-    if (['DOMAIN', 'REPO_URL', 'REPO_REF', 'ADMIN_PASSWORD', 'ACME_EMAIL', 'ROOT', 'BUN_BIN', 'QUIZ_OS_RELEASE'].includes(key)) continue;
+    if (['DOMAIN', 'REPO_URL', 'REPO_REF', 'ADMIN_PASSWORD', 'ACME_EMAIL', 'ROOT', 'BUN_BIN', 'QUIZ_OS_RELEASE', 'TLS_MODE', 'HTTPS_PORT', 'HTTP_PORT', 'APP_PORT', 'COURSE_PORT_BASE', 'QUIZ_TEST_TLS'].includes(key)) continue;
     env[key] = value;
   }
   return { ...env, ...extra };
