@@ -10,6 +10,7 @@
 import { MAX_CLASS_LIST_ROWS, MAX_ID_LENGTH, MAX_NAME_LENGTH } from '../protocol/constants';
 import type { ClassListProblem } from '../protocol/http-bodies';
 import { checkDisplayName, checkStudentId, type PersonTextCheck } from '../protocol/person-text';
+import { readCsvRecords, type CsvRecord } from '../pool/formats/csv-records';
 import type { ClassListRow } from './ports';
 
 /**
@@ -28,6 +29,14 @@ export const CLASS_LIST_COLUMNS = {
 } as const;
 
 const MAX_PROBLEMS = 100;
+/** Far above any id or name (they are checked for length afterwards); bounds a hostile file. */
+const MAX_CELL_CHARS = 4096;
+
+const READ_PROBLEMS = {
+  unclosed_quote: 'a quoted field is never closed',
+  cell_too_long: `a cell is longer than ${MAX_CELL_CHARS} characters; is this a class list?`,
+  too_many_records: `a class list holds at most ${MAX_CLASS_LIST_ROWS} rows`,
+} as const;
 
 export type ClassListParse =
   | {
@@ -40,12 +49,6 @@ export type ClassListParse =
     }
   | { ok: false; details: ClassListProblem[] };
 
-interface CsvRecord {
-  /** The file line the record starts on. */
-  line: number;
-  cells: string[];
-}
-
 const refuse = (message: string, line?: number): ClassListParse => ({ ok: false, details: [line === undefined ? { message } : { line, message }] });
 
 export function parseClassListCsv(bytes: Uint8Array): ClassListParse {
@@ -55,71 +58,14 @@ export function parseClassListCsv(bytes: Uint8Array): ClassListParse {
   } catch {
     return refuse('the file is not UTF-8 text: save it as "CSV UTF-8" and upload it again');
   }
-  const records = readRecords(text, detectDelimiter(text));
-  if (!Array.isArray(records)) return refuse('a quoted field is never closed', records.unclosedAt);
-  const [header, ...body] = records;
+  // The header is one record more than the rows.
+  const read = readCsvRecords(text, { maxCellChars: MAX_CELL_CHARS, maxRecords: MAX_CLASS_LIST_ROWS + 1 });
+  if (!read.ok) return refuse(READ_PROBLEMS[read.problem], read.line);
+  const [header, ...body] = read.records;
   if (!header) return refuse('the file is empty');
   const columns = findColumns(header.cells);
   if (typeof columns === 'string') return refuse(columns, header.line);
-  if (body.length > MAX_CLASS_LIST_ROWS) return refuse(`a class list holds at most ${MAX_CLASS_LIST_ROWS} rows`);
   return readRows(body, columns);
-}
-
-/** The separator the header line uses most outside quotes: `,` unless `;` or a tab wins. */
-function detectDelimiter(text: string): string {
-  const counts: Record<string, number> = { ',': 0, ';': 0, '\t': 0 };
-  let quoted = false;
-  for (const char of text) {
-    if (char === '"') quoted = !quoted;
-    else if (!quoted && (char === '\n' || char === '\r')) break;
-    else if (!quoted && char in counts) counts[char]! += 1;
-  }
-  return Object.entries(counts).reduce((best, entry) => (entry[1] > best[1] ? entry : best), [',', 0])[0];
-}
-
-/** RFC 4180 records (lenient: a quote inside an unquoted field is kept as a character). Blank lines are dropped. */
-function readRecords(text: string, delimiter: string): CsvRecord[] | { unclosedAt: number } {
-  const records: CsvRecord[] = [];
-  let cells: string[] = [];
-  let cell = '';
-  let line = 1;
-  let recordLine = 1;
-  let quotedFrom = 0;
-  let inQuotes = false;
-  const endRecord = () => {
-    cells.push(cell);
-    if (cells.some((value) => value.trim() !== '')) records.push({ line: recordLine, cells });
-    cells = [];
-    cell = '';
-  };
-  const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  for (let i = start; i < text.length; i += 1) {
-    const char = text[i]!;
-    if (inQuotes) {
-      if (char === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i += 1;
-      } else if (char === '"') inQuotes = false;
-      else {
-        if (char === '\n' || (char === '\r' && text[i + 1] !== '\n')) line += 1;
-        cell += char;
-      }
-    } else if (char === '"' && cell === '') {
-      inQuotes = true;
-      quotedFrom = line;
-    } else if (char === delimiter) {
-      cells.push(cell);
-      cell = '';
-    } else if (char === '\n' || char === '\r') {
-      if (char === '\r' && text[i + 1] === '\n') i += 1;
-      endRecord();
-      line += 1;
-      recordLine = line;
-    } else cell += char;
-  }
-  if (inQuotes) return { unclosedAt: quotedFrom };
-  endRecord();
-  return records;
 }
 
 interface Columns {
