@@ -6,7 +6,7 @@
  * event-loop turn are one transaction, then one `ask_updated` per touched ask to the
  * admins (a few sockets) and, at most every ASK_VOTES_INTERVAL_MS, one `ask_votes` with
  * every changed count to the students: a vote storm is two publishes a second to the
- * class, however many votes. The pulse reaches admins at most once a second. None of it
+ * class, however many votes, and none while a question is open. The pulse reaches admins at most once a second. None of it
  * touches scores.
  *
  * `mine`: the asker's sockets get their own `ask_added` (mine: true) before the shared copy
@@ -26,6 +26,9 @@ import { isPulseValue, PulseMeter } from './pulse-meter';
 import type { StudentEntry } from './roster';
 import { createThrottle } from './throttle';
 
+/** How often votes and pulse signals are committed while a question is open. */
+export const QUIZ_SIGNAL_FLUSH_MS = 250;
+
 export interface BackChannelDeps {
   store: BackChannelStore;
   clock: Clock;
@@ -35,6 +38,8 @@ export interface BackChannelDeps {
   settings(): CourseSettings;
   /** Joined students of the run: the pulse's denominator. */
   studentsCount(): number;
+  /** A question is open: students' vote counts are held until it closes. */
+  quizIsOpen(): boolean;
 }
 
 /** What snapshots carry of the back channel. */
@@ -57,6 +62,7 @@ export function createBackChannel(deps: BackChannelDeps, runId: number) {
   let pendingVotes: PendingVote[] = [];
   let pendingPulses: PulseRow[] = [];
   let flushScheduled = false;
+  let stopFlushTimer: (() => void) | null = null;
   let stopExpiryTimer: (() => void) | null = null;
 
   // Rebuilt from storage: a restart keeps asks, votes, limits and the live pulse.
@@ -133,6 +139,12 @@ export function createBackChannel(deps: BackChannelDeps, runId: number) {
   }
 
   function publishVotes(): void {
+    // While a question is open the phones show it, not the Q&A room: the counts wait for
+    // the close, so no class-wide publish competes with the answer burst.
+    if (deps.quizIsOpen()) {
+      if (votesChanged.size > 0) votesPublisher.request();
+      return;
+    }
     const votes = [...votesChanged].filter((changed) => changed.state !== 'hidden').map((changed) => ({ id: changed.id, votes: changed.voters.size }));
     votesChanged.clear();
     if (votes.length > 0) broadcaster.toStudents(askVotesFrame(votes));
@@ -208,12 +220,18 @@ export function createBackChannel(deps: BackChannelDeps, runId: number) {
   function scheduleFlush(): void {
     if (flushScheduled) return;
     flushScheduled = true;
-    scheduler.defer(flush);
+    // While a question is open its answers own the disk: votes and signals are committed
+    // every QUIZ_SIGNAL_FLUSH_MS instead of every turn, so they add a few fsyncs to the
+    // burst, not one per turn.
+    if (deps.quizIsOpen()) stopFlushTimer = scheduler.setTimer(QUIZ_SIGNAL_FLUSH_MS, flush);
+    else scheduler.defer(flush);
   }
 
   /** Commits the turn's votes and signals in one transaction, then publishes each touched ask once. */
   function flush(): void {
     flushScheduled = false;
+    stopFlushTimer?.();
+    stopFlushTimer = null;
     if (pendingVotes.length === 0 && pendingPulses.length === 0) return;
     const votes = pendingVotes;
     const signals = pendingPulses;

@@ -72,6 +72,7 @@ export function createSessionController(deps: ControllerDeps) {
     logger,
     settings: () => course.settings,
     studentsCount: () => run.roster.size,
+    quizIsOpen: () => run.state.phase === 'question',
   };
   let backChannel = openBackChannel();
 

@@ -9,6 +9,7 @@ import { silentLogger } from '../../../src/logger';
 import type { Pool } from '../../../src/protocol/pool';
 import type { Submission } from '../../../src/session/answers';
 import { createSessionController, type SessionController } from '../../../src/session/controller';
+import { QUIZ_SIGNAL_FLUSH_MS } from '../../../src/session/back-channel';
 import {
   TOPIC_ADMINS,
   TOPIC_STUDENTS,
@@ -1124,6 +1125,38 @@ describe('back channel', () => {
     expect(publisher.frames(TOPIC_STUDENTS, 'ask_votes')).toHaveLength(1);
     time.advance(500);
     expect(publisher.frames(TOPIC_STUDENTS, 'ask_votes').at(-1)).toEqual({ type: 'ask_votes', votes: [{ id: askId, votes: 3 }] });
+  });
+
+  test('while a question is open, students get no ask_votes (admins still do); the counts follow its close', async () => {
+    const { controller, publisher, voters, askId, time } = await backChannelWorld();
+    command(controller, 'next');
+    for (const voter of voters.slice(0, 4)) controller.receiveStudentFrame(voter.socket, voter.entry, { type: 'upvote', ask_id: askId });
+    await turn();
+    time.advance(5_000);
+    expect(publisher.frames(TOPIC_STUDENTS, 'ask_votes')).toEqual([]);
+    expect(publisher.frames(TOPIC_ADMINS, 'ask_updated').at(-1)).toMatchObject({ id: askId, votes: 4 });
+    command(controller, 'close');
+    time.advance(500);
+    expect(publisher.frames(TOPIC_STUDENTS, 'ask_votes')).toEqual([{ type: 'ask_votes', votes: [{ id: askId, votes: 4 }] }]);
+  });
+
+  test('while a question is open, votes and signals are committed every 250 ms, not every turn; stop() commits what waits', async () => {
+    const { controller, publisher, voters, askId, time, db } = await backChannelWorld();
+    const stored = () => (db.$client.query('SELECT count(*) AS n FROM ask_votes').get() as { n: number }).n;
+    command(controller, 'next');
+    controller.receiveStudentFrame(voters[0]!.socket, voters[0]!.entry, { type: 'upvote', ask_id: askId });
+    await turn();
+    controller.receiveStudentFrame(voters[1]!.socket, voters[1]!.entry, { type: 'upvote', ask_id: askId });
+    await turn();
+    expect(stored()).toBe(0);
+    expect(publisher.frames(TOPIC_ADMINS, 'ask_updated')).toEqual([]); // published only after the commit
+    time.advance(QUIZ_SIGNAL_FLUSH_MS);
+    expect(stored()).toBe(2);
+    expect(publisher.frames(TOPIC_ADMINS, 'ask_updated')).toEqual([{ type: 'ask_updated', id: askId, votes: 2, state: 'open' }]);
+    controller.receiveStudentFrame(voters[2]!.socket, voters[2]!.entry, { type: 'pulse', value: 'lost' });
+    controller.stop();
+    expect((db.$client.query('SELECT count(*) AS n FROM pulses').get() as { n: number }).n).toBe(1);
+    expect(time.pendingTimers).toBe(0);
   });
 
   test('pulse timers (publish, expiry) and vote throttles are gone after stop(); held votes are committed', async () => {
