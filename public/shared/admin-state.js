@@ -7,6 +7,7 @@
 // answer key: a letter, letters, a number, or null for a poll. After round 2 closes,
 // `firstRoundCounts` holds round 1's counts for the side-by-side comparison.
 import { CHOICE_LETTERS } from '/static/protocol.js';
+import { joinCodeOf } from '/static/shared/join-code-display.js';
 
 /** A fresh, empty state; `deadlineAt` is the performance.now() time the question closes. */
 export function createAdminState() {
@@ -91,7 +92,7 @@ export function applySnapshot(state, snapshot, now = performance.now()) {
     pool: snapshot.pool ?? null,
     runId: snapshot.run_id,
     settings: snapshot.settings ?? null,
-    joinCode: snapshot.join_code ?? null,
+    joinCode: joinCodeOf(snapshot),
     classList: snapshot.class_list ?? null,
   });
   applyRoster(state, snapshot);

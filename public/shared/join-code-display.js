@@ -5,6 +5,14 @@
 const TICK_MS = 250;
 
 /**
+ * `{ code, changes_in_ms }` from a body carrying `join_code` and `join_code_changes_in_ms`
+ * (the admin snapshot, GET /admin/api/join-code), or null while the code is off.
+ */
+export function joinCodeOf(body) {
+  return body.join_code ? { code: body.join_code, changes_in_ms: body.join_code_changes_in_ms ?? 0 } : null;
+}
+
+/**
  * `box` is shown while the code is on; `codeNode` gets the digits, `countdownNode` the
  * seconds until the change.
  */
@@ -38,7 +46,7 @@ export function createJoinCodeDisplay(box, codeNode, countdownNode) {
     fetching = true;
     try {
       const response = await fetch('/admin/api/join-code', { cache: 'no-store' });
-      if (response.ok) show((await response.json()).join_code);
+      if (response.ok) show(joinCodeOf(await response.json()));
     } catch {
       // offline: the next tick tries again
     } finally {

@@ -107,7 +107,7 @@ export function adminRoutes(deps: AppDeps) {
     .get('/admin/api/state', () => controller.adminSnapshot())
     .get('/admin/api/settings', () => controller.settings)
     // The projector asks for the next code when the countdown runs out (the snapshot is too large to poll).
-    .get('/admin/api/join-code', () => ({ join_code: controller.joinCode() }))
+    .get('/admin/api/join-code', () => controller.joinCode())
     .post(
       '/admin/api/settings',
       ({ body }) => {

@@ -161,8 +161,10 @@ export const AdminSnapshot = t.Object({
   students: t.Array(AdminStudentView),
   pool: PoolSchema,
   settings: CourseSettings,
-  /** Null while the join code is off. */
-  join_code: t.Union([JoinCodeView, t.Null()]),
+  /** The 4-digit code on the projector; null while the join code is off. */
+  join_code: t.Union([t.String({ pattern: '^[0-9]{4}$' }), t.Null()]),
+  /** When that code changes (the previous one stays valid one window more); null while off. */
+  join_code_changes_in_ms: t.Union([t.Integer({ minimum: 0 }), t.Null()]),
   /** Null when no class list is loaded. */
   class_list: t.Union([ClassListSummary, t.Null()]),
   /** Every ask of the run, newest first. */

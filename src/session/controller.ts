@@ -354,7 +354,7 @@ export function createSessionController(deps: ControllerDeps) {
       return course.classList !== null;
     },
     acceptsJoinCode: (code: string) => acceptsJoinCode(deps.joinCodeKey, code, clock.now()),
-    joinCode: () => course.joinCodeAt!(clock.now()),
+    joinCode: () => views.joinCodeFields(course.joinCodeAt!(clock.now())),
     release: (studentId: string) => releaseFromRun(run, enrolment, studentId),
     authenticate: (claim: StudentIdentityClaim | null) => run.roster.authenticate(claim),
     connectStudent,

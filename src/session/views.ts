@@ -120,6 +120,7 @@ export function studentSnapshotOf(run: Run, entry: StudentEntry, now: number, co
 
 export function adminSnapshotOf(run: Run, now: number, course = DEFAULT_COURSE_VIEW): AdminSnapshot {
   const index = currentQuestionIndex(run.state);
+  const joinCode = course.joinCodeAt?.(now) ?? null;
   return adminSnapshot({
     ...snapshotCommon(run, now, 'admin'),
     run_id: run.id,
@@ -128,7 +129,7 @@ export function adminSnapshotOf(run: Run, now: number, course = DEFAULT_COURSE_V
     students: adminStudents(run),
     pool: run.pool,
     settings: course.settings,
-    join_code: course.joinCodeAt?.(now) ?? null,
+    ...joinCodeFields(joinCode),
     class_list: course.classList ? { students: course.classList.size } : null,
     ...course.backChannel.adminView(),
   });
@@ -199,4 +200,9 @@ export function sessionEndedOf(standings: readonly FinalStanding[], totalStudent
     total_students: totalStudents,
   });
   return { frames, fieldsFor };
+}
+
+/** The join code as the admin snapshot and `GET /admin/api/join-code` carry it. */
+export function joinCodeFields(joinCode: JoinCodeView | null) {
+  return { join_code: joinCode?.code ?? null, join_code_changes_in_ms: joinCode?.changes_in_ms ?? null };
 }

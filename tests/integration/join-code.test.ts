@@ -33,7 +33,10 @@ test('off by default: no code needed, none in the snapshot', async () => {
   expect(await (await world.http('/api/join-form')).json()).toEqual({ roster: false, join_code: false });
   expect((await join(world, { student_id: 's1', name: 'Ann', code: '0000' })).status).toBe(200);
   const admin = worlds.track(await world.connectAdmin());
-  expect((await admin.next('snapshot')).join_code).toBeNull();
+  const snapshot = await admin.next('snapshot');
+  expect(snapshot.join_code).toBeNull();
+  expect(snapshot.join_code_changes_in_ms).toBeNull();
+  expect(await (await world.http('/admin/api/join-code', { cookie: await world.adminLogin() })).json()).toEqual({ join_code: null, join_code_changes_in_ms: null });
 });
 
 test('on: missing and wrong codes are 403; the current code joins; the snapshot shows it with its countdown', async () => {
@@ -50,9 +53,14 @@ test('on: missing and wrong codes are 403; the current code joins; the snapshot 
   const admin = worlds.track(await world.connectAdmin());
   const snapshot = await admin.next('snapshot');
   const msIntoWindow = world.time!.now() % JOIN_CODE_WINDOW_MS;
-  expect(snapshot.join_code).toEqual({ code: codeAt(world), changes_in_ms: JOIN_CODE_WINDOW_MS - msIntoWindow });
+  // As the contract says: the snapshot's join_code is the 4-digit code itself.
+  expect(snapshot.join_code).toBe(codeAt(world));
+  expect(snapshot.join_code_changes_in_ms).toBe(JOIN_CODE_WINDOW_MS - msIntoWindow);
+  expect((await join(world, { student_id: 's2', name: 'Bob', code: snapshot.join_code })).status).toBe(200);
   const state = await (await world.http('/admin/api/state', { cookie: await world.adminLogin() })).json();
-  expect(state.join_code.code).toBe(codeAt(world));
+  expect(state.join_code).toBe(codeAt(world));
+  const next = await (await world.http('/admin/api/join-code', { cookie: await world.adminLogin() })).json();
+  expect(next).toEqual({ join_code: codeAt(world), join_code_changes_in_ms: JOIN_CODE_WINDOW_MS - msIntoWindow });
 });
 
 test('the previous code works 30 s more, then expires', async () => {
