@@ -237,13 +237,12 @@ describe('start-up refusals: a clear message and exit code 1', () => {
     const certPath = join(keyDir, 'fullchain.pem');
     writeFileSync(keyPath, certs.a.key, { mode: 0o600 });
     writeFileSync(certPath, certs.a.cert, { mode: 0o644 });
-    chmodSync(keyDir, 0o777);
-    chmodSync(dir, 0o755);
+    chmodSync(keyPath, 0o000);
     const env = serverEnv(join(keyDir, 'db'), { QUIZ_TLS_CERT: certPath, QUIZ_TLS_KEY: keyPath, HOME: keyDir });
-    // As root, mode 0600 is no obstacle: run the server as nobody, as systemd runs it as `quiz`.
-    const asServiceUser = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
-    if (asServiceUser.length === 0) chmodSync(keyPath, 0o000);
-    const proc = Bun.spawn([...asServiceUser, 'bun', 'src/main.ts'], { cwd: REPO, env, stdout: 'pipe', stderr: 'pipe' });
+    // Root reads any file: drop the capabilities that let it (the service user has none),
+    // rather than run as another user, who may not read a checkout in a 0700 folder.
+    const withoutOverride = process.getuid?.() === 0 ? ['setpriv', '--bounding-set=-dac_override,-dac_read_search'] : [];
+    const proc = Bun.spawn([...withoutOverride, 'bun', 'src/main.ts'], { cwd: REPO, env, stdout: 'pipe', stderr: 'pipe' });
     const [code, stderr] = await Promise.all([proc.exited, new Response(proc.stderr).text()]);
     expect(code).toBe(1);
     expect(stderr).toContain(`QUIZ_TLS_KEY: ${keyPath} is not readable by this user (EACCES)`);
