@@ -5,6 +5,7 @@
  */
 import type { Server } from 'bun';
 import { readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { createApp } from './app';
 import { createBankLibrary } from './banks/bank-library';
 import { DEMO_POOL_PATH, type Config } from './config';
@@ -25,7 +26,7 @@ import { resolveAdminPasswordHash, resolveSigningKey } from './identity/secrets'
 import { createLogger, type Logger } from './logger';
 import type { MediaStore } from './pool/media';
 import { readStoredPool, type PoolValidation } from './pool/pool';
-import { importPoolFolder, importPoolUpload } from './pool/pool-import';
+import { importPoolFile, importPoolFolder, storeBankMedia } from './pool/pool-import';
 import { SESSION_ID, SOCKET_PATHS } from './protocol/constants';
 import type { Pool, PoolError } from './protocol/pool';
 import { createSocketEndpoints, type HeartbeatOptions, type SocketData } from './realtime/sockets';
@@ -54,22 +55,28 @@ export class PoolLoadError extends Error {
 }
 
 /** The pool to play: QUIZ_POOL_PATH if given, else the stored one, else the demo pool. */
-function resolveStartupPool(config: Config, store: SettingsStore, media: MediaStore): { pool: Pool; fromFile: boolean; sourcePath: string | null } {
-  // A pool JSON file, a .zip of pool.json and its images, or a folder laid out like one.
-  const readPoolFile = (path: string) => {
-    let validation: PoolValidation;
+async function resolveStartupPool(config: Config, store: SettingsStore, media: MediaStore): Promise<{ pool: Pool; fromFile: boolean; sourcePath: string | null }> {
+  // A folder laid out like a pool .zip, or a file in any format the console's upload takes
+  // (pool JSON, a .zip, GIFT, Aiken, Moodle XML, CSV, .xlsx); a GIFT file's categories are one pool.
+  const readPoolFile = async (path: string): Promise<Pool> => {
+    let imported: PoolValidation;
     try {
-      validation = statSync(path).isDirectory() ? importPoolFolder(path, media) : importPoolUpload(readFileSync(path), media);
+      if (statSync(path).isDirectory()) imported = importPoolFolder(path, media);
+      else {
+        const file = await importPoolFile({ name: basename(path), bytes: readFileSync(path) }, { oneBank: true });
+        if (file.ok) storeBankMedia(file.banks[0]!, media);
+        imported = file.ok ? { ok: true, pool: file.banks[0]!.pool } : { ok: false, details: file.details };
+      }
     } catch (error) {
       throw new PoolLoadError(path, [{ path: '/', message: `cannot read it: ${(error as Error).message}` }]);
     }
-    if (!validation.ok) throw new PoolLoadError(path, validation.details);
-    return validation.pool;
+    if (!imported.ok) throw new PoolLoadError(path, imported.details);
+    return imported.pool;
   };
-  if (config.poolPath) return { pool: readPoolFile(config.poolPath), fromFile: true, sourcePath: config.poolPath };
+  if (config.poolPath) return { pool: await readPoolFile(config.poolPath), fromFile: true, sourcePath: config.poolPath };
   const stored = store.readSetting(LOADED_POOL_SETTING);
   if (stored) return { pool: readStoredPool(stored), fromFile: false, sourcePath: null };
-  return { pool: readPoolFile(DEMO_POOL_PATH), fromFile: true, sourcePath: null };
+  return { pool: await readPoolFile(DEMO_POOL_PATH), fromFile: true, sourcePath: null };
 }
 
 /** The ACME webroot must be a folder we can read, or certbot's challenges would 404 at renewal time. */
@@ -97,7 +104,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
   const store = createQuizStore(db, SESSION_ID);
   const media = createMediaStore(db, clock);
   try {
-    const startup = resolveStartupPool(config, store, media);
+    const startup = await resolveStartupPool(config, store, media);
     if (startup.fromFile) store.writeSetting(LOADED_POOL_SETTING, JSON.stringify(startup.pool));
     const signingKey = resolveSigningKey(config, logger);
     const adminPasswordHash = await resolveAdminPasswordHash(config, store, logger);

@@ -60,12 +60,6 @@ export function importPoolArchive(bytes: Uint8Array, media: MediaStore): PoolVal
   return { ok: true, pool: read.bank.pool };
 }
 
-/** An upload's bytes: a zip (by its magic bytes) or pool JSON text. */
-export function importPoolUpload(bytes: Uint8Array, media: MediaStore): PoolValidation {
-  if (looksLikeZip(bytes)) return importPoolArchive(bytes, media);
-  return parsePoolText(new TextDecoder().decode(bytes));
-}
-
 /** A folder holding pool.json and its images, read exactly as the same files zipped would be. */
 export function importPoolFolder(folder: string, media: MediaStore): PoolValidation {
   const files: Record<string, Uint8Array> = {};

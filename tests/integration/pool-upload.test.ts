@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { sha256Hex } from '../../src/pool/media';
+import { PoolLoadError } from '../../src/server';
 import { toPoolInput, makePool, type TestWorld } from '../helpers/test-server';
 import { useTestWorlds } from '../helpers/test-worlds';
 
@@ -100,6 +101,23 @@ describe('QUIZ_POOL_PATH', () => {
     writeFileSync(zipPath, zipSync({ 'showcase/pool.json': showcaseJson, 'showcase/tree.png': treePng }));
     const w = await worlds.start({ env: { QUIZ_POOL_PATH: zipPath } });
     expect((await adminState(w)).pool.questions).toHaveLength(7);
+  });
+
+  test('a GIFT file loads like the console upload (its categories as one pool); a bad line refuses the start with that line', async () => {
+    const dir = worlds.tempDir();
+    const giftPath = join(dir, 'week5.gift');
+    writeFileSync(giftPath, '$CATEGORY: Week 5\n::Q1:: 2 + 2? {=4 ~5}\n\n$CATEGORY: Week 6\n::Q2:: Pi {#3.14:0.01}\n');
+    const w = await worlds.start({ env: { QUIZ_POOL_PATH: giftPath } });
+    const state = await adminState(w);
+    expect(state.pool.questions.map((question: { type: string }) => question.type)).toEqual(['single', 'numeric']);
+    await worlds.stop(w);
+
+    const badPath = join(dir, 'bad.gift');
+    writeFileSync(badPath, '::Q1:: Fine {=a ~b}\n\n::Q2:: Discuss. {}\n');
+    const refused = worlds.start({ env: { QUIZ_POOL_PATH: badPath } });
+    await expect(refused).rejects.toBeInstanceOf(PoolLoadError);
+    const error = (await refused.catch((caught: unknown) => caught)) as PoolLoadError;
+    expect(error.details.map((problem) => problem.path)).toContain('line 3');
   });
 
   test('a v1 pool JSON file still loads as single-answer questions', async () => {
