@@ -19,6 +19,7 @@ import type { Pool } from '../protocol/pool';
 import { buildResultsCsv } from '../results/results-csv';
 import { clearOurCookie, setOurCookie, type AppDeps } from './deps';
 import { classListRoutes } from './class-list-routes';
+import { csvDownload, exportedRun } from './exports';
 import { strictBody } from './strict-body';
 import { unwrapOutcome } from './refusals';
 
@@ -157,15 +158,11 @@ export function adminRoutes(deps: AppDeps) {
     .post('/admin/api/students/:student_id/release', ({ params }) => releaseStudent(params.student_id))
     .post('/admin/api/students/remove', ({ body }) => removeStudents(strictBody(RemoveStudentsBody, body, REMOVE_BODY_SHAPE)), { parse: 'json' })
     .use(classListRoutes(deps))
-    .get('/admin/api/results.csv', ({ query, set }) => {
-      const runId = query.run === undefined ? controller.runId : Number(query.run);
-      const run = Number.isSafeInteger(runId) ? store.loadRun(runId) : null;
-      if (!run) throw new AppError(404, 'run_not_found', 'no run with this id');
+    .get('/admin/api/results.csv', ({ query }) => {
+      const run = exportedRun(store, query.run, controller.runId);
       controller.flushAnswers();
       const csv = buildResultsCsv(JSON.parse(run.poolJson) as Pool, store.listStudents(run.id), store.listAnswers(run.id));
-      set.headers['content-type'] = 'text/csv; charset=utf-8';
-      set.headers['content-disposition'] = `attachment; filename="results-run${run.id}.csv"`;
-      return csv;
+      return csvDownload(csv, `results-run${run.id}.csv`);
     })
     .get('/admin/api/backup', () => {
       const backupPath = join(dirname(config.dbPath), `.backup-${crypto.randomUUID()}.db`);

@@ -9,6 +9,7 @@ import { readJarValue } from '../identity/cookies';
 import { assertAllowedOrigin } from '../identity/request-origin';
 import { buildAsksCsv, buildPulseCsv } from '../results/back-channel-csv';
 import type { AppDeps } from './deps';
+import { csvDownload, exportedRun } from './exports';
 import { unwrapOutcome } from './refusals';
 
 /** An ask id from the path; anything else names no ask. */
@@ -22,17 +23,11 @@ export function backChannelRoutes(deps: AppDeps) {
   const { controller, store, config, instructor } = deps;
 
   /** The run named by `?run=` (default: the current one), with held votes and signals committed. */
-  const exportedRun = (requested: string | undefined) => {
-    const runId = requested === undefined ? controller.runId : Number(requested);
-    const run = Number.isSafeInteger(runId) ? store.loadRun(runId) : null;
-    if (!run) throw new AppError(404, 'run_not_found', 'no run with this id');
+  const runToExport = (requested: string | undefined) => {
+    const runId = exportedRun(store, requested, controller.runId).id;
     controller.flushBackChannel();
-    return run.id;
+    return runId;
   };
-  const csvResponse = (csv: string, filename: string) =>
-    new Response(csv, {
-      headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"` },
-    });
 
   return new Elysia({ name: 'back-channel-routes' })
     .onBeforeHandle(({ request }) => {
@@ -46,11 +41,11 @@ export function backChannelRoutes(deps: AppDeps) {
     .post('/admin/api/asks/:id/show', ({ params }) => ({ shown_ask: unwrapOutcome(controller.showAsk(askIdOf(params.id))).shown_ask }))
     .post('/admin/api/asks/unshow', () => ({ shown_ask: unwrapOutcome(controller.showAsk(null)).shown_ask }))
     .get('/admin/api/asks.csv', ({ query }) => {
-      const runId = exportedRun(query.run);
-      return csvResponse(buildAsksCsv(store.listAsks(runId), store.listAskVotes(runId)), `asks-run${runId}.csv`);
+      const runId = runToExport(query.run);
+      return csvDownload(buildAsksCsv(store.listAsks(runId), store.listAskVotes(runId)), `asks-run${runId}.csv`);
     })
     .get('/admin/api/pulse.csv', ({ query }) => {
-      const runId = exportedRun(query.run);
-      return csvResponse(buildPulseCsv(store.listPulses(runId)), `pulse-run${runId}.csv`);
+      const runId = runToExport(query.run);
+      return csvDownload(buildPulseCsv(store.listPulses(runId)), `pulse-run${runId}.csv`);
     });
 }

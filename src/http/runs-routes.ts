@@ -14,6 +14,7 @@ import { buildGradebook } from '../results/gradebook';
 import { gradebookCsv } from '../results/gradebook-csv';
 import { standingsOf } from '../results/standings';
 import type { AppDeps } from './deps';
+import { csvDownload } from './exports';
 import { unwrapOutcome } from './refusals';
 import { strictBody } from './strict-body';
 
@@ -88,7 +89,7 @@ export function runsRoutes(deps: AppDeps) {
       },
       { parse: 'json' },
     )
-    .get('/admin/api/gradebook.csv', ({ query, set }) => {
+    .get('/admin/api/gradebook.csv', ({ query }) => {
       const format = parseFormat(query.format);
       const all = pastRuns.list();
       const chosen = query.runs === undefined ? all.map((run) => run.run_id) : parseRunIds(query.runs);
@@ -103,9 +104,7 @@ export function runsRoutes(deps: AppDeps) {
         return { runId, title: run.title, pointsPossible: run.points_possible };
       });
       const book = buildGradebook(runs, archive.listRunScores(chosen), deps.classList());
-      set.headers['content-type'] = 'text/csv; charset=utf-8';
-      set.headers['content-disposition'] = `attachment; filename="${FILE_NAMES[format]}"`;
-      return gradebookCsv(book, format);
+      return csvDownload(gradebookCsv(book, format), FILE_NAMES[format]);
     })
     .get('/admin/api/analytics', ({ query }): RunAnalytics => {
       const runId = parseRunParam(query.run, controller.runId);
