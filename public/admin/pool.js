@@ -5,7 +5,7 @@
 // While a run is on (a question open, or its review) the preview lists the questions
 // without answers or explanations: the console may be mirrored to the class (see drive.js).
 import { CHOICE_LETTERS, DEFAULT_TIME_LIMIT_S } from '/static/protocol.js';
-import { $, el } from '/static/shared/dom.js';
+import { $, acceptFileDrop, el } from '/static/shared/dom.js';
 import { markedKeys } from '/static/shared/histogram.js';
 import { showMarkdown } from '/static/shared/question-markdown.js';
 import { answerKeyText, TYPE_LABELS } from '/static/shared/question-types.js';
@@ -66,17 +66,7 @@ export function setUpPool(session, { reload, onSignedOut }) {
   }
 
   $('pool-file').addEventListener('change', (event) => upload(event.target.files?.[0]));
-  const drop = $('pool-drop');
-  drop.addEventListener('dragover', (event) => {
-    event.preventDefault();
-    drop.classList.add('dragging');
-  });
-  drop.addEventListener('dragleave', () => drop.classList.remove('dragging'));
-  drop.addEventListener('drop', (event) => {
-    event.preventDefault();
-    drop.classList.remove('dragging');
-    upload(event.dataTransfer?.files?.[0]);
-  });
+  acceptFileDrop($('pool-drop'), upload);
 
   let shownPool;
   let shownWithAnswers;

@@ -12,3 +12,17 @@ export function el(tag, { text, className, attrs } = {}, children = []) {
   for (const child of children) if (child) node.append(child);
   return node;
 }
+
+/** Makes `zone` take a dropped file: marked `dragging` while one hovers, `onFile` gets the first. */
+export function acceptFileDrop(zone, onFile) {
+  zone.addEventListener('dragover', (event) => {
+    event.preventDefault();
+    zone.classList.add('dragging');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('dragging'));
+  zone.addEventListener('drop', (event) => {
+    event.preventDefault();
+    zone.classList.remove('dragging');
+    onFile(event.dataTransfer?.files?.[0]);
+  });
+}

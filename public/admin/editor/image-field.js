@@ -2,7 +2,7 @@
 // (POST /admin/api/banks/images: the server checks the bytes are a PNG, JPEG, WebP or GIF
 // and answers with its /media/ URL), then named by the question. Its description (alt
 // text) is what a screen reader says and what shows if it cannot load.
-import { el } from '/static/shared/dom.js';
+import { acceptFileDrop, el } from '/static/shared/dom.js';
 import { bankApi } from '../bank-api.js';
 import { labelled, textInput } from './fields.js';
 
@@ -38,16 +38,7 @@ export function imageField(draft, index) {
     el('p', { text: question.image ? 'Drop another image here to replace it, or' : 'Drop an image here (PNG, JPEG, WebP or GIF, up to 2 MiB), or' }),
     el('label', { className: 'file-button small' }, [document.createTextNode('Choose an image…'), picker]),
   ]);
-  zone.addEventListener('dragover', (event) => {
-    event.preventDefault();
-    zone.classList.add('dragging');
-  });
-  zone.addEventListener('dragleave', () => zone.classList.remove('dragging'));
-  zone.addEventListener('drop', (event) => {
-    event.preventDefault();
-    zone.classList.remove('dragging');
-    upload(event.dataTransfer?.files?.[0]);
-  });
+  acceptFileDrop(zone, upload);
 
   const parts = [zone, status, refusal, problem];
   if (question.image) {
