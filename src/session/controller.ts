@@ -154,8 +154,6 @@ export function createSessionController(deps: ControllerDeps) {
   // ---- answers ----
 
   function submit(socket: SocketPort, entry: StudentEntry, frame: { question_idx: number } & Submission): void {
-    // A frame already on its way from a socket whose student was just removed: ignored.
-    if (!run.roster.holds(entry)) return;
     const receivedAt = clock.now();
     const { state, book } = run;
     const questionIdx = frame.question_idx;
@@ -359,7 +357,6 @@ export function createSessionController(deps: ControllerDeps) {
     authenticate: (claim: StudentIdentityClaim | null) => run.roster.authenticate(claim),
     connectStudent,
     disconnectStudent: (entry: StudentEntry, socket: SocketPort) => void entry.sockets.delete(socket),
-    submit,
     receiveStudentFrame,
     connectAdmin,
     disconnectAdmin: (socket: SocketPort) => broadcaster.removeAdmin(socket),

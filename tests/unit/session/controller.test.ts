@@ -7,6 +7,7 @@ import { createQuizStore } from '../../../src/db/quiz-store';
 import { CLOSE_CODES, SESSION_ID } from '../../../src/protocol/constants';
 import { silentLogger } from '../../../src/logger';
 import type { Pool } from '../../../src/protocol/pool';
+import type { StudentFrame } from '../../../src/protocol/client-frames';
 import type { Submission } from '../../../src/session/answers';
 import { createSessionController, type SessionController } from '../../../src/session/controller';
 import { QUIZ_SIGNAL_FLUSH_MS } from '../../../src/session/back-channel';
@@ -163,12 +164,12 @@ function command(controller: SessionController, name: 'next' | 'close' | 'end' |
 }
 
 function submit(controller: SessionController, student: Student, questionIdx: number, choice: string) {
-  controller.submit(student.socket, student.entry, { question_idx: questionIdx, choice });
+  controller.receiveStudentFrame(student.socket, student.entry, { type: 'submit', question_idx: questionIdx, choice });
 }
 
 /** A submit of any answer form (choices, value), as the socket endpoint forwards it. */
 function submitFrame(controller: SessionController, student: Student, frame: { question_idx: number } & Submission) {
-  controller.submit(student.socket, student.entry, frame);
+  controller.receiveStudentFrame(student.socket, student.entry, { type: 'submit', ...frame } as StudentFrame);
 }
 
 describe('answers are committed in batches and acknowledged after the commit', () => {
@@ -593,7 +594,7 @@ describe('restart', () => {
     const socket = new FakeSocket();
     revived.connectStudent(annAgain, socket);
     expect(socket.frames[0]).toMatchObject({ type: 'snapshot', phase: 'question', me: { answer: 'B', score: 1000 } });
-    revived.submit(socket, annAgain, { question_idx: 1, choice: 'C' });
+    revived.receiveStudentFrame(socket, annAgain, { type: 'submit', question_idx: 1, choice: 'C' });
     await turn();
     expect(socket.last('submit_ack')).toMatchObject({ accepted: false, reason: 'already_answered' });
 
@@ -984,12 +985,12 @@ describe('question types and revote', () => {
     const annSocket = new FakeSocket();
     revived.connectStudent(annAgain, annSocket);
     expect(annSocket.frames[0]).toMatchObject({ type: 'snapshot', me: { answer: null, score: 1000 }, question: { round: 2 } });
-    revived.submit(annSocket, annAgain, { question_idx: 2, choice: 'A' });
+    revived.receiveStudentFrame(annSocket, annAgain, { type: 'submit', question_idx: 2, choice: 'A' });
     const bobAgain = revived.authenticate(bob.claim)!;
     const bobSocket = new FakeSocket();
     revived.connectStudent(bobAgain, bobSocket);
     expect(bobSocket.frames[0]).toMatchObject({ me: { answer: 'B' } });
-    revived.submit(bobSocket, bobAgain, { question_idx: 2, choice: 'A' });
+    revived.receiveStudentFrame(bobSocket, bobAgain, { type: 'submit', question_idx: 2, choice: 'A' });
     await turn();
     expect(annSocket.last('submit_ack')).toMatchObject({ accepted: true });
     expect(bobSocket.last('submit_ack')).toMatchObject({ accepted: false, reason: 'already_answered' });
