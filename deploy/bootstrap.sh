@@ -176,13 +176,11 @@ EOF
   fi
 }
 
-render_unit() {
-  local domain="$1" mode="${2:-caddy}"
+# unit_head DESCRIPTION: what quiz.service and quiz@.service share up to their environment.
+unit_head() {
   cat <<EOF
-# Managed by deploy/bootstrap.sh: re-running it rewrites this file.
-# Secrets live in $ENV_FILE (read by systemd as root before it drops to User=).
 [Unit]
-Description=Live quiz server
+Description=$1
 Documentation=file://$APP_DIR/deploy/README.md
 After=network-online.target
 Wants=network-online.target
@@ -193,8 +191,31 @@ User=$APP_USER
 Group=$APP_USER
 WorkingDirectory=$APP_DIR
 Environment=NODE_ENV=production
-Environment=QUIZ_DB_PATH=$DB_PATH
 EOF
+}
+
+# unit_tail MODE DATA_DIR: restart policy, limits, hardening and [Install] of both units.
+unit_tail() {
+  cat <<EOF
+Restart=always
+RestartSec=2
+TimeoutStopSec=15
+LimitNOFILE=65536
+
+# Hardening (deploy/README.md explains each line).
+EOF
+  render_hardening "$1" "$2"
+  printf '\n[Install]\nWantedBy=multi-user.target\n'
+}
+
+render_unit() {
+  local domain="$1" mode="${2:-caddy}"
+  cat <<EOF
+# Managed by deploy/bootstrap.sh: re-running it rewrites this file.
+# Secrets live in $ENV_FILE (read by systemd as root before it drops to User=).
+EOF
+  unit_head "Live quiz server"
+  echo "Environment=QUIZ_DB_PATH=$DB_PATH"
   if [[ $mode == native ]]; then
     local public_url="https://$domain"
     [[ $HTTPS_PORT != 443 ]] && public_url="$public_url:$HTTPS_PORT"
@@ -222,48 +243,23 @@ EOF
 EnvironmentFile=$ENV_FILE
 ExecStart=$BUN_BIN src/main.ts
 ExecReload=/bin/kill -HUP \$MAINPID
-Restart=always
-RestartSec=2
-TimeoutStopSec=15
-LimitNOFILE=65536
-
-# Hardening (deploy/README.md explains each line).
 EOF
-  render_hardening "$mode" "$DATA_DIR"
-  printf '\n[Install]\nWantedBy=multi-user.target\n'
+  unit_tail "$mode" "$DATA_DIR"
 }
 
 # One instance per course: quiz@NAME.service reads PORT, QUIZ_PUBLIC_URL and its secrets
 # from $COURSE_CONF_DIR/NAME.env and keeps its database in $COURSE_DATA_DIR/NAME/.
 render_course_unit() {
+  echo "# Managed by deploy/bootstrap.sh (bootstrap.sh --course NAME adds an instance)."
+  unit_head "Live quiz server for the course %i"
   cat <<EOF
-# Managed by deploy/bootstrap.sh (bootstrap.sh --course NAME adds an instance).
-[Unit]
-Description=Live quiz server for the course %i
-Documentation=file://$APP_DIR/deploy/README.md
-After=network-online.target
-Wants=network-online.target
-
-[Service]
-Type=simple
-User=$APP_USER
-Group=$APP_USER
-WorkingDirectory=$APP_DIR
-Environment=NODE_ENV=production
 Environment=HOST=127.0.0.1
 Environment=QUIZ_TRUST_PROXY=1
 Environment=QUIZ_DB_PATH=$COURSE_DATA_DIR/%i/quiz.db
 EnvironmentFile=$COURSE_CONF_DIR/%i.env
 ExecStart=$BUN_BIN src/main.ts
-Restart=always
-RestartSec=2
-TimeoutStopSec=15
-LimitNOFILE=65536
-
-# Hardening (deploy/README.md explains each line).
 EOF
-  render_hardening caddy "$COURSE_DATA_DIR/%i"
-  printf '\n[Install]\nWantedBy=multi-user.target\n'
+  unit_tail caddy "$COURSE_DATA_DIR/%i"
 }
 
 # The courses installed under ROOT, one "NAME PORT" line each.
