@@ -343,14 +343,16 @@ test('keyboard only: Tab, type and Enter to join; keys 2 and d to answer', async
   await command('close');
   await byTestId(page, 'result').waitFor({ state: 'visible' });
   await command('next');
-  expect(await visibleText(page, 'question-text')).toBe('Question 2?');
+  // The previous question's text stays on screen until question_open arrives.
+  expect(await waitForText(page, 'question-text', (text) => text === 'Question 2?')).toBe('Question 2?');
   await page.keyboard.press('d');
   expect(await visibleText(page, 'locked')).toBe('D — locked in');
 
   // Enter on a focused choice works too (question 3).
   await command('close');
   await command('next');
-  expect(await visibleText(page, 'question-text')).toBe('Question 3?');
+  // The previous question's text stays on screen until question_open arrives.
+  expect(await waitForText(page, 'question-text', (text) => text === 'Question 3?')).toBe('Question 3?');
   await page.keyboard.press('Tab');
   await page.keyboard.press('Tab');
   await page.keyboard.press('Enter');
